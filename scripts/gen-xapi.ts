@@ -1,0 +1,169 @@
+/**
+ * Generates XenDeck's XAPI types and runtime datamodel from the XAPI project's
+ * machine-readable datamodel (../shared/xapi/datamodel/xenapi.json, errors.json).
+ *
+ * Output (checked in, regenerate with `npm run gen:xapi`):
+ *   shared/xapi/generated/records.ts  record interfaces, enums, branded refs
+ *   shared/xapi/generated/model.json  classes, fields (type tree, qualifier, default), messages, enums
+ *   shared/xapi/generated/errors.json error codes with parameter names and documentation
+ *
+ * The inputs stay where they are (never copied into the repo); only what we derive is ours.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseTypeString, type XapiType } from '../shared/xapi/type-tree';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const input = resolve(process.env.XAPI_DATAMODEL_DIR ?? join(repo, '..', 'shared', 'xapi', 'datamodel'));
+const out = join(repo, 'shared', 'xapi', 'generated');
+
+interface RawField { name: string; type: string; qualifier: string; default?: string; description: string }
+interface RawMessage {
+  name: string; implicit?: boolean; params: { name: string; type: string }[]; result: [string, string];
+  errors: { name: string }[]; description: string;
+}
+interface RawClass { name: string; description: string; fields: RawField[]; messages: RawMessage[]; enums: { name: string; values: { name: string }[] }[] }
+
+const classes = JSON.parse(readFileSync(join(input, 'xenapi.json'), 'utf8')) as RawClass[];
+const errors = JSON.parse(readFileSync(join(input, 'errors.json'), 'utf8')) as Record<string, { params: string[]; doc: string }>;
+
+// Enums are declared per class in the JSON but live in one global namespace in XAPI.
+const enums = new Map<string, string[]>();
+for (const cls of classes) for (const e of cls.enums) enums.set(e.name, e.values.map((v) => v.name));
+
+/** Turns the datamodel's default literal (OCaml-ish printing) into a JSON value of the field's type. */
+function parseDefault(type: XapiType, literal: string | undefined): unknown {
+  if (literal === undefined) return typeDefault(type);
+  switch (type.k) {
+    case 'string': return literal.startsWith('"') ? literal.slice(1, -1) : literal;
+    case 'int': return Number(literal);
+    case 'float': return Number(literal.endsWith('.') ? literal + '0' : literal);
+    case 'bool': return literal === 'true';
+    case 'datetime': return literal;
+    case 'ref': return literal === 'Null' || literal === '' ? 'OpaqueRef:NULL' : literal;
+    case 'enum': return literal === '{}' ? typeDefault(type) : literal;
+    case 'set': {
+      const inner = literal.replace(/^\{|\}$/g, '').trim();
+      if (!inner) return [];
+      return inner.split(/\s*;\s*|\s*,\s*/).map((v) => parseDefault(type.of, v.replace(/^"|"$/g, '')));
+    }
+    case 'map': {
+      const inner = literal.replace(/^\{|\}$/g, '').trim();
+      const result: Record<string, unknown> = {};
+      if (!inner) return result;
+      for (const pair of inner.split(/\s*[;,]\s*(?=")/)) {
+        const m = /^"([^"]*)"\s*->\s*"?([^"]*)"?$/.exec(pair.trim());
+        if (m) result[m[1]] = parseDefault(type.value, m[2]);
+      }
+      return result;
+    }
+    default: return typeDefault(type);
+  }
+}
+
+/** Type-based defaults, as the datamodel README prescribes. */
+function typeDefault(type: XapiType): unknown {
+  switch (type.k) {
+    case 'string': return '';
+    case 'int': case 'float': return 0;
+    case 'bool': return false;
+    case 'datetime': return '19700101T00:00:00Z';
+    case 'ref': return 'OpaqueRef:NULL';
+    case 'enum': return enums.get(type.name)?.[0] ?? '';
+    case 'set': return [];
+    case 'map': return {};
+    case 'option': return null;
+    case 'record': return {};
+    case 'void': return '';
+  }
+}
+
+function tsType(type: XapiType): string {
+  switch (type.k) {
+    case 'string': case 'datetime': return 'string';
+    case 'int': case 'float': return 'number';
+    case 'bool': return 'boolean';
+    case 'ref': return `Ref<'${type.cls}'>`;
+    case 'enum': return enumTypeName(type.name);
+    case 'set': return `${wrap(tsType(type.of))}[]`;
+    case 'map': return `Record<${type.key.k === 'ref' || type.key.k === 'enum' ? tsType(type.key) : 'string'}, ${tsType(type.value)}>`;
+    case 'option': return `${tsType(type.of)} | null`;
+    case 'record': return type.cls === '<class>' ? 'unknown' : `${recordName(type.cls)}`;
+    case 'void': return 'void';
+  }
+}
+const wrap = (s: string): string => (/[ |]/.test(s) ? `(${s})` : s);
+const pascal = (s: string): string => s.split(/[_\s-]/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+const enumTypeName = (name: string): string => `Enum${pascal(name)}`;
+const recordName = (cls: string): string => `${cls.replace(/(^|_)(\w)/g, (_m, _u: string, c: string) => c.toUpperCase())}Record`;
+
+// Messages that XAPI runs as tasks (Async.Class.message). The JSON does not carry the async flag,
+// so we follow xapi: every explicit message except the session/event/system plumbing is async-capable,
+// and so are the implicit constructors and destructors.
+const NOT_ASYNC_CLASSES = new Set(['session', 'event', 'auth', 'user', 'data_source', 'LVHD', 'sr_stat', 'probe_result']);
+const isAsync = (cls: string, m: RawMessage): boolean =>
+  !NOT_ASYNC_CLASSES.has(cls) && (!m.implicit || m.name === 'create' || m.name === 'destroy') &&
+  !m.name.startsWith('get_') && !(cls === 'task' && ['cancel', 'destroy', 'create'].includes(m.name));
+
+const model = {
+  source: 'xapi-project/xen-api doc/data/xenapi.json (commit e2ee48d688)',
+  classes: classes.map((c) => ({
+    name: c.name,
+    fields: c.fields.map((f) => {
+      const type = parseTypeString(f.type);
+      return { name: f.name, type, qualifier: f.qualifier, default: parseDefault(type, f.default) };
+    }),
+    messages: c.messages.map((m) => ({
+      name: m.name,
+      params: m.params.map((p) => ({ name: p.name, type: parseTypeString(p.type) })),
+      result: parseTypeString(m.result[0]),
+      implicit: Boolean(m.implicit),
+      async: isAsync(c.name, m),
+      errors: m.errors.map((e) => e.name),
+    })),
+  })),
+  enums: Object.fromEntries([...enums].sort(([a], [b]) => a.localeCompare(b))),
+};
+
+const lines: string[] = [
+  '// Generated by scripts/gen-xapi.ts from the XAPI datamodel. Do not edit; run `npm run gen:xapi`.',
+  '/* eslint-disable */',
+  '',
+  '/** An opaque reference to an object of class C, e.g. `OpaqueRef:1f0c…`; `OpaqueRef:NULL` means none. */',
+  "export type Ref<C extends string = string> = string & { readonly __xapiClass?: C };",
+  '',
+];
+for (const [name, values] of [...enums].sort(([a], [b]) => a.localeCompare(b))) {
+  lines.push(`export type ${enumTypeName(name)} = ${values.map((v) => JSON.stringify(v)).join(' | ')};`);
+  lines.push(`export const ${enumTypeName(name)}Values = ${JSON.stringify(values)} as const;`);
+}
+lines.push('');
+for (const c of classes) {
+  if (c.name === 'event') continue;
+  lines.push(`/** ${c.description.replace(/\*\//g, '* /').replace(/\s+/g, ' ')} */`);
+  lines.push(`export interface ${recordName(c.name)} {`);
+  for (const f of c.fields) {
+    lines.push(`  /** ${f.qualifier}: ${f.description.replace(/\*\//g, '* /').replace(/\s+/g, ' ')} */`);
+    lines.push(`  ${/^[A-Za-z_]\w*$/.test(f.name) ? f.name : JSON.stringify(f.name)}: ${tsType(parseTypeString(f.type))};`);
+  }
+  lines.push('}', '');
+}
+const recordClasses = classes.filter((c) => c.name !== 'event');
+lines.push('/** Every XAPI class name, as the API spells it. */');
+lines.push(`export type XapiClassName = ${recordClasses.map((c) => JSON.stringify(c.name)).join(' | ')};`);
+lines.push(`export const XAPI_CLASS_NAMES: readonly XapiClassName[] = ${JSON.stringify(recordClasses.map((c) => c.name))};`);
+lines.push('/** Record type by class name. */');
+lines.push('export interface XapiRecordByClass {');
+for (const c of recordClasses) lines.push(`  ${JSON.stringify(c.name)}: ${recordName(c.name)};`);
+lines.push('}', '');
+lines.push('/** Every XAPI error code. */');
+lines.push(`export type XapiErrorCode = ${Object.keys(errors).sort().map((e) => JSON.stringify(e)).join(' | ')};`);
+lines.push('');
+
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'records.ts'), lines.join('\n'));
+writeFileSync(join(out, 'model.json'), JSON.stringify(model));
+writeFileSync(join(out, 'errors.json'), JSON.stringify(Object.fromEntries(Object.entries(errors).sort(([a], [b]) => a.localeCompare(b))), null, 1));
+console.log(`gen:xapi: ${classes.length} classes, ${enums.size} enums, ${Object.keys(errors).length} errors -> ${out}`);

@@ -1,0 +1,155 @@
+/**
+ * The Bridge: the one contract between the renderer and the main process.
+ *
+ * Every request the UI can make (with its argument and result types) and every event it can
+ * receive is declared here once. Electron IPC (electron/preload.ts + electron/ipc.ts) and the
+ * browser-mode WebSocket (electron/web-host.ts) both implement it; the renderer cannot tell
+ * which one it has. Arguments are validated at the main-process side with the zod schemas below,
+ * so a compromised renderer cannot hand the backend anything it does not expect.
+ *
+ * Rule of the data flow: the renderer never sees a password or a XAPI session id.
+ */
+import { z } from 'zod';
+
+/** A XAPI failure as it travels end to end: XAPI's code and parameters, and the method that failed. */
+export interface BridgeErrorShape {
+  code: string;
+  params: string[];
+  method?: string;
+  message: string;
+}
+
+export const connectionIdSchema = z.string().min(1).max(128);
+
+export type ConnectionStatus =
+  | { state: 'connecting' }
+  | { state: 'connected' }
+  | { state: 'reconnecting'; attempt: number; nextRetryMs?: number; error?: BridgeErrorShape }
+  | { state: 'disconnected'; error?: BridgeErrorShape };
+
+/** What the renderer knows of a connection: never the password, never the session. */
+export interface ConnectionInfo {
+  id: string;
+  /** Address as the user typed it (host, host:port, [v6]:port, or a URL). */
+  address: string;
+  user: string;
+  /** Name to show before the pool record arrives (then the pool's name_label wins). */
+  label: string;
+  /** True for the embedded simulator's demo pools. */
+  demo: boolean;
+  remembered: boolean;
+  hidden: boolean;
+  status: ConnectionStatus;
+  /** Address of the master actually in use, after HOST_IS_SLAVE redirects and failover. */
+  masterAddress?: string;
+  /** A note for the user, e.g. "Redirected to the pool master 10.0.0.1". */
+  note?: string;
+}
+
+/** A certificate seen on first contact, for the trust-on-first-use prompt. */
+export interface CertificateInfo {
+  host: string;
+  fingerprint256: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+}
+
+/**
+ * One squashed batch of changes of one connection's mirror. `added` and `modified` carry full
+ * records keyed by class then ref; `removed` lists refs by class. Applied in one store update.
+ */
+export interface MirrorBatch {
+  connectionId: string;
+  /** True when this batch replaces everything known of the connection (initial load, resync). */
+  reset?: boolean;
+  added: Record<string, Record<string, unknown>>;
+  modified: Record<string, Record<string, unknown>>;
+  removed: Record<string, string[]>;
+}
+
+const addConnectionArgs = z.object({
+  address: z.string().min(1).max(512),
+  user: z.string().min(1).max(256),
+  password: z.string().max(4096),
+  remember: z.boolean(),
+});
+
+const callArgs = z.object({
+  connectionId: connectionIdSchema,
+  method: z.string().regex(/^(Async\.)?[A-Za-z_]+\.[A-Za-z_]+$/),
+  params: z.array(z.unknown()).max(64),
+});
+
+/** Requests: name → argument schema and result type. */
+export const requestSchemas = {
+  'app.info': z.undefined(),
+  'connections.list': z.undefined(),
+  'connections.add': addConnectionArgs,
+  'connections.connect': z.object({ id: connectionIdSchema }),
+  'connections.disconnect': z.object({ id: connectionIdSchema }),
+  'connections.forget': z.object({ id: connectionIdSchema }),
+  'connections.setHidden': z.object({ id: connectionIdSchema, hidden: z.boolean() }),
+  'connections.answerCertificate': z.object({ id: connectionIdSchema, fingerprint256: z.string().max(200), trust: z.boolean() }),
+  'mirror.snapshot': z.object({ connectionId: connectionIdSchema }),
+  /** A XAPI call on the connection's session; the session id is added by the main process. */
+  'xapi.call': callArgs,
+  /** An Async.* call: resolves with the task ref at once; progress comes through mirror events. */
+  'xapi.callAsync': callArgs,
+  'shell.openExternal': z.object({ url: z.string().url().max(2048) }),
+} as const;
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  mode: 'electron' | 'browser';
+  platform: string;
+  /** In browser mode, secrets are kept in a file readable only by the user: the UI says so. */
+  secretStorage: 'os-keychain' | 'user-file';
+}
+
+export interface RequestResults {
+  'app.info': AppInfo;
+  'connections.list': ConnectionInfo[];
+  'connections.add': ConnectionInfo;
+  'connections.connect': void;
+  'connections.disconnect': void;
+  'connections.forget': void;
+  'connections.setHidden': void;
+  'connections.answerCertificate': void;
+  'mirror.snapshot': MirrorBatch;
+  'xapi.call': unknown;
+  'xapi.callAsync': string;
+  'shell.openExternal': void;
+}
+
+export type RequestName = keyof typeof requestSchemas;
+export type RequestArgs<N extends RequestName> = z.infer<(typeof requestSchemas)[N]>;
+export type RequestResult<N extends RequestName> = RequestResults[N];
+
+/** Events: name → payload. */
+export interface BridgeEvents {
+  'connections.changed': ConnectionInfo[];
+  'connections.certificatePrompt': { id: string; certificate: CertificateInfo; previousFingerprint256?: string };
+  'mirror.batch': MirrorBatch;
+}
+export type EventName = keyof BridgeEvents;
+
+/** What the renderer holds: the same shape over IPC and over the WebSocket. */
+export interface Bridge {
+  request<N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResult<N>>;
+  on<E extends EventName>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
+}
+
+/** Validates a request coming from a renderer; throws a BridgeError-shaped error if it does not fit. */
+export function parseRequest<N extends RequestName>(name: string, args: unknown): { name: N; args: RequestArgs<N> } {
+  if (!Object.hasOwn(requestSchemas, name)) throw bridgeError('BRIDGE_UNKNOWN_REQUEST', [name], `Unknown request ${name}`);
+  const parsed = requestSchemas[name as N].safeParse(args);
+  if (!parsed.success) throw bridgeError('BRIDGE_INVALID_ARGUMENTS', [name, parsed.error.message], `Invalid arguments for ${name}`);
+  return { name: name as N, args: parsed.data as RequestArgs<N> };
+}
+
+export function bridgeError(code: string, params: string[], message: string, method?: string): BridgeErrorShape & Error {
+  return Object.assign(new Error(message), { code, params, method, message });
+}

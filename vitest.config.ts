@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests. Integration tests start the simulator on port 0 and talk to it over
+// real sockets; e2e specs (Playwright) live in e2e/ and are run by `npm run test:e2e`.
+export default defineConfig({
+  test: {
+    include: ['{shared,simulator,electron,renderer,bench,scripts}/**/*.test.{ts,tsx}'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
