@@ -1,7 +1,10 @@
+import { consoleTunnelBench } from './console-tunnel';
+
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
 export type BenchFigures = Record<string, { value: number; unit: string }>;
 export type BenchCase = () => Promise<BenchFigures>;
 
 export const benchCases: Record<string, BenchCase> = {
   // Cases register here, one module each under bench/cases/.
+  console: consoleTunnelBench,
 };
