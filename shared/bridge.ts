@@ -98,6 +98,10 @@ export const requestSchemas = {
   /** An Async.* call: resolves with the task ref at once; progress comes through mirror events. */
   'xapi.callAsync': callArgs,
   'shell.openExternal': z.object({ url: z.string().url().max(2048) }),
+  /** A one-time loopback WebSocket URL for the VM's (or control domain's) RFB console; the main process holds the session. */
+  'console.open': z.object({ connectionId: connectionIdSchema, vmRef: z.string().regex(/^OpaqueRef:[\w-]+$/).max(128) }),
+  /** Closes the tunnel of a console view (it unmounted or undocked). */
+  'console.close': z.object({ tunnelId: z.string().min(1).max(64) }),
 } as const;
 
 export interface AppInfo {
@@ -122,6 +126,14 @@ export interface RequestResults {
   'xapi.call': unknown;
   'xapi.callAsync': string;
   'shell.openExternal': void;
+  'console.open': ConsoleTicket;
+  'console.close': void;
+}
+
+/** Where noVNC connects: `ws://127.0.0.1:PORT/console/<tunnelId>?token=…`, valid once, subprotocol `binary`. */
+export interface ConsoleTicket {
+  tunnelId: string;
+  url: string;
 }
 
 export type RequestName = keyof typeof requestSchemas;
