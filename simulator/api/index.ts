@@ -1,0 +1,17 @@
+/** The core API modules, one per class; extensions add more through sim.api.register. */
+import type { ApiRegistry } from '../rpc/api-registry';
+import { installSessionApi } from './session';
+import { installEventApi } from './event';
+import { installTaskApi } from './task';
+import { installHostApi } from './host';
+import { installVmApi } from './vm';
+import { installMessageApi } from './messages';
+
+export function installCoreApi(api: ApiRegistry): void {
+  installSessionApi(api);
+  installEventApi(api);
+  installTaskApi(api);
+  installHostApi(api);
+  installVmApi(api);
+  installMessageApi(api);
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N]
+ *   [--password P] [--state-dir DIR] [--address IP] [--time-scale X]`
+ * Prints every host's URL, the credentials and the certificate fingerprint, then runs until Ctrl+C.
+ */
+import { parseArgs } from 'node:util';
+import { startSimulator, type SimulatorOptions } from './index';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    scenario: { type: 'string', default: 'demo' },
+    port: { type: 'string', default: '0' },
+    hosts: { type: 'string' },
+    vms: { type: 'string' },
+    seed: { type: 'string' },
+    password: { type: 'string' },
+    'state-dir': { type: 'string' },
+    address: { type: 'string' },
+    'time-scale': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  console.log('usage: npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N] [--password P] [--state-dir DIR] [--address IP] [--time-scale X]');
+  process.exit(0);
+}
+
+const scenario = values.scenario as SimulatorOptions['scenario'];
+const opts: SimulatorOptions = {
+  scenario,
+  port: Number(values.port),
+  hosts: values.hosts ? Number(values.hosts) : undefined,
+  vms: values.vms ? Number(values.vms) : undefined,
+  seed: values.seed ? Number(values.seed) : undefined,
+  password: values.password,
+  stateDir: values['state-dir'],
+  address: values.address,
+  timeScale: values['time-scale'] ? Number(values['time-scale']) : undefined,
+  dumpFile: scenario === 'dump' ? positionals[0] : undefined,
+};
+
+const t0 = performance.now();
+const sim = await startSimulator(opts);
+const ms = performance.now() - t0;
+const counts = sim.pools.map((p) => `${p.name}: ${p.db.count('host')} hosts, ${[...p.db.all('VM')].filter(([, v]) => !v.is_a_template && !v.is_control_domain).length} VMs`).join('; ');
+console.log(`XenDeck XAPI simulator: scenario ${scenario} ready in ${(ms / 1000).toFixed(2)} s (${counts})`);
+console.log(`credentials: user root, password ${sim.password}`);
+console.log(`certificate SHA-256 fingerprint: ${sim.hosts[0].fingerprint256}`);
+console.log(`addresses: ${sim.addressMode === 'per-host-ip' ? 'one loopback IP per host, same port' : 'one port per host (host.address is IP:PORT)'}`);
+for (const p of sim.pools) {
+  console.log(`pool ${p.name} (${p.uuid})`);
+  for (const h of p.pool.hosts) {
+    const master = h.isMaster ? ' [master]' : '';
+    console.log(`  ${h.name.padEnd(16)} ${h.url}  (also ${h.httpUrl})  address ${h.address}${master}`);
+  }
+}
+console.log('control endpoint (localhost only): POST <host url>/sim/control/<kill-host|restart-host|drop-connections|delay|malformed|expire-event-tokens|invalidate-sessions|reset>');
+
+const shutdown = async () => {
+  await sim.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

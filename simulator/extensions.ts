@@ -1,0 +1,7 @@
+/**
+ * The extension modules installed into every simulator. Add one import and one entry per module
+ * (simulator/rrd/, simulator/console/, …); see README.md "Extension points".
+ */
+import type { SimExtension } from './extension';
+
+export const extensions: SimExtension[] = [];

@@ -1,0 +1,148 @@
+/**
+ * Everything a host listener answers: XML-RPC (POST /, /RPC2, /xmlrpc), JSON-RPC (POST /jsonrpc),
+ * CORS preflights, then the route registry (RRD, console, control endpoint, extensions).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { SimHost } from '../core';
+import { decodeXmlRpcCall } from '../codec/xmlrpc-decode';
+import { xmlFailure, xmlSuccess, xmlValue } from '../codec/xmlrpc-encode';
+import { decodeJsonRpcCall, jsonFailure, jsonSuccess, jsonValue } from '../codec/jsonrpc';
+import { ProtocolError } from '../codec/protocol-error';
+import { dispatch } from '../rpc/dispatch';
+import { toXapiError } from '../xapi-error';
+import type { ListenerHandlers } from './listener';
+import { requestUrl, sendXapiHttpError, type RouteContext } from './routes';
+
+const XML_PATHS = new Set(['/', '/RPC2', '/xmlrpc']);
+const JSON_PATHS = new Set(['/jsonrpc', '/json']);
+const MAX_BODY = 64 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function routeContext(host: SimHost): RouteContext {
+  const pool = host.pool;
+  return { host, pool, db: pool.db, sessions: pool.sessions, clock: host.sim.clock, sim: host.sim };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  if (res.destroyed) return;
+  res.writeHead(status, {
+    // Clients test these headers exactly (xen-api: `application/json`, `text/xml`).
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(body),
+    'Access-Control-Allow-Origin': '*',
+  });
+  res.end(body);
+}
+
+async function handleRpc(host: SimHost, req: IncomingMessage, res: ServerResponse, json: boolean): Promise<void> {
+  const body = await readBody(req);
+  if (body === undefined) {
+    send(res, 413, 'text/plain', 'request body too large\n');
+    return;
+  }
+  const faults = host.sim.faults;
+  if (faults.malformed) {
+    // Fault injection: a reply that is not what the content type promises.
+    send(res, 200, json ? 'application/json' : 'text/xml', json ? '{"jsonrpc":"2.0","result":' : '<?xml version="1.0"?><methodResponse><params><param><value><struct>');
+    return;
+  }
+  if (json) {
+    let call;
+    try {
+      call = decodeJsonRpcCall(body);
+    } catch (err) {
+      const e = err as ProtocolError;
+      send(res, 200, 'application/json', JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error', data: [e.message] }, id: null }));
+      return;
+    }
+    try {
+      const { value, type } = await dispatch(host, call.method, call.params);
+      send(res, 200, 'application/json', jsonSuccess(call, jsonValue(value, type)));
+    } catch (err) {
+      send(res, 200, 'application/json', jsonFailure(call, toXapiError(err).description));
+    }
+    return;
+  }
+  let call;
+  try {
+    call = decodeXmlRpcCall(body);
+  } catch (err) {
+    const e = err instanceof ProtocolError ? err : new ProtocolError(String(err));
+    send(res, 200, 'text/xml', xmlFailure(['XMLRPC_UNMARSHAL_FAILURE', e.expected, e.received.slice(0, 200)]));
+    return;
+  }
+  try {
+    const { value, type } = await dispatch(host, call.method, call.params);
+    send(res, 200, 'text/xml', xmlSuccess(xmlValue(value, type)));
+  } catch (err) {
+    send(res, 200, 'text/xml', xmlFailure(toXapiError(err).description));
+  }
+}
+
+export function hostHandlers(host: SimHost): ListenerHandlers {
+  const request = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const delay = host.sim.faults.delayMs;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      const path = requestUrl(req).pathname;
+      const method = req.method ?? 'GET';
+      if (method === 'OPTIONS' && (path === '/' || JSON_PATHS.has(path))) {
+        // CORS preflight, as xapi answers for browser clients such as XO Lite.
+        res.writeHead(200, {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type, Accept',
+          'Content-Length': '0',
+        });
+        res.end();
+        return;
+      }
+      if (method === 'POST') {
+        const contentType = String(req.headers['content-type'] ?? '');
+        if (JSON_PATHS.has(path) || (path === '/' && contentType.startsWith('application/json'))) return await handleRpc(host, req, res, true);
+        if (XML_PATHS.has(path)) return await handleRpc(host, req, res, false);
+      }
+      const route = host.sim.routes.findHttp(method, path) ?? (method === 'HEAD' ? host.sim.routes.findHttp('GET', path) : undefined);
+      if (route) return await route(req, res, routeContext(host));
+      send(res, 404, 'text/plain', `no handler for ${method} ${path}\n`);
+    } catch (err) {
+      sendXapiHttpError(res, err);
+    }
+  };
+  const socketRoute = (kind: 'connect' | 'upgrade') => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = requestUrl(req).pathname;
+    const handler = kind === 'connect' ? host.sim.routes.findConnect(path) : host.sim.routes.findUpgrade(path);
+    if (!handler) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    Promise.resolve(handler(req, socket, head, routeContext(host))).catch((err) => {
+      const e = toXapiError(err);
+      const status = e.code === 'SESSION_INVALID' ? '401 Unauthorized' : '500 Internal Server Error';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n${e.description.join(' ')}\n`);
+    });
+  };
+  return {
+    request: (req, res) => void request(req, res),
+    connect: socketRoute('connect'),
+    upgrade: socketRoute('upgrade'),
+  };
+}

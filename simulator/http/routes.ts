@@ -1,0 +1,77 @@
+/**
+ * HTTP route registry shared by every host listener: plain handlers (GET /rrd_updates…), CONNECT tunnels
+ * (CONNECT /console?…) and WebSocket upgrades (GET /console with Upgrade: websocket).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Simulator, PoolSim, SimHost } from '../core';
+import type { ObjectDb } from '../db/object-db';
+import type { Sessions, Session } from '../sessions';
+import type { SimClock } from '../clock';
+import { XapiError, toXapiError } from '../xapi-error';
+
+export interface RouteContext {
+  host: SimHost;
+  pool: PoolSim;
+  db: ObjectDb;
+  sessions: Sessions;
+  clock: SimClock;
+  sim: Simulator;
+}
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse, ctx: RouteContext) => void | Promise<void>;
+export type SocketHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, ctx: RouteContext) => void | Promise<void>;
+
+export class RouteRegistry {
+  private httpRoutes = new Map<string, HttpHandler>();
+  private connectRoutes = new Map<string, SocketHandler>();
+  private upgradeRoutes = new Map<string, SocketHandler>();
+
+  http(method: string, path: string, handler: HttpHandler): void {
+    this.httpRoutes.set(`${method.toUpperCase()} ${path}`, handler);
+  }
+  connect(path: string, handler: SocketHandler): void {
+    this.connectRoutes.set(path, handler);
+  }
+  upgrade(path: string, handler: SocketHandler): void {
+    this.upgradeRoutes.set(path, handler);
+  }
+
+  findHttp(method: string, path: string): HttpHandler | undefined {
+    return this.httpRoutes.get(`${method.toUpperCase()} ${path}`);
+  }
+  findConnect(path: string): SocketHandler | undefined {
+    return this.connectRoutes.get(path);
+  }
+  findUpgrade(path: string): SocketHandler | undefined {
+    return this.upgradeRoutes.get(path);
+  }
+}
+
+/** The path of a request URL (CONNECT sends a path too: `CONNECT /console?uuid=… HTTP/1.0`). */
+export function requestUrl(req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', 'http://simulator.invalid');
+}
+
+/** The session of an HTTP request: `?session_id=` first, then the `session_id` cookie, as xapi accepts both. */
+export function sessionFromRequest(req: IncomingMessage, ctx: RouteContext): Session {
+  const fromQuery = requestUrl(req).searchParams.get('session_id');
+  let id = fromQuery ?? undefined;
+  if (!id) {
+    const cookie = req.headers.cookie ?? '';
+    const m = /(?:^|;\s*)session_id=([^;]+)/.exec(cookie);
+    if (m) id = decodeURIComponent(m[1]);
+  }
+  return ctx.sessions.check(id);
+}
+
+/** Answers an HTTP request that failed with an XAPI error (xapi's HTTP handlers answer 401/403/404/500). */
+export function sendXapiHttpError(res: ServerResponse, err: unknown): void {
+  const e = toXapiError(err);
+  const status = e.code === 'SESSION_INVALID' || e.code === 'SESSION_AUTHENTICATION_FAILED' ? 401
+    : e.code === 'HANDLE_INVALID' || e.code === 'UUID_INVALID' ? 404 : 500;
+  if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain' });
+  res.end(`${e.description.join(' ')}\n`);
+}
+
+export { XapiError };

@@ -1,0 +1,150 @@
+/**
+ * startSimulator(): builds a scenario, binds one listener per simulated host and returns handles for tests
+ * and for the CLI. See README.md for the options and the extension points.
+ */
+import { mkdirSync } from 'node:fs';
+import { SimClock } from './clock';
+import { PoolSim, Simulator, type SimHost } from './core';
+import { Faults } from './faults';
+import { SeededRandom } from './random';
+import { installCoreApi } from './api';
+import { attachLegacyQueues } from './api/event';
+import { refreshConsoleLocations } from './api/vm-state';
+import { installControlEndpoint } from './http/control';
+import { loadOrCreateCertificate } from './http/certificate';
+import { bindHosts } from './http/binding';
+import { buildLab, buildProduction } from './scenarios/demo';
+import { buildLarge } from './scenarios/large';
+import { loadDump } from './scenarios/dump';
+import { extensions as defaultExtensions } from './extensions';
+import type { SimExtension } from './extension';
+import { defaultStateDir } from './state-dir';
+import type { ObjectDb } from './db/object-db';
+
+export type { Simulator, PoolSim, SimHost } from './core';
+export type { SimExtension } from './extension';
+export { XapiError } from './xapi-error';
+
+export interface SimulatorOptions {
+  scenario?: 'demo' | 'large' | 'dump';
+  /** large: number of hosts (default 16). */
+  hosts?: number;
+  /** large: number of VMs (default 5000). */
+  vms?: number;
+  /** dump: path of a XAPI database dump. */
+  dumpFile?: string;
+  seed?: number;
+  password?: string;
+  stateDir?: string;
+  /** 'loopback-per-host' (default) or one IP for every host (then one port per host). */
+  address?: string;
+  /** Port of the first host (the others share it in per-host-IP mode); 0 = any free port. */
+  port?: number;
+  /** Simulated seconds per wall second (default 1; 0 freezes the clock, tests then call clock.advance). */
+  timeScale?: number;
+  /** Simulated time at start, ms since the epoch (default now). */
+  startTime?: number;
+  /** Extra extension installers (the defaults from extensions.ts always run). */
+  extensions?: SimExtension[];
+}
+
+export interface HostInfo { uuid: string; name: string; address: string; url: string; httpUrl: string; fingerprint256: string; readonly alive: boolean }
+export interface PoolInfo { name: string; uuid: string; readonly masterUrl: string; readonly masterAddress: string; db: ObjectDb; pool: PoolSim }
+
+export interface RunningSimulator {
+  /** https URL of the first pool's master (at start). */
+  url: string;
+  pools: PoolInfo[];
+  hosts: HostInfo[];
+  faults: Faults;
+  clock: SimClock;
+  /** The first pool's database. */
+  db: ObjectDb;
+  sim: Simulator;
+  password: string;
+  addressMode: 'per-host-ip' | 'shared-ip';
+  stop(): Promise<void>;
+}
+
+function hostInfo(h: SimHost): HostInfo {
+  return {
+    uuid: h.uuid, name: h.name, address: h.address, url: h.url, httpUrl: h.httpUrl, fingerprint256: h.fingerprint256,
+    get alive() {
+      return h.alive;
+    },
+  };
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const seed = opts.seed ?? 1;
+  const stateDir = opts.stateDir ?? defaultStateDir();
+  mkdirSync(stateDir, { recursive: true });
+  const clock = new SimClock({ rate: opts.timeScale ?? 1, start: opts.startTime });
+  const sim = new Simulator(clock, opts.password ?? 'xendeck', new SeededRandom(seed));
+  sim.faults = new Faults(sim);
+  installCoreApi(sim.api);
+  installControlEndpoint(sim);
+
+  const newPool = (i: number) => {
+    const p = new PoolSim(sim, new SeededRandom(seed * 7919 + i * 104729 + 1));
+    sim.pools.push(p);
+    return p;
+  };
+  const now = clock.now();
+  const scenario = opts.scenario ?? 'demo';
+  if (scenario === 'demo') {
+    buildProduction(newPool(0), new SeededRandom(seed + 11), now);
+    buildLab(newPool(1), new SeededRandom(seed + 23), now);
+  } else if (scenario === 'large') {
+    buildLarge(newPool(0), new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000);
+  } else if (scenario === 'dump') {
+    if (!opts.dumpFile) throw new Error('scenario dump needs dumpFile');
+    loadDump(newPool(0), opts.dumpFile);
+  } else {
+    throw new Error(`unknown scenario ${String(scenario)}`);
+  }
+  for (const p of sim.pools) attachLegacyQueues(p);
+  for (const install of [...defaultExtensions, ...(opts.extensions ?? [])]) await install(sim);
+
+  const cert = await loadOrCreateCertificate(stateDir);
+  const addressMode = await bindHosts(sim.hosts, cert, opts.address ?? 'loopback-per-host', opts.port ?? 0);
+  for (const pool of sim.pools) {
+    for (const h of pool.hosts) {
+      pool.db.update('host', h.ref, { address: h.address });
+      for (const pif of pool.db.get('host', h.ref).PIFs as string[]) {
+        if (pool.db.get('PIF', pif).management) pool.db.update('PIF', pif, { IP: h.ip });
+      }
+    }
+    refreshConsoleLocations(pool);
+  }
+
+  const pools: PoolInfo[] = sim.pools.map((p) => ({
+    name: p.name, uuid: p.uuid, db: p.db, pool: p,
+    get masterUrl() {
+      return p.master.url;
+    },
+    get masterAddress() {
+      return p.master.address;
+    },
+  }));
+  return {
+    url: sim.pools[0].master.url,
+    pools,
+    hosts: sim.hosts.map(hostInfo),
+    faults: sim.faults,
+    clock,
+    db: sim.pools[0].db,
+    sim,
+    password: sim.password,
+    addressMode,
+    async stop() {
+      sim.stopped = true;
+      clock.stop();
+      for (const p of sim.pools) {
+        for (const w of [...p.eventWaiters]) w();
+        for (const s of p.sessions.all()) s.legacy?.wake?.();
+      }
+      await Promise.all(sim.hosts.map((h) => h.listener?.close()));
+    },
+  };
+}
