@@ -2,7 +2,7 @@
  * The simulator's object graph: one Simulator holds pools; a pool holds its database, sessions, tasks and
  * hosts; a host has its own listener (address) and answers as master or slave.
  */
-import { SimClock } from './clock';
+import type { SimClock } from './clock';
 import { ObjectDb, NULL_REF } from './db/object-db';
 import { Sessions } from './sessions';
 import { Tasks } from './rpc/tasks';
