@@ -98,7 +98,7 @@ async function tunnelPipe(tunnel: Worker): Promise<Pipe> {
   });
   const listeners: ((d: Buffer) => void)[] = [];
   // Frame parser state: bytes of payload still expected in the current frame, or header bytes.
-  let pending = buf;
+  let pending: Buffer = buf;
   let payloadLeft = 0;
   const feed = (d: Buffer) => {
     pending = pending.length ? Buffer.concat([pending, d]) : d;

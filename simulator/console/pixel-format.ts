@@ -103,9 +103,13 @@ export function encodeRun(pf: PixelFormat, source: Uint32Array, from: number, co
   }
   for (let i = 0; i < count; i++, offset += bpp) {
     const v = convertPixel(pf, source[from + i]);
-    if (bpp === 4) pf.bigEndian ? out.writeUInt32BE(v, offset) : out.writeUInt32LE(v, offset);
-    else if (bpp === 2) pf.bigEndian ? out.writeUInt16BE(v & 0xffff, offset) : out.writeUInt16LE(v & 0xffff, offset);
-    else out.writeUInt8(v & 0xff, offset);
+    if (bpp === 4) {
+      if (pf.bigEndian) out.writeUInt32BE(v, offset);
+      else out.writeUInt32LE(v, offset);
+    } else if (bpp === 2) {
+      if (pf.bigEndian) out.writeUInt16BE(v & 0xffff, offset);
+      else out.writeUInt16LE(v & 0xffff, offset);
+    } else out.writeUInt8(v & 0xff, offset);
   }
   return offset;
 }

@@ -1,0 +1,182 @@
+/**
+ * The Console tab of a VM or a host's control domain: noVNC through the main process's tunnel,
+ * with the state in words, scaling, fullscreen, key combos, "Type text…", screenshots and undock.
+ *
+ * Mount it with the VM's facts from the mirror:
+ *   <ConsoleTab bridge={bridge} connectionId={id} vmRef={ref} vmName={vm.name_label}
+ *               powerState={vm.power_state} consoleLocation={rfbConsole?.location} />
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { Bridge } from '../../../shared/bridge';
+import { setConsoleFocused } from './console-focus';
+import { ConsoleToolbar } from './ConsoleToolbar';
+import { comboPresses, textPresses, type KeyCombo } from './key-sequences';
+import { useConsoleSession, type ConsoleState, type ScaleMode } from './use-console-session';
+import { CONSOLE_CSS } from './console-styles';
+
+export interface ConsoleTabProps {
+  bridge: Pick<Bridge, 'request'>;
+  connectionId: string;
+  vmRef: string;
+  vmName: string;
+  /** VM.power_state from the mirror. */
+  powerState: string;
+  /** console.location of the VM's `rfb` console from the mirror (changes on reboot and migration). */
+  consoleLocation: string | undefined;
+  /** Control domains cannot be started from here. */
+  isControlDomain?: boolean;
+  /** Hide the undock button (this view already is the undocked window). */
+  undocked?: boolean;
+}
+
+export function ConsoleTab(props: ConsoleTabProps) {
+  const { bridge, connectionId, vmRef, vmName, powerState, consoleLocation } = props;
+  const frame = useRef<HTMLDivElement>(null);
+  const screen = useRef<HTMLDivElement>(null);
+  const [scale, setScale] = useState<ScaleMode>('fit');
+  const [focused, setFocused] = useState(false);
+  const [startError, setStartError] = useState<string>();
+  const { state, rfb, retryNow } = useConsoleSession({ bridge, connectionId, vmRef, powerState, consoleLocation, screen, scale });
+
+  // A view that goes away while focused must give the app its shortcuts back.
+  useEffect(() => () => {
+    if (focused) setConsoleFocused(false);
+  }, [focused]);
+
+  const sendCombo = (combo: KeyCombo) => {
+    const r = rfb.current;
+    if (!r) return;
+    for (const p of comboPresses(combo)) r.sendKey(p.keysym, p.code, p.down);
+    r.focus();
+  };
+  const typeText = (text: string) => {
+    const r = rfb.current;
+    if (!r) return;
+    for (const p of textPresses(text)) r.sendKey(p.keysym, p.code, p.down);
+    r.focus();
+  };
+  const screenshot = () => {
+    rfb.current?.toBlob((blob) => {
+      if (!blob) return;
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = `${vmName.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.png`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    }, 'image/png');
+  };
+  const fullscreen = () => {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void frame.current?.requestFullscreen();
+  };
+  const start = async () => {
+    setStartError(undefined);
+    try {
+      await bridge.request('xapi.callAsync', { connectionId, method: 'VM.start', params: [vmRef, false, false] });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      setStartError(`${e.message ?? 'Start failed'}${e.code ? ` (${e.code})` : ''}`);
+    }
+  };
+
+  return (
+    <section className="console-tab" ref={frame} aria-label={`Console of ${vmName}`}>
+      <style>{CONSOLE_CSS}</style>
+      <ConsoleToolbar
+        connected={state.kind === 'connected'}
+        scale={scale}
+        onScale={setScale}
+        onCtrlAltDel={() => rfb.current?.sendCtrlAltDel()}
+        onCombo={sendCombo}
+        onTypeText={typeText}
+        onScreenshot={screenshot}
+        onFullscreen={fullscreen}
+        onUndock={props.undocked ? undefined : () => undockConsole(connectionId, vmRef)}
+      />
+      <StatusLine state={state} vmName={vmName} onRetry={retryNow} />
+      {state.kind === 'not-running' && (
+        <div className="console-not-running" role="status">
+          <p>
+            {vmName} is {state.powerState.toLowerCase()}: there is no console until it runs.
+          </p>
+          {!props.isControlDomain && state.powerState === 'Halted' && (
+            <button type="button" onClick={start}>
+              Start
+            </button>
+          )}
+          {startError && <p role="alert">{startError}</p>}
+        </div>
+      )}
+      <div
+        ref={screen}
+        className={`console-screen${focused ? ' console-screen-focused' : ''}${scale === 'fit' ? ' console-screen-fit' : ''}`}
+        data-testid="console-screen"
+        hidden={state.kind === 'not-running'}
+        onFocus={() => {
+          if (!focused) {
+            setFocused(true);
+            setConsoleFocused(true);
+          }
+        }}
+        onBlur={(e) => {
+          if (focused && !e.currentTarget.contains(e.relatedTarget as Node | null)) {
+            setFocused(false);
+            setConsoleFocused(false);
+          }
+        }}
+      />
+      <p className="console-hint">{focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.'}</p>
+    </section>
+  );
+}
+
+function StatusLine({ state, vmName, onRetry }: { state: ConsoleState; vmName: string; onRetry: () => void }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (state.kind !== 'disconnected') return;
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [state.kind]);
+  let text: string;
+  switch (state.kind) {
+    case 'not-running':
+      text = 'Not running';
+      break;
+    case 'connecting':
+      text = state.attempt > 1 ? `Connecting to the console of ${vmName} (attempt ${state.attempt})…` : `Connecting to the console of ${vmName}…`;
+      break;
+    case 'connected':
+      text = `Connected to ${state.desktopName || vmName}`;
+      break;
+    case 'disconnected':
+      text = `Disconnected: ${state.reason} Retrying in ${Math.max(0, Math.ceil((state.retryAt - now) / 1000))} s.`;
+      break;
+  }
+  return (
+    <div className={`console-status console-status-${state.kind}`} role="status" aria-live="polite" data-state={state.kind}>
+      <span>{text}</span>
+      {state.kind === 'disconnected' && (
+        <button type="button" onClick={onRetry}>
+          Retry now
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The URL fragment of an undocked console; the shell renders only <ConsoleTab> for it. */
+export function consoleRouteHash(connectionId: string, vmRef: string): string {
+  return `#console/${encodeURIComponent(connectionId)}/${encodeURIComponent(vmRef)}`;
+}
+
+export function parseConsoleRouteHash(hash: string): { connectionId: string; vmRef: string } | undefined {
+  const m = /^#console\/([^/]+)\/([^/]+)$/.exec(hash);
+  return m ? { connectionId: decodeURIComponent(m[1]), vmRef: decodeURIComponent(m[2]) } : undefined;
+}
+
+/** Opens the console on its own: a window in Electron, a browser tab in browser mode. */
+export function undockConsole(connectionId: string, vmRef: string): void {
+  const url = `${location.pathname}${location.search}${consoleRouteHash(connectionId, vmRef)}`;
+  const electron = 'xendeck' in window;
+  window.open(url, `xendeck-console-${vmRef}`, electron ? 'popup,width=1060,height=860' : undefined);
+}

@@ -1,0 +1,2 @@
+export { ConsoleTab, consoleRouteHash, parseConsoleRouteHash, undockConsole, type ConsoleTabProps } from './ConsoleTab';
+export { isConsoleFocused, onConsoleFocusChange } from './console-focus';
