@@ -35,17 +35,23 @@ export class SimClock {
     this.schedule();
   }
 
-  /** Jumps simulated time forward, firing every timer that falls due on the way, in order. */
-  advance(ms: number): void {
+  /**
+   * Moves simulated time forward by `ms`, firing every timer that falls due on the way, in order. Between
+   * timers it yields to the event loop, so work that a timer resumes (a task's next step) can schedule its
+   * own timers inside the same advance, as it would in real time.
+   */
+  async advance(ms: number): Promise<void> {
     const target = this.now() + ms;
     for (;;) {
+      await new Promise((r) => setImmediate(r));
       const next = this.timers[0];
       if (!next || next.due > target) break;
-      this.base += next.due - this.now();
+      this.base += Math.max(0, next.due - this.now());
       this.fireDue();
     }
-    this.base += target - this.now();
+    this.base += Math.max(0, target - this.now());
     this.fireDue();
+    await new Promise((r) => setImmediate(r));
   }
 
   setTimeout(fn: () => void, ms: number): number {

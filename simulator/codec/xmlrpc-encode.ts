@@ -11,7 +11,8 @@ const recordCache = new WeakMap<object, string>();
 export function escapeXml(s: string): string {
   // Characters XML 1.0 cannot carry at all are dropped rather than producing an unparsable reply.
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  // \r is written as a character reference: XML parsers turn a literal CR (LF) into LF.
+  return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
 function formatDouble(n: number): string {

@@ -54,22 +54,19 @@ export function coerceArgument(v: unknown, t: XapiType, name: string): unknown {
       return v.map((x) => coerceArgument(x, t.of, name));
     case 'map': {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad();
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      // fromEntries defines own properties: a "__proto__" key stays a key and never reaches the prototype.
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => {
         coerceArgument(k, t.key.k === 'int' || t.key.k === 'float' ? { k: 'string' } : t.key, name);
-        out[k] = coerceArgument(x, t.value, name);
-      }
-      return out;
+        return [k, coerceArgument(x, t.value, name)];
+      }));
     }
     case 'record': {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad();
       const info = classes.get(t.cls);
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => {
         const f = info?.fieldByName.get(k);
-        out[k] = f ? coerceArgument(x, f.type, k) : x;
-      }
-      return out;
+        return [k, f ? coerceArgument(x, f.type, k) : x];
+      }));
     }
   }
 }
