@@ -3,5 +3,7 @@
  * (simulator/rrd/, simulator/console/, …); see README.md "Extension points".
  */
 import type { SimExtension } from './extension';
+import { installConsoles } from './console/console-extension';
+import { installRrd } from './rrd/rrd-extension';
 
-export const extensions: SimExtension[] = [];
+export const extensions: SimExtension[] = [installConsoles, installRrd];
