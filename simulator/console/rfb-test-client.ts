@@ -29,7 +29,11 @@ export class RfbTestClient {
   readonly closedPromise: Promise<void>;
 
   private constructor(private readonly socket: Duplex) {
-    this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
+    // A WebSocket stream ends (server closed) without 'close' while its writable side is open.
+    this.closedPromise = new Promise((resolve) => {
+      socket.once('close', () => resolve());
+      socket.once('end', () => resolve());
+    });
     socket.on('data', (chunk: Buffer) => {
       this.input = Buffer.concat([this.input, chunk]);
       this.pump();
@@ -39,6 +43,7 @@ export class RfbTestClient {
       for (const w of this.waiters.splice(0)) w.reject(new Error('RFB connection closed'));
     };
     socket.on('close', onEnd);
+    socket.on('end', onEnd);
     socket.on('error', onEnd);
   }
 

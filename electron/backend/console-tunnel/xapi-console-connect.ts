@@ -63,6 +63,7 @@ export function connectXapiConsole(endpoint: XapiConsoleEndpoint, timeoutMs = 15
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       socket.destroy();
       reject(err);
     };
@@ -70,8 +71,10 @@ export function connectXapiConsole(endpoint: XapiConsoleEndpoint, timeoutMs = 15
     const socket: TLSSocket = tlsConnect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false });
     socket.setNoDelay(true);
     const timer = setTimeout(() => fail(new ConsoleConnectError('CONSOLE_TIMEOUT', [host], `No answer from ${host} for the console`)), timeoutMs);
-    socket.once('error', (err) => fail(new ConsoleConnectError('CONSOLE_CONNECT_FAILED', [host, err.message], `Cannot reach ${host}: ${err.message}`)));
-    socket.once('close', () => fail(new ConsoleConnectError('CONSOLE_CLOSED', [host], `${host} closed the console connection`)));
+    const onError = (err: Error) => fail(new ConsoleConnectError('CONSOLE_CONNECT_FAILED', [host, err.message], `Cannot reach ${host}: ${err.message}`));
+    const onClose = () => fail(new ConsoleConnectError('CONSOLE_CLOSED', [host], `${host} closed the console connection`));
+    socket.once('error', onError);
+    socket.once('close', onClose);
     socket.once('secureConnect', () => {
       const seen = socket.getPeerCertificate().fingerprint256 ?? '';
       if (normaliseFingerprint(seen) !== pin) {
@@ -99,8 +102,8 @@ export function connectXapiConsole(endpoint: XapiConsoleEndpoint, timeoutMs = 15
       }
       clearTimeout(timer);
       settled = true;
-      socket.removeAllListeners('close');
-      socket.removeAllListeners('error');
+      socket.off('close', onClose);
+      socket.off('error', onError);
       socket.pause();
       const rest = header.subarray(end + 4);
       if (rest.length) socket.unshift(rest);
