@@ -1,0 +1,116 @@
+/** The scenarios as a client would explore them. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestSimulator } from '../contract/harness';
+import { login, rpc } from '../contract/json-rpc-client';
+import { parseSExpr } from './dump';
+
+const fixtures = join(__dirname, '../../../shared/xapi/db-fixtures');
+type Rec = Record<string, unknown>;
+let running: Awaited<ReturnType<typeof startTestSimulator>>[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((s) => s.cleanup()));
+  running = [];
+});
+async function start(opts: Parameters<typeof startTestSimulator>[0]) {
+  const sim = await startTestSimulator(opts);
+  running.push(sim);
+  return sim;
+}
+async function records(url: string, s: string, cls: string): Promise<Rec[]> {
+  return Object.values((await rpc(url, `${cls}.get_all_records`, s)) as Record<string, Rec>);
+}
+
+describe('demo scenario', () => {
+  it('serves two pools, each from its own master address, that look like a small company', async () => {
+    const sim = await start({});
+    expect(sim.pools.map((p) => p.name)).toEqual(['Production', 'Lab']);
+    const [prod, lab] = sim.pools;
+    expect(prod.masterAddress).not.toBe(lab.masterAddress);
+    const url = sim.hosts[0].httpUrl;
+    const s = await login(url);
+    const vms = await records(url, s, 'VM');
+    const guests = vms.filter((v) => !v.is_a_template && !v.is_control_domain);
+    expect(guests.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(guests.map((v) => v.power_state))).toEqual(new Set(['Running', 'Halted', 'Suspended', 'Paused']));
+    expect(vms.filter((v) => v.is_control_domain)).toHaveLength(3);
+    const templates = vms.filter((v) => v.is_a_template);
+    expect(templates.map((t) => t.name_label)).toEqual(expect.arrayContaining(['Debian Bookworm 12', 'Windows Server 2022 (64-bit)', 'web-base (Debian 12)']));
+    expect(templates.find((t) => t.name_label === 'web-base (Debian 12)')!.is_default_template).toBe(false);
+    const docker = guests.filter((v) => (v.other_config as Record<string, string>)['xscontainer-monitor'] === 'True');
+    expect(docker.length).toBeGreaterThanOrEqual(2);
+    const gms = await records(url, s, 'VM_guest_metrics');
+    expect(gms.some((g) => (g.os_version as Record<string, string>).distro === 'windows')).toBe(true);
+    const srs = await records(url, s, 'SR');
+    expect(srs.filter((x) => x.type === 'nfs' && x.shared)).toHaveLength(1);
+    expect(srs.filter((x) => x.type === 'ext')).toHaveLength(3);
+    expect(srs.filter((x) => x.content_type === 'iso')).toHaveLength(1);
+    expect(await records(url, s, 'Bond')).toHaveLength(3);
+    expect((await records(url, s, 'VLAN')).every((v) => v.tag === 20)).toBe(true);
+    expect(new Set((await records(url, s, 'message')).map((m) => m.priority)).size).toBeGreaterThan(2);
+    expect(await records(url, s, 'VMSS')).toHaveLength(1);
+    // The Lab pool is another pool: its master knows nothing of Production.
+    const labUrl = sim.hosts.find((h) => h.address === lab.masterAddress)!.httpUrl;
+    const ls = await login(labUrl);
+    const labPool = (await records(labUrl, ls, 'pool'))[0];
+    expect(labPool.name_label).toBe('Lab');
+    expect((await records(labUrl, ls, 'host')).map((h) => h.name_label).sort()).toEqual(['xcp-lab-01', 'xcp-lab-02']);
+  });
+
+  it('is the same data for the same seed', async () => {
+    const a = await start({ seed: 5 });
+    const b = await start({ seed: 5 });
+    const uuids = async (sim: typeof a) => {
+      const s = await login(sim.hosts[0].httpUrl);
+      return (await records(sim.hosts[0].httpUrl, s, 'VM')).map((v) => `${v.uuid} ${v.name_label}`).sort();
+    };
+    expect(await uuids(a)).toEqual(await uuids(b));
+  });
+});
+
+describe('large scenario', () => {
+  it('generates the requested hosts and VMs with disks, CD drives and VIFs', async () => {
+    const sim = await start({ scenario: 'large', hosts: 4, vms: 300 });
+    const url = sim.hosts[0].httpUrl;
+    const s = await login(url);
+    expect(sim.hosts).toHaveLength(4);
+    const guests = (await records(url, s, 'VM')).filter((v) => !v.is_a_template && !v.is_control_domain);
+    expect(guests).toHaveLength(300);
+    expect(guests.every((v) => (v.VBDs as string[]).length === 2 && (v.VIFs as string[]).length === 1)).toBe(true);
+    const running = guests.filter((v) => v.power_state === 'Running');
+    expect(running.length).toBeGreaterThan(150);
+    const free = await Promise.all(sim.pools[0].pool.hosts.map((h) => rpc(url, 'host.compute_free_memory', s, h.ref) as Promise<number>));
+    expect(free.every((f) => f > 0)).toBe(true);
+  });
+});
+
+describe('dump scenario', () => {
+  it('parses S-expression sets and maps with escaped quotes', () => {
+    expect(parseSExpr("('OpaqueRef:a' 'OpaqueRef:b')")).toEqual(['OpaqueRef:a', 'OpaqueRef:b']);
+    expect(parseSExpr("(('options' 'e.g. \\'-o ro\\'') ('type' 'nfs'))")).toEqual([['options', "e.g. '-o ro'"], ['type', 'nfs']]);
+    expect(parseSExpr('()')).toEqual([]);
+    expect(parseSExpr("('destroy' 'export' ")).toEqual(['destroy', 'export']);
+  });
+
+  for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.xml'))) {
+    it(`loads ${file} and serves it with every field typed`, async () => {
+      const sim = await start({ scenario: 'dump', dumpFile: join(fixtures, file) });
+      const url = sim.pools[0].masterUrl.replace('https:', 'http:');
+      const s = await login(url);
+      const hosts = await records(url, s, 'host');
+      expect(hosts.length).toBe(sim.hosts.length);
+      const vms = await records(url, s, 'VM');
+      expect(vms.length).toBeGreaterThan(50);
+      for (const vm of vms) {
+        expect(typeof vm.memory_static_max).toBe('number');
+        expect(Array.isArray(vm.VBDs)).toBe(true);
+        expect(typeof vm.other_config).toBe('object');
+        // A field newer than the dump's schema takes the datamodel default.
+        expect(vm.pending_guidances).toEqual([]);
+      }
+      const dom0 = vms.find((v) => v.is_control_domain)!;
+      expect(dom0.power_state).toBe('Running');
+    });
+  }
+});
