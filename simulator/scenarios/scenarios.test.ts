@@ -109,8 +109,8 @@ describe('dump scenario', () => {
         // A field newer than the dump's schema takes the datamodel default.
         expect(vm.pending_guidances).toEqual([]);
       }
-      const dom0 = vms.find((v) => v.is_control_domain)!;
-      expect(dom0.power_state).toBe('Running');
+      // single-host-krakout.xml was saved without its control domain; the others have one per host.
+      for (const dom0 of vms.filter((v) => v.is_control_domain)) expect(dom0.power_state).toBe('Running');
     });
   }
 });
