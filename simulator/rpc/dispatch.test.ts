@@ -130,4 +130,40 @@ describe('dispatch', () => {
       await other.cleanup();
     }
   });
+
+  it('answers JSON-RPC 1.0 with result and error members and the ErrorDescription list', async () => {
+    const call = async (method: string, params: unknown[]) => (await (await fetch(`${url}/jsonrpc`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ method, params, id: 'a' }),
+    })).json()) as Record<string, unknown>;
+    expect(await call('pool.get_all', [s])).toEqual({ result: [expect.stringMatching(/^OpaqueRef:/)], error: null, id: 'a' });
+    expect(await call('VM.get_record', [s, 'OpaqueRef:x'])).toEqual({ result: null, error: ['HANDLE_INVALID', 'VM', 'OpaqueRef:x'], id: 'a' });
+  });
+
+  it('pauses and unpauses a running VM, and its metrics follow', async () => {
+    const vm = await vmByName('monitoring');
+    const task = (await rpc(url, 'Async.VM.pause', s, vm)) as string;
+    await sim.clock.advance(1000);
+    expect(((await rpc(url, 'task.get_record', s, task)) as Record<string, unknown>).status).toBe('success');
+    expect(await rpc(url, 'VM.get_power_state', s, vm)).toBe('Paused');
+    const metrics = (await rpc(url, 'VM.get_metrics', s, vm)) as string;
+    expect(await rpc(url, 'VM_metrics.get_state', s, metrics)).toEqual(['paused']);
+    expect(await rpc(url, 'VM.get_allowed_operations', s, vm)).toContain('unpause');
+    await rpc(url, 'Async.VM.unpause', s, vm);
+    await sim.clock.advance(1000);
+    expect(await rpc(url, 'VM.get_power_state', s, vm)).toBe('Running');
+  });
+
+  it('drops open connections and delays answers on demand', async () => {
+    const pool = ((await rpc(url, 'pool.get_all', s)) as string[])[0];
+    const token = (await rpc(url, 'event.inject', s, 'pool', pool)) as string;
+    const polling = rpc(url, 'event.from', s, ['vm'], token, 30.0);
+    await new Promise((r) => setTimeout(r, 50));
+    sim.faults.dropConnections();
+    await expect(polling).rejects.toThrow();
+    sim.faults.delayResponses(150);
+    const t0 = Date.now();
+    await rpc(url, 'pool.get_all', s);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    sim.faults.delayResponses(0);
+  });
 });
