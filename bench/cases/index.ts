@@ -1,4 +1,5 @@
 import { consoleTunnelBench } from './console-tunnel';
+import { simLargeBench } from './sim-large';
 
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
 export type BenchFigures = Record<string, { value: number; unit: string }>;
@@ -7,4 +8,5 @@ export type BenchCase = () => Promise<BenchFigures>;
 export const benchCases: Record<string, BenchCase> = {
   // Cases register here, one module each under bench/cases/.
   console: consoleTunnelBench,
+  'sim-large': simLargeBench,
 };
