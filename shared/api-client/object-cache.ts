@@ -1,0 +1,132 @@
+/**
+ * The client's mirror of a pool: records by class then ref. Every write goes through a change set so
+ * callers learn exactly what changed. Applying an event is idempotent (an `add` for a known ref is a
+ * modification, a `del` for an unknown ref is nothing), which makes the overlap between the initial
+ * sweep and the first events harmless.
+ */
+import type { ChangeSet, XapiObject } from './change-set';
+
+export class ObjectCache {
+  private readonly byClass = new Map<string, Map<string, XapiObject>>();
+
+  get(cls: string, ref: string): XapiObject | undefined {
+    return this.byClass.get(cls)?.get(ref);
+  }
+
+  /** Records of a class (live view: do not mutate). */
+  records(cls: string): ReadonlyMap<string, XapiObject> {
+    return this.byClass.get(cls) ?? EMPTY;
+  }
+
+  size(cls: string): number {
+    return this.byClass.get(cls)?.size ?? 0;
+  }
+
+  classes(): string[] {
+    return [...this.byClass.keys()];
+  }
+
+  upsert(cls: string, ref: string, record: XapiObject, changes: ChangeSet): void {
+    const map = this.classMap(cls);
+    const known = map.has(ref);
+    map.set(ref, record);
+    const removed = changes.removed[cls];
+    if (removed) {
+      // del then add of the same ref within one batch: the renderer still has it, so it is a modification
+      const i = removed.indexOf(ref);
+      if (i >= 0) {
+        removed.splice(i, 1);
+        if (!removed.length) delete changes.removed[cls];
+        (changes.modified[cls] ??= {})[ref] = record;
+        return;
+      }
+    }
+    if (known && !changes.added[cls]?.[ref]) (changes.modified[cls] ??= {})[ref] = record;
+    else (changes.added[cls] ??= {})[ref] = record;
+  }
+
+  remove(cls: string, ref: string, changes: ChangeSet): void {
+    const map = this.byClass.get(cls);
+    if (!map?.delete(ref)) return;
+    if (changes.added[cls]?.[ref]) {
+      delete changes.added[cls][ref]; // appeared and vanished within one batch: nobody needs to hear of it
+      return;
+    }
+    if (changes.modified[cls]?.[ref]) delete changes.modified[cls][ref];
+    (changes.removed[cls] ??= []).push(ref);
+  }
+
+  /**
+   * Replaces a class with a fresh `get_all_records` result and records the exact difference:
+   * new refs added, changed ones modified, vanished ones removed (no ghosts, no duplicates).
+   */
+  replaceClass(cls: string, fresh: Record<string, XapiObject>, changes: ChangeSet): void {
+    const old = this.byClass.get(cls);
+    if (!old || old.size === 0) {
+      // First load: hand the decoded object over as is (no copy, no per-record work).
+      const map = new Map<string, XapiObject>();
+      for (const ref in fresh) map.set(ref, fresh[ref]);
+      this.byClass.set(cls, map);
+      if (map.size) changes.added[cls] = changes.added[cls] ? Object.assign(changes.added[cls], fresh) : fresh;
+      return;
+    }
+    const next = new Map<string, XapiObject>();
+    for (const ref in fresh) {
+      const record = fresh[ref];
+      next.set(ref, record);
+      const before = old.get(ref);
+      if (before === undefined) (changes.added[cls] ??= {})[ref] = record;
+      else if (!sameValue(before, record)) (changes.modified[cls] ??= {})[ref] = record;
+      else next.set(ref, before); // unchanged: keep the old object so identity-based consumers stay quiet
+    }
+    for (const ref of old.keys()) if (!next.has(ref)) (changes.removed[cls] ??= []).push(ref);
+    this.byClass.set(cls, next);
+  }
+
+  /** Drops classes no longer tracked. */
+  dropClass(cls: string, changes: ChangeSet): void {
+    const map = this.byClass.get(cls);
+    if (!map) return;
+    if (map.size) changes.removed[cls] = [...map.keys()];
+    this.byClass.delete(cls);
+  }
+
+  /** Everything, as one change set of additions (for a late subscriber). */
+  snapshot(): ChangeSet {
+    const added: ChangeSet['added'] = {};
+    for (const [cls, map] of this.byClass) if (map.size) added[cls] = Object.fromEntries(map);
+    return { added, modified: {}, removed: {} };
+  }
+
+  clear(): void {
+    this.byClass.clear();
+  }
+
+  private classMap(cls: string): Map<string, XapiObject> {
+    let map = this.byClass.get(cls);
+    if (!map) this.byClass.set(cls, (map = new Map()));
+    return map;
+  }
+}
+
+const EMPTY: ReadonlyMap<string, XapiObject> = new Map();
+
+/** Structural equality of decoded XAPI values (strings, numbers, booleans, arrays, plain objects). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
