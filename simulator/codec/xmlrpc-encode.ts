@@ -10,8 +10,8 @@ const recordCache = new WeakMap<object, string>();
 
 export function escapeXml(s: string): string {
   // Characters XML 1.0 cannot carry at all are dropped rather than producing an unparsable reply.
-  // eslint-disable-next-line no-control-regex
   // \r is written as a character reference: XML parsers turn a literal CR (LF) into LF.
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 

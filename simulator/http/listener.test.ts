@@ -1,7 +1,8 @@
 /** The host listener as a client meets it: HTTP and HTTPS on one port, garbage bodies, routes, control endpoint. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import https from 'node:https';
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import fc from 'fast-check';
 import { startTestSimulator } from '../contract/harness';
 import { login, rpc } from '../contract/json-rpc-client';
@@ -26,7 +27,7 @@ afterAll(() => sim.cleanup());
 function httpsGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; fingerprint: string }> {
   return new Promise((resolve, reject) => {
     https.get(url, { rejectUnauthorized: false, headers }, (res) => {
-      const cert = (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate() as X509Certificate;
+      const cert = (res.socket as TLSSocket).getPeerX509Certificate() as X509Certificate;
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, fingerprint: cert.fingerprint256 }));
