@@ -6,7 +6,7 @@
  * Test support only (imported by *.test.ts and the bench); not used by the simulator itself.
  */
 import type { Duplex } from 'node:stream';
-import { CELL_HEIGHT, CELL_WIDTH, glyphFor } from './font';
+import { readScreenText } from './screen-text';
 import { ENCODING_COPYRECT, ENCODING_CURSOR, ENCODING_QEMU_EXT_KEY, ENCODING_RAW } from './rfb-server';
 
 export interface DecodedUpdate {
@@ -189,24 +189,7 @@ export class RfbTestClient {
 
   /** Reads the screen's text from the decoded pixels, cell by cell, with the console font. */
   screenText(): string[] {
-    const rows: string[] = [];
-    for (let r = 0; r < Math.floor(this.height / CELL_HEIGHT); r++) {
-      let line = '';
-      for (let c = 0; c < Math.floor(this.width / CELL_WIDTH); c++) line += this.readCell(c, r);
-      rows.push(line.trimEnd());
-    }
-    return rows;
-  }
-
-  private readCell(col: number, row: number): string {
-    const x0 = col * CELL_WIDTH;
-    const y0 = row * CELL_HEIGHT;
-    const bg = this.pixel(x0 + CELL_WIDTH - 1, y0); // the top-right pixel is never ink in this font
-    const masks = new Uint8Array(CELL_HEIGHT);
-    for (let y = 0; y < CELL_HEIGHT; y++) {
-      for (let x = 0; x < CELL_WIDTH; x++) if (this.pixel(x0 + x, y0 + y) !== bg) masks[y] |= 0x80 >> x;
-    }
-    return glyphIndex().exact.get(key(masks)) ?? glyphIndex().withoutCursor.get(key(masks, true)) ?? '?';
+    return readScreenText(this.pixels, this.width, this.height);
   }
 
   private async loop(): Promise<void> {
@@ -290,19 +273,3 @@ export class RfbTestClient {
   }
 }
 
-function key(masks: Uint8Array, ignoreCursorRows = false): string {
-  return [...masks].map((m, i) => (ignoreCursorRows && (i === 13 || i === 14) ? 0 : m)).join(',');
-}
-
-let index: { exact: Map<string, string>; withoutCursor: Map<string, string> } | undefined;
-function glyphIndex() {
-  if (!index) {
-    index = { exact: new Map(), withoutCursor: new Map() };
-    for (let code = 0x7e; code >= 0x20; code--) {
-      const ch = String.fromCharCode(code);
-      index.exact.set(key(glyphFor(ch)), ch);
-      index.withoutCursor.set(key(glyphFor(ch), true), ch);
-    }
-  }
-  return index;
-}
