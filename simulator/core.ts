@@ -11,6 +11,7 @@ import { RouteRegistry } from './http/routes';
 import type { HostListener } from './http/listener';
 import type { SeededRandom } from './random';
 import type { Faults } from './faults';
+import { vmAllowedOperations } from './api/vm-state';
 
 export interface VmChange {
   pool: PoolSim;
@@ -81,6 +82,12 @@ export class PoolSim {
         const waiters = [...this.eventWaiters];
         this.eventWaiters.clear();
         queueMicrotask(() => waiters.forEach((w) => w()));
+      }
+      // Like xapi's update_allowed_operations: any VM change (template flag, state, operations) recomputes them.
+      if (c.cls === 'VM' && c.op !== 'del') {
+        const allowed = vmAllowedOperations(c.rec);
+        const current = c.rec.allowed_operations as string[];
+        if (allowed.length !== current.length || allowed.some((o, i) => o !== current[i])) this.db.update('VM', c.ref, { allowed_operations: allowed });
       }
       if (c.cls === 'VM' && c.op === 'mod' && c.before) {
         const b = c.before;

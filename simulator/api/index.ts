@@ -6,6 +6,7 @@ import { installTaskApi } from './task';
 import { installHostApi } from './host';
 import { installVmApi } from './vm';
 import { installMessageApi } from './messages';
+import { installVmCopyApi } from './vm-copy';
 
 export function installCoreApi(api: ApiRegistry): void {
   installSessionApi(api);
@@ -14,4 +15,5 @@ export function installCoreApi(api: ApiRegistry): void {
   installHostApi(api);
   installVmApi(api);
   installMessageApi(api);
+  installVmCopyApi(api);
 }

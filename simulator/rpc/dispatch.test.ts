@@ -166,4 +166,16 @@ describe('dispatch', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     sim.faults.delayResponses(0);
   });
+
+  it('reports power state and resident host changes to onVmChange listeners (RRD, console modules)', async () => {
+    const seen: { uuid: string; before: unknown; after: unknown }[] = [];
+    const off = sim.sim.onVmChange((e) => seen.push({ uuid: e.uuid, before: e.before, after: e.after }));
+    const vm = await vmByName('win2022-files');
+    const host = await rpc(url, 'VM.get_resident_on', s, vm);
+    await rpc(url, 'Async.VM.hard_shutdown', s, vm);
+    await sim.clock.advance(5000);
+    off();
+    const uuid = await rpc(url, 'VM.get_uuid', s, vm);
+    expect(seen).toContainEqual({ uuid, before: { power_state: 'Running', resident_on: host }, after: { power_state: 'Halted', resident_on: 'OpaqueRef:NULL' } });
+  });
 });
