@@ -104,3 +104,23 @@ test('console: login prompt, typing, Ctrl+Alt+Del and reconnect after a reboot',
   await expectScreen(page, (t) => /web-01 login:\s*$/m.test(t), 'the login prompt on the new console');
   await page.screenshot({ path: join(results, 'console-5-login-after-reboot.png') });
 });
+
+test('console: a halted VM says so and offers Start, then connects once it runs', async ({ page }) => {
+  await page.goto(`${harness.url}/?vm=lb-01`);
+  const status = page.getByRole('status').filter({ hasText: /Connected to|Connecting|Disconnected|Not running/ });
+  await expect(status).toContainText('Connected to lb-01', { timeout: 20_000 });
+  await page.getByRole('toolbar', { name: 'VM' }).getByRole('button', { name: 'Shut down' }).click();
+  await expect(status).toContainText('Not running', { timeout: 30_000 });
+  await expect(page.getByText('lb-01 is halted: there is no console until it runs.')).toBeVisible();
+  await page.screenshot({ path: join(results, 'console-6-halted.png') });
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(status).toContainText('Connected to lb-01', { timeout: 30_000 });
+  await expectScreen(page, (t) => t.includes('Linux version'), 'the boot log of the started VM');
+  await expectScreen(page, (t) => /lb-01 login:\s*$/m.test(t), 'the login prompt of the started VM');
+  // "Type text…" sends a string as key presses (capitals with Shift held).
+  await page.getByRole('button', { name: 'Type text…' }).click();
+  await page.getByLabel(/Text to type into the VM/).fill('Admin');
+  await page.getByRole('button', { name: 'Type it' }).click();
+  await expectScreen(page, (t) => t.includes('lb-01 login: Admin'), 'the typed text on the canvas');
+  await page.screenshot({ path: join(results, 'console-7-started-typed.png') });
+});

@@ -125,7 +125,9 @@ export function ConsoleTab(props: ConsoleTabProps) {
           }
         }}
       />
-      <p className="console-hint">{focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.'}</p>
+      {state.kind === 'connected' && (
+        <p className="console-hint">{focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.'}</p>
+      )}
     </section>
   );
 }
