@@ -68,6 +68,7 @@ export class RpcChannel {
         timeoutMs: options.timeoutMs,
         signal: options.signal,
         lane: options.lane,
+        idempotent: IDEMPOTENT.test(method),
       });
     } catch (err) {
       if (err instanceof XapiError) throw err.withMethod(method);
@@ -75,6 +76,9 @@ export class RpcChannel {
     }
   }
 }
+
+/** Calls that change nothing (or only open a session / read events) may be sent again after a stale socket. */
+const IDEMPOTENT = /^(system\.|session\.login|event\.(from|next|inject)$|[A-Za-z_]+\.get_)/;
 
 const mediaType = (contentType: string): string => contentType.split(';')[0].trim().toLowerCase();
 

@@ -20,6 +20,8 @@ export interface TransportRequest {
    * 30-second poll never queues ordinary calls behind it.
    */
   lane?: 'call' | 'events';
+  /** Safe to send twice (reads, login, event calls): lets a transport retry on a stale keep-alive socket. */
+  idempotent?: boolean;
 }
 
 export interface TransportResponse {

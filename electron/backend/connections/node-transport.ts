@@ -1,0 +1,209 @@
+/**
+ * The client's Transport on Node: node:http / node:https with keep-alive agents, one pair for calls
+ * and one for the event.from long poll (so a 30 s poll never holds a call socket), and certificate
+ * trust decided by an injected policy from the SHA-256 fingerprint (pools use self-signed
+ * certificates: trust comes from the pin, trust-on-first-use, not from a CA chain).
+ *
+ * The request is written only after the policy has accepted the peer: the agent's createConnection
+ * hands the socket to http only once the check passes.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { setMaxListeners } from 'node:events';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { Transport, TransportRequest, TransportResponse } from '../../../shared/api-client/transport';
+import { ClientErrorCode, XapiError } from '../../../shared/api-client/xapi-error';
+
+export interface PeerCertificate {
+  /** host:port the certificate was presented by (IPv6 in brackets), the key pins are stored under. */
+  host: string;
+  fingerprint256: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+}
+
+export type TrustVerdict = 'trusted' | 'unknown' | 'changed';
+
+export interface TrustPolicy {
+  verify(host: string, certificate: PeerCertificate): TrustVerdict | Promise<TrustVerdict>;
+}
+
+/** The error a refused certificate produces; `certificate` feeds the trust-on-first-use prompt. */
+export type CertificateError = XapiError & { certificate: PeerCertificate };
+
+export function isCertificateError(err: unknown): err is CertificateError {
+  return err instanceof XapiError && (err.code === ClientErrorCode.CERTIFICATE_UNKNOWN || err.code === ClientErrorCode.CERTIFICATE_CHANGED) && 'certificate' in err;
+}
+
+/** host:port as pins are keyed (port always present, IPv6 bracketed). */
+export function certificateHostKey(hostname: string, port: number | string): string {
+  const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return `${bare.includes(':') ? `[${bare}]` : bare}:${port}`;
+}
+
+export function certificateHostKeyOfUrl(url: string): string {
+  const u = new URL(url);
+  return certificateHostKey(u.hostname, u.port || (u.protocol === 'https:' ? 443 : 80));
+}
+
+export interface NodeTransportOptions {
+  trust: TrustPolicy;
+  /** Sockets per host for calls (default 20, the client's call concurrency). */
+  maxSockets?: number;
+}
+
+type ConnectCallback = (err: Error | null, socket?: Duplex) => void;
+
+class PinnedHttpsAgent extends https.Agent {
+  constructor(private readonly trust: TrustPolicy, options: https.AgentOptions) {
+    super(options);
+  }
+
+  // Node's Agent accepts an asynchronous createConnection (callback, undefined return).
+  override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
+    const hostname = options.host ?? 'localhost';
+    const socket = tls.connect({ ...options, rejectUnauthorized: false, servername: isIP(hostname) ? undefined : hostname });
+    let done = false;
+    const finish = (err: Error | null) => {
+      if (done) return;
+      done = true;
+      if (err) {
+        socket.destroy();
+        callback(err);
+      } else callback(null, socket);
+    };
+    socket.once('error', finish);
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate();
+      const certificate: PeerCertificate = {
+        host: certificateHostKey(hostname, options.port ?? 443),
+        fingerprint256: raw.fingerprint256 ?? '',
+        subject: describeName(raw.subject),
+        issuer: describeName(raw.issuer),
+        validFrom: raw.valid_from ?? '',
+        validTo: raw.valid_to ?? '',
+      };
+      Promise.resolve(this.trust.verify(certificate.host, certificate)).then((verdict) => {
+        if (verdict === 'trusted') return finish(null);
+        const code = verdict === 'changed' ? ClientErrorCode.CERTIFICATE_CHANGED : ClientErrorCode.CERTIFICATE_UNKNOWN;
+        const message = verdict === 'changed'
+          ? `The certificate of ${certificate.host} changed (now ${certificate.fingerprint256})`
+          : `The certificate of ${certificate.host} is not trusted yet (${certificate.fingerprint256})`;
+        finish(Object.assign(new XapiError(code, [certificate.host, certificate.fingerprint256], undefined, message), { certificate }));
+      }, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
+    });
+    return undefined;
+  }
+}
+
+function describeName(name: unknown): string {
+  if (!name || typeof name !== 'object') return '';
+  return Object.entries(name as Record<string, unknown>).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`).join(', ');
+}
+
+export class NodeTransport implements Transport {
+  private readonly maxSockets: number;
+  private readonly agents: { call: { http: http.Agent; https: https.Agent }; events: { http: http.Agent; https: https.Agent } };
+
+  constructor(options: NodeTransportOptions) {
+    const pair = (maxSockets: number) => ({
+      http: new http.Agent({ keepAlive: true, maxSockets }),
+      https: new PinnedHttpsAgent(options.trust, { keepAlive: true, maxSockets }),
+    });
+    this.maxSockets = options.maxSockets ?? 20;
+    this.agents = { call: pair(this.maxSockets), events: pair(4) };
+  }
+
+  async post(request: TransportRequest): Promise<TransportResponse> {
+    // A keep-alive socket the server closed while idle fails on reuse before anything was read:
+    // send again, but only requests that are safe to repeat. Each attempt uses up one dead pooled
+    // socket, so a dropped pool costs at most one retry per socket.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(request);
+      } catch (err) {
+        if (!(err instanceof StaleSocketError)) throw err;
+        if (!request.idempotent || attempt >= this.maxSockets) throw err.cause;
+      }
+    }
+  }
+
+  private once(request: TransportRequest): Promise<TransportResponse> {
+    const url = new URL(request.url);
+    const secure = url.protocol === 'https:';
+    const lane = this.agents[request.lane ?? 'call'];
+    const send = secure ? https.request : http.request;
+    const host = url.host;
+    return new Promise<TransportResponse>((resolve, reject) => {
+      let settled = false;
+      let answered = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        req.destroy();
+        reject(err);
+      };
+      const body = Buffer.from(request.body, 'utf8');
+      const req = send(url, {
+        method: 'POST',
+        agent: secure ? lane.https : lane.http,
+        headers: { ...request.headers, 'Content-Length': String(body.length) },
+      }, (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (err) => fail(connectionError(host, err)));
+        res.on('aborted', () => fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply'])));
+        res.on('end', () => {
+          if (settled) return;
+          if (!res.complete) return fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply']));
+          settled = true;
+          cleanup();
+          const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: data.toString('utf8') });
+        });
+      });
+      req.on('error', (err) => {
+        if (err instanceof XapiError) return fail(err);
+        const wrapped = connectionError(host, err);
+        fail(req.reusedSocket && !answered ? new StaleSocketError(wrapped) : wrapped);
+      });
+      const timer = setTimeout(() => fail(new XapiError(ClientErrorCode.TIMEOUT, [host, String(request.timeoutMs)], undefined, `No answer from ${host} within ${request.timeoutMs} ms`)), request.timeoutMs);
+      const onAbort = () => fail(new XapiError(ClientErrorCode.ABORTED, [host], undefined, `Call to ${host} aborted`));
+      const cleanup = () => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onAbort);
+      };
+      if (request.signal) {
+        // One session signal is shared by every call in flight (bulk loads run 20 at once).
+        setMaxListeners(0, request.signal);
+        if (request.signal.aborted) return onAbort();
+        request.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      req.end(body);
+    });
+  }
+
+  /** Closes idle keep-alive sockets (on dispose). */
+  destroy(): void {
+    for (const lane of Object.values(this.agents)) {
+      lane.http.destroy();
+      lane.https.destroy();
+    }
+  }
+}
+
+class StaleSocketError extends Error {
+  constructor(override readonly cause: XapiError) {
+    super(cause.message);
+  }
+}
+
+function connectionError(host: string, err: Error & { code?: string }): XapiError {
+  return new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, err.code ?? err.message], undefined, `Cannot talk to ${host}: ${err.message}`);
+}

@@ -1,0 +1,99 @@
+/**
+ * Test harness: the simulator in-process on port 0, and clients wired to it through the real Node
+ * transport (TLS with the simulator's fingerprint pinned). Used by the integration tests and the bench.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../simulator';
+import { XapiClient, type XapiClientOptions } from '../../../shared/api-client/xapi-client';
+import { sameValue } from '../../../shared/api-client/object-cache';
+import type { ChangeSet } from '../../../shared/api-client/change-set';
+import { NodeTransport, type TrustPolicy } from './node-transport';
+import type { Transport } from '../../../shared/api-client/transport';
+
+export interface Lab {
+  sim: RunningSimulator;
+  transport: NodeTransport;
+  trust: TrustPolicy;
+  stop(): Promise<void>;
+}
+
+export async function startLab(options: SimulatorOptions = {}): Promise<Lab> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-client-'));
+  const sim = await startSimulator({ scenario: 'demo', seed: 1, stateDir, ...options });
+  const pins = new Set(sim.hosts.map((h) => h.fingerprint256));
+  const trust: TrustPolicy = { verify: (_host, cert) => (pins.has(cert.fingerprint256) ? 'trusted' : 'unknown') };
+  const transport = new NodeTransport({ trust });
+  return {
+    sim,
+    transport,
+    trust,
+    async stop() {
+      transport.destroy();
+      await sim.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function labClient(lab: Lab, overrides: Partial<XapiClientOptions> & { transport?: Transport } = {}): XapiClient {
+  return new XapiClient({
+    url: lab.sim.url,
+    user: 'root',
+    password: lab.sim.password,
+    transport: lab.transport,
+    eventTimeoutSeconds: 2,
+    gracePeriodMs: 60_000,
+    retryMinMs: 50,
+    retryMaxMs: 500,
+    probeTimeoutMs: 3_000,
+    ...overrides,
+  });
+}
+
+/** Resolves on the client's next change set (or after `ms` if none comes, so callers re-check). */
+export function nextChange(client: XapiClient, ms = 3_000): Promise<ChangeSet | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { off(); resolve(undefined); }, ms);
+    const off = client.onChanges((changes) => { clearTimeout(timer); off(); resolve(changes); });
+  });
+}
+
+export function untilState(client: XapiClient, state: string): Promise<void> {
+  if (client.state.state === state) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = client.onState((s) => { if (s.state === state) { off(); resolve(); } });
+  });
+}
+
+/**
+ * Differences between the client's mirror and a fresh get_all_records of every mirrored class,
+ * read through an independent session (empty when they agree).
+ */
+export async function mirrorDifferences(client: XapiClient, reference: XapiClient): Promise<string[]> {
+  const problems: string[] = [];
+  const classes = client.objects.classes();
+  const fresh = await Promise.all(classes.map((cls) => reference.call<Record<string, unknown>>(`${cls}.get_all_records`).then((r) => [cls, r] as const)));
+  for (const [cls, records] of fresh) {
+    const mirror = client.objects.records(cls);
+    for (const ref of Object.keys(records)) {
+      const mine = mirror.get(ref);
+      if (!mine) problems.push(`lost ${cls} ${ref}`);
+      else if (!sameValue(mine, records[ref])) problems.push(`stale ${cls} ${ref}`);
+    }
+    for (const ref of mirror.keys()) if (!(ref in records)) problems.push(`ghost ${cls} ${ref}`);
+  }
+  return problems;
+}
+
+/** Waits until the mirror equals the pool (events may still be in flight); returns the last differences. */
+export async function settleMirror(client: XapiClient, reference: XapiClient, rounds = 20): Promise<string[]> {
+  let problems: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    problems = await mirrorDifferences(client, reference);
+    if (problems.length === 0) return problems;
+    await nextChange(client, 1_000);
+  }
+  return problems;
+}
