@@ -93,10 +93,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const now = clock.now();
   const scenario = opts.scenario ?? 'demo';
   if (scenario === 'demo') {
-    buildProduction(newPool(0), new SeededRandom(seed + 11), now);
-    buildLab(newPool(1), new SeededRandom(seed + 23), now);
+    const prod = newPool(0);
+    prod.db.bulk(() => buildProduction(prod, new SeededRandom(seed + 11), now));
+    const lab = newPool(1);
+    lab.db.bulk(() => buildLab(lab, new SeededRandom(seed + 23), now));
   } else if (scenario === 'large') {
-    buildLarge(newPool(0), new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000);
+    const pool = newPool(0);
+    pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000));
   } else if (scenario === 'dump') {
     if (!opts.dumpFile) throw new Error('scenario dump needs dumpFile');
     loadDump(newPool(0), opts.dumpFile);

@@ -12,6 +12,9 @@ import { relationsByChild } from './relations';
 export type { XRecord };
 export const NULL_REF = 'OpaqueRef:NULL';
 
+/** Reverse sets that grow with the size of a scenario and that scenario builders never read. */
+const BULK_SETS = new Set(['SR.VDIs', 'VDI.VBDs', 'network.VIFs', 'network.PIFs', 'host.resident_VMs']);
+
 export interface Entry { rec: XRecord; gen: number; createdGen: number }
 export interface Change { cls: string; ref: string; op: 'add' | 'mod' | 'del'; rec: XRecord; before?: XRecord; gen: number }
 interface LogItem { gen: number; cls: string; ref: string }
@@ -26,6 +29,8 @@ export class ObjectDb {
   private log: LogItem[] = [];
   private tombstones = new Map<string, Tombstone>();
   private listeners = new Set<(c: Change) => void>();
+  /** While building a scenario: reverse-set additions collected per parent, applied once at the end. */
+  private pendingLinks: Map<string, { cls: string; ref: string; field: string; add: string[] }> | undefined;
   /** Current generation: the newest change's number. */
   gen = 0;
   /** Tokens below this generation can no longer be served (EVENTS_LOST). */
@@ -208,8 +213,44 @@ export class ObjectDb {
     idx.set(rec.uuid, ref);
   }
 
+  /**
+   * Runs `build` with the upkeep of the big reverse sets batched (BULK_SETS: SR.VDIs with 5,000 disks…): each is
+   * written once instead of once per child. Used while a scenario fills the database, before any client is
+   * connected; code inside must not read those sets (they fill at the end).
+   */
+  bulk<T>(build: () => T): T {
+    this.pendingLinks = new Map();
+    try {
+      return build();
+    } finally {
+      const pending = this.pendingLinks;
+      this.pendingLinks = undefined;
+      for (const { cls, ref, field, add } of pending.values()) {
+        const e = this.tables.get(cls)?.get(ref);
+        if (!e || !add.length) continue;
+        const set = new Set(e.rec[field] as string[]);
+        for (const r of add) set.add(r);
+        this.update(cls, ref, { [field]: [...set] });
+      }
+    }
+  }
+
   private link(parentCls: string, field: string, parentRef: unknown, childRef: string, add: boolean): void {
     if (typeof parentRef !== 'string' || parentRef === NULL_REF) return;
+    if (this.pendingLinks && BULK_SETS.has(`${parentCls}.${field}`)) {
+      const key = `${parentRef}\u0000${field}`;
+      let p = this.pendingLinks.get(key);
+      if (add) {
+        if (!p) this.pendingLinks.set(key, (p = { cls: parentCls, ref: parentRef, field, add: [] }));
+        p.add.push(childRef);
+        return;
+      }
+      const i = p ? p.add.indexOf(childRef) : -1;
+      if (p && i >= 0) {
+        p.add.splice(i, 1);
+        return;
+      }
+    }
     const e = this.tables.get(parentCls)?.get(parentRef);
     if (!e) return;
     const set = (e.rec[field] as string[] | undefined) ?? [];
