@@ -1,0 +1,133 @@
+/**
+ * The composition root of the backend, shared by both runtimes: electron/main.ts (IPC) and
+ * electron/web-host-main.ts (browser mode) each build the platform ports (secrets, shell, state folder)
+ * and call `createAppBackend`, which wires the services and maps every Bridge request to one of them.
+ * It also starts the embedded demo simulator and registers its pools as Demo connections.
+ *
+ * Plain Node: no `electron` import; the platform comes in through `AppBackendOptions`.
+ */
+import { join } from 'node:path';
+import type { AppInfo, ConnectionInfo, MirrorBatch } from '../../shared/bridge';
+import { createBridgeHost, EventHub, type BridgeHandlers, type BridgeHost } from './bridge-host';
+import { ConsoleTunnelService } from './console-tunnel/console-tunnel';
+import { xapiConsoleOpener, type ConsoleConnectionPort } from './console-tunnel/xapi-console-opener';
+import type { CertificateStore, Clock, EmitEvent, SecretStore, SettingsStore } from './ports';
+import { startDemoPools, type DemoPools } from './demo-pools';
+
+/** What the backend needs of the connection manager (electron/backend/connections/). */
+export interface ConnectionService extends ConsoleConnectionPort {
+  init(): Promise<void>;
+  list(): ConnectionInfo[] | Promise<ConnectionInfo[]>;
+  add(args: { address: string; user: string; password: string; remember: boolean }): Promise<ConnectionInfo>;
+  connect(id: string): Promise<void>;
+  disconnect(id: string): Promise<void>;
+  forget(id: string): Promise<void>;
+  setHidden(id: string, hidden: boolean): Promise<void>;
+  answerCertificate(id: string, fingerprint256: string, trust: boolean): Promise<void>;
+  addDemo(demo: { label: string; url: string; user: string; password: string; fingerprint256: string }): Promise<unknown>;
+  snapshot(connectionId: string): MirrorBatch | Promise<MirrorBatch>;
+  callAsync(connectionId: string, method: string, params: unknown[]): Promise<string>;
+  dispose(): Promise<void> | void;
+}
+
+export interface ConnectionServiceDeps {
+  secrets: SecretStore;
+  certificates: CertificateStore;
+  settings: SettingsStore;
+  emit: EmitEvent;
+  clock?: Clock;
+}
+
+/** Opens https URLs outside the app. Electron: a vetted shell.openExternal; browser mode: not available. */
+export interface ShellPort {
+  openExternal(url: string): Promise<void>;
+}
+
+export interface AppBackendOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  /** Per-user state folder (settings, pins, secrets, the demo simulator's certificate). */
+  stateDir: string;
+  secrets: SecretStore;
+  certificates: CertificateStore;
+  settings: SettingsStore;
+  shell: ShellPort;
+  createConnections: (deps: ConnectionServiceDeps) => ConnectionService;
+  /** Whether a page origin may open console tunnels (`app://xendeck`, or the web host's origin). */
+  isPageOrigin: (origin: string | undefined) => boolean;
+  /** Start the embedded demo simulator and add its pools (default true). */
+  demo?: boolean;
+  /** Where log lines go (the Electron main process or the web host's stdout). */
+  log?: (line: string) => void;
+}
+
+export interface AppBackend extends BridgeHost {
+  info: AppInfo;
+  /** The running demo simulator, if any (tests use its fault injection). */
+  demo: DemoPools | undefined;
+  dispose(): Promise<void>;
+}
+
+export async function createAppBackend(options: AppBackendOptions): Promise<AppBackend> {
+  const events = new EventHub();
+  const connections = options.createConnections({
+    secrets: options.secrets,
+    certificates: options.certificates,
+    settings: options.settings,
+    emit: events.emit,
+  });
+  await connections.init();
+
+  const consoles = new ConsoleTunnelService({
+    openConsoleSocket: xapiConsoleOpener(connections),
+    isOriginAllowed: options.isPageOrigin,
+  });
+
+  let demo: DemoPools | undefined;
+  if (options.demo ?? true) {
+    try {
+      demo = await startDemoPools(join(options.stateDir, 'demo-simulator'));
+      for (const pool of demo.pools) await connections.addDemo(pool);
+    } catch (err) {
+      // The app stays useful for real pools when the demo cannot start (a port or loopback address refused).
+      options.log?.(`The demo pools could not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  const info: AppInfo = {
+    name: 'XenDeck',
+    version: options.version,
+    mode: options.mode,
+    platform: process.platform,
+    secretStorage: options.secrets.kind,
+  };
+
+  const handlers: BridgeHandlers = {
+    'app.info': async () => info,
+    'connections.list': async () => connections.list(),
+    'connections.add': (a) => connections.add(a),
+    'connections.connect': (a) => connections.connect(a.id),
+    'connections.disconnect': (a) => connections.disconnect(a.id),
+    'connections.forget': (a) => connections.forget(a.id),
+    'connections.setHidden': (a) => connections.setHidden(a.id, a.hidden),
+    'connections.answerCertificate': (a) => connections.answerCertificate(a.id, a.fingerprint256, a.trust),
+    'mirror.snapshot': async (a) => connections.snapshot(a.connectionId),
+    'xapi.call': (a) => connections.call(a.connectionId, a.method, a.params),
+    'xapi.callAsync': (a) => connections.callAsync(a.connectionId, a.method, a.params),
+    'shell.openExternal': (a) => options.shell.openExternal(a.url),
+    'console.open': (a) => consoles.open(a.connectionId, a.vmRef),
+    'console.close': async (a) => consoles.close(a.tunnelId),
+  };
+
+  const host = createBridgeHost(handlers, events);
+  return {
+    ...host,
+    info,
+    demo,
+    async dispose() {
+      await consoles.stop();
+      await connections.dispose();
+      await demo?.stop();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The embedded demo: the XAPI simulator (simulator/) started in-process on loopback, with its two pools
+ * ("Production" and "Lab") offered to the connection manager as Demo connections. The simulator speaks
+ * the real wire protocol over real sockets, so the app talks to it exactly as to a real pool.
+ */
+import { startSimulator } from '../../simulator';
+
+export interface DemoPool {
+  label: string;
+  url: string;
+  user: string;
+  password: string;
+  fingerprint256: string;
+}
+
+export interface DemoPools {
+  pools: DemoPool[];
+  stop(): Promise<void>;
+}
+
+export async function startDemoPools(stateDir: string): Promise<DemoPools> {
+  // stateDir keeps the simulator's self-signed certificate, so the pinned fingerprint survives restarts.
+  const sim = await startSimulator({ scenario: 'demo', stateDir });
+  const pools = sim.pools.map((pool) => {
+    const master = sim.hosts.find((h) => h.url === pool.masterUrl) ?? sim.hosts[0];
+    return { label: pool.name, url: pool.masterUrl, user: 'root', password: sim.password, fingerprint256: master.fingerprint256 };
+  });
+  return { pools, stop: () => sim.stop() };
+}

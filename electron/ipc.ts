@@ -1,0 +1,66 @@
+/**
+ * Binds the backend to Electron IPC (the Electron half of the Bridge; web-host.ts is the other).
+ *
+ * Every request is checked before it reaches the backend (Electron security checklist item 17): it
+ * must come from one of our windows, from its top frame (not an iframe), from a page on `app://xendeck`;
+ * then its arguments are validated by the Bridge's zod schema (inside `backend.request`). Replies are
+ * `BridgeReply` envelopes, because Electron reduces a thrown error to its message and XAPI's code and
+ * params must survive.
+ */
+import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { bridgeError } from '../shared/bridge';
+import type { BridgeReply } from '../shared/bridge-wire';
+import { toBridgeError } from '../shared/bridge-wire';
+import { isAppUrl } from './app-origin';
+import type { BridgeHost } from './backend/bridge-host';
+import { EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels';
+
+/** Why a sender is refused, or undefined when it may call the backend. */
+export function senderProblem(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, isOurWindow: (contents: WebContents) => boolean): string | undefined {
+  const frame = event.senderFrame;
+  if (!frame) return 'the sending frame is gone';
+  if (!isOurWindow(event.sender)) return 'not one of our windows';
+  if (frame !== event.sender.mainFrame || frame.parent !== null) return 'not the top frame';
+  if (!isAppUrl(frame.url)) return `origin ${frame.url} is not the app`;
+  return undefined;
+}
+
+export interface IpcBinding {
+  /** Starts sending events to this window's renderer. */
+  attach(contents: WebContents): void;
+  dispose(): void;
+}
+
+export function bindIpc(backend: BridgeHost, isOurWindow: (contents: WebContents) => boolean): IpcBinding {
+  ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, args: unknown): Promise<BridgeReply> => {
+    try {
+      const problem = senderProblem(event, isOurWindow);
+      if (problem) throw bridgeError('BRIDGE_SENDER_REFUSED', [problem], `Request refused: ${problem}`);
+      if (typeof name !== 'string') throw bridgeError('BRIDGE_UNKNOWN_REQUEST', [String(name)], 'Request name must be a string');
+      const result = await backend.request(name, args);
+      return { ok: true, result };
+    } catch (err) {
+      return { ok: false, error: toBridgeError(err) };
+    }
+  });
+
+  const detachers = new Set<() => void>();
+  return {
+    attach(contents) {
+      const unsubscribe = backend.subscribe((eventName, payload) => {
+        // Only our own page gets events; after a (blocked) navigation attempt nothing leaks elsewhere.
+        if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, eventName, payload);
+      });
+      detachers.add(unsubscribe);
+      contents.once('destroyed', () => {
+        unsubscribe();
+        detachers.delete(unsubscribe);
+      });
+    },
+    dispose() {
+      ipcMain.removeHandler(REQUEST_CHANNEL);
+      for (const d of detachers) d();
+      detachers.clear();
+    },
+  };
+}
