@@ -102,6 +102,17 @@ export const requestSchemas = {
   'console.open': z.object({ connectionId: connectionIdSchema, vmRef: z.string().regex(/^OpaqueRef:[\w-]+$/).max(128) }),
   /** Closes the tunnel of a console view (it unmounted or undocked). */
   'console.close': z.object({ tunnelId: z.string().min(1).max(64) }),
+  /** Performance data of a host or VM for one range; updates arrive as `metrics.update` events. */
+  'metrics.subscribe': z.object({
+    connectionId: connectionIdSchema,
+    objectClass: z.enum(['host', 'VM']),
+    ref: z.string().regex(/^OpaqueRef:[\w-]+$/).max(128),
+    range: z.enum(['live', 'hours', 'week', 'year']),
+    visible: z.boolean(),
+  }),
+  /** A chart scrolled out of view or its tab hidden: its polling pauses (and resumes when visible again). */
+  'metrics.setVisible': z.object({ subscriptionId: z.string().min(1).max(64), visible: z.boolean() }),
+  'metrics.unsubscribe': z.object({ subscriptionId: z.string().min(1).max(64) }),
 } as const;
 
 export interface AppInfo {
@@ -128,6 +139,29 @@ export interface RequestResults {
   'shell.openExternal': void;
   'console.open': ConsoleTicket;
   'console.close': void;
+  'metrics.subscribe': { subscriptionId: string };
+  'metrics.setVisible': void;
+  'metrics.unsubscribe': void;
+}
+
+/**
+ * One subscription's data, the whole window each time (oldest first). Values are plain arrays with null for
+ * "no data" (NaN and Infinity from the host): that crosses IPC and the browser-mode JSON WebSocket alike and is
+ * what uPlot draws as a gap.
+ */
+export interface MetricsUpdate {
+  subscriptionId: string;
+  /** `ok` with data; `halted`: a VM that is not running has no live data; `error`: the last fetch failed (data kept). */
+  state: 'ok' | 'halted' | 'error';
+  /** The step the host actually served (meta.step); may be coarser than the range's. */
+  step: number;
+  /** Row times, seconds, oldest first. */
+  times: number[];
+  /** Data sources of the object, by xcp-rrdd name (cpu0, memory, vif_0_rx…). */
+  series: { name: string; values: (number | null)[] }[];
+  /** The host whose archive served the data (a VM's resident host). */
+  hostRef?: string;
+  error?: BridgeErrorShape;
 }
 
 /** Where noVNC connects: `ws://127.0.0.1:PORT/console/<tunnelId>?token=…`, valid once, subprotocol `binary`. */
@@ -145,6 +179,7 @@ export interface BridgeEvents {
   'connections.changed': ConnectionInfo[];
   'connections.certificatePrompt': { id: string; certificate: CertificateInfo; previousFingerprint256?: string };
   'mirror.batch': MirrorBatch;
+  'metrics.update': MetricsUpdate;
 }
 export type EventName = keyof BridgeEvents;
 
