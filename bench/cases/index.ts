@@ -1,4 +1,5 @@
 import { consoleTunnelBench } from './console-tunnel';
+import { clientLoadBench } from './client-load';
 import { simLargeBench } from './sim-large';
 
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
@@ -8,5 +9,6 @@ export type BenchCase = () => Promise<BenchFigures>;
 export const benchCases: Record<string, BenchCase> = {
   // Cases register here, one module each under bench/cases/.
   console: consoleTunnelBench,
+  client: clientLoadBench,
   'sim-large': simLargeBench,
 };
