@@ -8,6 +8,7 @@ import { NULL_REF, type XRecord } from '../db/object-db';
 import { xapiDateTime } from '../datetime';
 import { XapiError } from '../xapi-error';
 import { vmAllowedOperations } from './vm-state';
+import { chargeSr, VDI_ALLOWED_OPERATIONS } from './storage';
 
 const DURATION = { clone: 2000, copy: 6000, provision: 3000 };
 
@@ -49,13 +50,12 @@ function duplicate(call: CallContext, srcRef: string, name: string, mode: 'clone
     if (vbd.type === 'Disk' && vdi !== NULL_REF && db.has('VDI', vdi)) {
       const from = db.get('VDI', vdi);
       const sr = mode === 'copy' && targetSr !== NULL_REF ? targetSr : String(from.SR);
-      const srRec = db.get('SR', sr);
       const used = mode === 'clone' ? Math.min(Number(from.virtual_size), 8 * 1024 ** 2) : Number(from.physical_utilisation);
       vdi = db.create('VDI', {
         ...from, uuid: undefined, VBDs: [], snapshots: [], snapshot_of: NULL_REF, is_a_snapshot: false, SR: sr, location: db.newUuid(),
         name_label: String(from.name_label).replace(String(src.name_label), name), physical_utilisation: used, current_operations: {},
       });
-      db.update('SR', sr, { physical_utilisation: Number(srRec.physical_utilisation) + used, virtual_allocation: Number(srRec.virtual_allocation) + Number(from.virtual_size) });
+      chargeSr(db, sr, used, Number(from.virtual_size));
     }
     db.create('VBD', { ...vbd, uuid: undefined, VM: ref, VDI: vdi, currently_attached: false, current_operations: {} });
   }
@@ -98,8 +98,9 @@ async function provision(call: CallContext, vmRef: string): Promise<void> {
     if (!db.has('SR', sr)) throw new XapiError('VM_REQUIRES_SR', [vmRef, sr]);
     const vdi = db.create('VDI', {
       name_label: `${vm.name_label} ${d.device === '0' ? 'system' : `disk ${d.device}`}`, SR: sr, virtual_size: d.size, physical_utilisation: 0, type: 'system',
-      managed: true, location: db.newUuid(), on_boot: 'persist', allowed_operations: ['clone', 'destroy', 'resize', 'update', 'copy', 'snapshot'],
+      managed: true, location: db.newUuid(), on_boot: 'persist', allowed_operations: VDI_ALLOWED_OPERATIONS,
     });
+    chargeSr(db, sr, 0, d.size);
     db.create('VBD', { VM: vmRef, VDI: vdi, device: `xvd${String.fromCharCode(97 + Number(d.device))}`, userdevice: d.device, bootable: d.bootable, mode: 'RW', type: 'Disk', unpluggable: false, empty: false });
   }
   delete otherConfig.disks;

@@ -8,6 +8,7 @@ import { NULL_REF, type XRecord } from '../db/object-db';
 import { xapiDateTime } from '../datetime';
 import type { SeededRandom } from '../random';
 import { HOST_OPS } from '../api/host';
+import { chargeSr, VDI_ALLOWED_OPERATIONS } from '../api/storage';
 import { publishGuestMetrics, refreshHostMemory, vmAllowedOperations } from '../api/vm-state';
 
 export const GiB = 1024 ** 3;
@@ -208,12 +209,11 @@ export class PoolBuilder {
     const ref = this.db.create('VDI', {
       name_label: name, name_description: '', SR: sr, virtual_size: sizeBytes, physical_utilisation: used, type, sharable: false, read_only: false,
       managed: true, missing: false, location: this.db.newUuid(), other_config: {}, sm_config: srRec.type === 'nfs' ? { 'vdi_type': 'vhd' } : {},
-      allowed_operations: ['clone', 'destroy', 'resize', 'update', 'copy', 'snapshot', 'generate_config', 'force_unlock', 'mirror', 'enable_cbt', 'disable_cbt', 'data_destroy', 'list_changed_blocks', 'set_on_boot', 'blocked'].filter((o) => o !== 'blocked'),
+      allowed_operations: VDI_ALLOWED_OPERATIONS,
       on_boot: 'persist', allow_caching: false, storage_lock: false, is_a_snapshot: false, tags: [], xenstore_data: {}, ...extra,
     });
-    this.db.update('SR', sr, {
-      physical_utilisation: Number(srRec.physical_utilisation) + used, virtual_allocation: Number(srRec.virtual_allocation) + sizeBytes,
-    });
+    // `extra` may state the space used (ISOs use all of it): charge what the record says.
+    chargeSr(this.db, sr, Number(this.db.get('VDI', ref).physical_utilisation), sizeBytes);
     return ref;
   }
 
