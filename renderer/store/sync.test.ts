@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Bridge, BridgeEvents, ConnectionInfo, EventName, MirrorBatch } from '../../shared/bridge';
+import { createMirrorStore } from './mirror-store';
+import { startMirrorSync } from './sync';
+
+/** A bridge whose replies the test releases by hand, to order replies and events as a slow main process would. */
+function manualBridge() {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const replies: { name: string; args: unknown; resolve: (v: unknown) => void }[] = [];
+  const bridge: Bridge = {
+    request: (name, args) => new Promise((resolve) => replies.push({ name, args, resolve: resolve as (v: unknown) => void })) as never,
+    on: (event, listener) => {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (p: unknown) => void);
+      return () => set.delete(listener as (p: unknown) => void);
+    },
+  };
+  const emit = <E extends EventName>(event: E, payload: BridgeEvents[E]) => listeners.get(event)?.forEach((l) => l(payload));
+  const answer = async (name: string, value: unknown) => {
+    const i = replies.findIndex((r) => r.name === name);
+    if (i < 0) throw new Error(`no pending ${name}`);
+    replies.splice(i, 1)[0].resolve(value);
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  return { bridge, emit, answer, replies };
+}
+
+const conn = (id: string, state: 'connected' | 'connecting'): ConnectionInfo => ({
+  id, address: id, user: 'root', label: id, demo: false, remembered: true, hidden: false, status: { state },
+});
+const vmBatch = (name: string, reset = false): MirrorBatch => ({
+  connectionId: 'a', reset, added: {}, modified: { VM: { 'OpaqueRef:v': { uuid: 'v', name_label: name } } }, removed: {},
+});
+
+describe('startMirrorSync', () => {
+  it('loads each connected pool and replays batches that arrived while its snapshot was on the way', async () => {
+    const { bridge, emit, answer, replies } = manualBridge();
+    const store = createMirrorStore();
+    const stop = startMirrorSync(bridge, store);
+    await answer('connections.list', [conn('a', 'connected'), conn('b', 'connecting')]);
+    expect(store.getState().connections.map((c) => c.id)).toEqual(['a', 'b']);
+    // Only the connected pool is asked for its objects.
+    expect(replies.map((r) => [r.name, r.args])).toEqual([['mirror.snapshot', { connectionId: 'a' }]]);
+    emit('mirror.batch', vmBatch('renamed'));
+    await answer('mirror.snapshot', { ...vmBatch('original'), added: { VM: { 'OpaqueRef:v': { uuid: 'v', name_label: 'original' } } }, modified: {} });
+    const vm = store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v');
+    expect(vm?.name_label).toBe('renamed');
+    expect(store.getState().mirrors.a.loaded).toBe(true);
+    // Later batches apply at once.
+    emit('mirror.batch', vmBatch('again'));
+    expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v')?.name_label).toBe('again');
+    stop();
+    emit('mirror.batch', vmBatch('after stop'));
+    expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v')?.name_label).toBe('again');
+  });
+
+  it('fetches the objects of a pool when it becomes connected', async () => {
+    const { bridge, emit, answer, replies } = manualBridge();
+    const store = createMirrorStore();
+    startMirrorSync(bridge, store);
+    await answer('connections.list', [conn('a', 'connecting')]);
+    expect(replies).toHaveLength(0);
+    emit('connections.changed', [conn('a', 'connected')]);
+    expect(replies.map((r) => r.name)).toEqual(['mirror.snapshot']);
+  });
+});
