@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm start` and `npm run start:browser`.
+//
+//   npm start                  builds what changed, then opens the Electron app on the embedded demo pools.
+//                              Without the Electron binary (npm may hold back its download script), it runs
+//                              Electron's own installer once; if that cannot download, or there is no display,
+//                              it says so in one line and starts browser mode instead.
+//   npm run start:browser      browser mode on purpose: the web host on 127.0.0.1, printing the URL with its token.
+//
+// Extra arguments after `--` go to browser mode's host (electron/web-host-main.ts): --port N, --state-dir DIR, --no-demo.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const browserOnPurpose = args.includes('--browser');
+const hostArgs = args.filter((a) => a !== '--browser');
+const stamp = join(root, 'dist', '.build-stamp');
+
+/** Newest modification time under the given paths (files and folders, recursively). */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (path) => {
+    if (!existsSync(path)) return;
+    const info = statSync(path);
+    if (info.isDirectory()) {
+      for (const entry of readdirSync(path)) if (entry !== 'node_modules' && !entry.endsWith('.test.ts')) visit(join(path, entry));
+    } else newest = Math.max(newest, info.mtimeMs);
+  };
+  paths.forEach((p) => visit(join(root, p)));
+  return newest;
+}
+
+function buildIfNeeded() {
+  const sources = ['renderer', 'electron', 'shared', 'simulator', 'package.json', 'vite.config.ts', 'scripts/build-electron.mjs'];
+  const outputs = ['dist/renderer/index.html', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/web-host/web-host.mjs'];
+  const built = existsSync(stamp) && outputs.every((o) => existsSync(join(root, o)));
+  if (built && statSync(stamp).mtimeMs >= newestMtime(sources)) return;
+  console.log('Building XenDeck (renderer and main process)…');
+  for (const step of [[join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], [join(root, 'scripts', 'build-electron.mjs')]]) {
+    const result = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) {
+      console.error('XenDeck: the build failed (see above); nothing was started.');
+      process.exit(result.status ?? 1);
+    }
+  }
+  writeFileSync(stamp, new Date().toISOString() + '\n');
+}
+
+/** The Electron binary, as node_modules/electron/index.js finds it, without that module's own download on require. */
+function electronBinary() {
+  const pkgDir = join(root, 'node_modules', 'electron');
+  if (!existsSync(join(pkgDir, 'package.json'))) return { problem: 'the electron package is not installed (run npm install)' };
+  const pathFile = join(pkgDir, 'path.txt');
+  const binary = () => {
+    if (!existsSync(pathFile)) return undefined;
+    const file = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(file) ? file : undefined;
+  };
+  const found = binary();
+  if (found) return { path: found };
+  console.log('The Electron binary is missing; running its installer once (node node_modules/electron/install.js)…');
+  const install = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { cwd: root, encoding: 'utf8', timeout: 5 * 60_000 });
+  const installed = install.status === 0 ? binary() : undefined;
+  if (installed) return { path: installed };
+  const output = `${install.stderr ?? ''}\n${install.stdout ?? ''}`;
+  const reason =
+    install.error?.code === 'ETIMEDOUT' ? 'the download timed out'
+    : /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|getaddrinfo|RequestError|HTTPError|socket hang up|fetch failed/i.test(output) ? 'no network access to its download site'
+    : (output.split('\n').map((l) => l.trim()).find((l) => /error/i.test(l)) ?? `the installer exited with ${install.status}`).slice(0, 160);
+  return { problem: `the Electron binary could not be downloaded (${reason})` };
+}
+
+function run(command, commandArgs, env = process.env) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  return child;
+}
+
+function startBrowserMode() {
+  run(process.execPath, [join(root, 'dist', 'web-host', 'web-host.mjs'), ...hostArgs]);
+}
+
+buildIfNeeded();
+if (browserOnPurpose) {
+  startBrowserMode();
+} else {
+  const electron = electronBinary();
+  const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+  if (electron.problem || noDisplay) {
+    console.log(`XenDeck: ${electron.problem ?? 'no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)'}; starting browser mode instead (npm run start:browser).`);
+    startBrowserMode();
+  } else {
+    const child = run(electron.path, [root]);
+    child.on('exit', (code) => {
+      if (code) console.error(`XenDeck: Electron exited with code ${code}. Browser mode works without it: npm run start:browser`);
+    });
+  }
+}
