@@ -115,6 +115,14 @@ export class Session {
     }
   }
 
+  /**
+   * The session ref, logging in if needed. Only for main-process code that must hand it to XAPI's
+   * HTTP handlers itself (the console tunnel's CONNECT); it never goes to the renderer.
+   */
+  sessionRef(): Promise<string> {
+    return this.ensureSession();
+  }
+
   /** Calls that take no session (`system.listMethods`). */
   callWithoutSession(method: string, params: readonly unknown[] = [], options: SessionCallOptions = {}): Promise<unknown> {
     return this.rpc.call(this.base, method, params, this.rpcOptions(options));

@@ -27,13 +27,15 @@ export interface PeerCertificate {
 }
 
 export type TrustVerdict = 'trusted' | 'unknown' | 'changed';
+/** A verdict, optionally with the fingerprint pinned before (so a `changed` error can show old and new). */
+export type TrustAnswer = TrustVerdict | { verdict: TrustVerdict; pinnedFingerprint256?: string };
 
 export interface TrustPolicy {
-  verify(host: string, certificate: PeerCertificate): TrustVerdict | Promise<TrustVerdict>;
+  verify(host: string, certificate: PeerCertificate): TrustAnswer | Promise<TrustAnswer>;
 }
 
 /** The error a refused certificate produces; `certificate` feeds the trust-on-first-use prompt. */
-export type CertificateError = XapiError & { certificate: PeerCertificate };
+export type CertificateError = XapiError & { certificate: PeerCertificate; pinnedFingerprint256?: string };
 
 export function isCertificateError(err: unknown): err is CertificateError {
   return err instanceof XapiError && (err.code === ClientErrorCode.CERTIFICATE_UNKNOWN || err.code === ClientErrorCode.CERTIFICATE_CHANGED) && 'certificate' in err;
@@ -87,13 +89,15 @@ class PinnedHttpsAgent extends https.Agent {
         validFrom: raw.valid_from ?? '',
         validTo: raw.valid_to ?? '',
       };
-      Promise.resolve(this.trust.verify(certificate.host, certificate)).then((verdict) => {
+      Promise.resolve(this.trust.verify(certificate.host, certificate)).then((answer) => {
+        const { verdict, pinnedFingerprint256 } = typeof answer === 'string' ? { verdict: answer, pinnedFingerprint256: undefined } : answer;
         if (verdict === 'trusted') return finish(null);
         const code = verdict === 'changed' ? ClientErrorCode.CERTIFICATE_CHANGED : ClientErrorCode.CERTIFICATE_UNKNOWN;
         const message = verdict === 'changed'
-          ? `The certificate of ${certificate.host} changed (now ${certificate.fingerprint256})`
+          ? `The certificate of ${certificate.host} changed (now ${certificate.fingerprint256}${pinnedFingerprint256 ? `, pinned ${pinnedFingerprint256}` : ''})`
           : `The certificate of ${certificate.host} is not trusted yet (${certificate.fingerprint256})`;
-        finish(Object.assign(new XapiError(code, [certificate.host, certificate.fingerprint256], undefined, message), { certificate }));
+        const params = [certificate.host, certificate.fingerprint256, ...(pinnedFingerprint256 ? [pinnedFingerprint256] : [])];
+        finish(Object.assign(new XapiError(code, params, undefined, message), { certificate, pinnedFingerprint256 }));
       }, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
     });
     return undefined;

@@ -1,0 +1,488 @@
+/**
+ * ConnectionManager: the backend's `ConnectionService`. One XapiClient per pool, each with its own
+ * transport and trust-on-first-use policy; saved servers (SettingsStore, passwords in the SecretStore)
+ * reconnect at start; the embedded demo pools are pre-trusted and can be hidden. Each pool's changes
+ * are squashed and pushed as `mirror.batch` events at most ten times a second.
+ *
+ * Behaviour the UI can rely on:
+ *  - `add` resolves once the pool is loaded. Before that it may emit `connections.certificatePrompt`
+ *    and wait for `answerCertificate`. It rejects, in plain words with the code kept, when the server
+ *    refuses the login, cannot be reached, is not a XAPI host or its certificate is refused; a failed
+ *    `add` leaves nothing behind (the dialog stays open with the error).
+ *  - A certificate that differs from its pin never connects: status `disconnected` with error
+ *    CERTIFICATE_CHANGED [host, new, old], and a prompt carrying `previousFingerprint256`; only an
+ *    explicit trust of the new fingerprint replaces the pin.
+ *  - Retries (saved servers unreachable at start, dropped pools) show as `reconnecting` with the attempt
+ *    and the wait before the next one, for as long as the client keeps trying.
+ *  - A `reset` batch replaces everything the renderer holds of a connection (initial load; an empty
+ *    one after disconnect, forget or hide).
+ */
+import { randomUUID } from 'node:crypto';
+import { bridgeError, type BridgeErrorShape, type ConnectionInfo, type ConnectionStatus, type MirrorBatch } from '../../../shared/bridge';
+import { baseUrlOf, hostKey } from '../../../shared/api-client/address';
+import { systemClock } from '../../../shared/api-client/clock';
+import type { ConnectionState } from '../../../shared/api-client/connection-state';
+import { XapiClient, type XapiClientOptions } from '../../../shared/api-client/xapi-client';
+import { ClientErrorCode, XapiError, isAuthenticationError } from '../../../shared/api-client/xapi-error';
+import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
+import type { Clock } from '../ports';
+import { describeConnectionError } from './error-words';
+import { MirrorBatcher } from './mirror-batcher';
+import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate } from './node-transport';
+import { PinnedTrust, sameFingerprint } from './pinned-trust';
+
+/** Saved servers, without passwords. */
+export const SAVED_SERVERS_KEY = 'connections.servers';
+/** Ids of demo connections the user hid. */
+export const HIDDEN_DEMOS_KEY = 'connections.hiddenDemos';
+export const passwordKey = (id: string): string => `connection-password:${id}`;
+
+export interface SavedServer {
+  id: string;
+  address: string;
+  user: string;
+  label: string;
+  hidden: boolean;
+  /** Pool members' addresses from the last run, tried when the saved address does not answer. */
+  members?: string[];
+}
+
+export interface ConnectionManagerOptions extends ConnectionServiceDeps {
+  /** Client tuning (tests shorten timeouts); url, user, password and transport are the manager's. */
+  client?: Partial<Omit<XapiClientOptions, 'url' | 'user' | 'password' | 'transport'>>;
+  /** Mirror batches per second and connection (default 10). */
+  batchesPerSecond?: number;
+}
+
+interface CertificatePrompt {
+  certificate: PeerCertificate;
+  previous?: string;
+  waiters: ((trusted: boolean) => void)[];
+}
+
+interface Connection {
+  id: string;
+  address: string;
+  user: string;
+  label: string;
+  demo: boolean;
+  remembered: boolean;
+  hidden: boolean;
+  members: string[];
+  password?: string;
+  /** The demo simulator's fingerprint: trusted without asking. */
+  preTrusted?: string;
+  status: ConnectionStatus;
+  masterAddress?: string;
+  note?: string;
+  client?: XapiClient;
+  transport?: NodeTransport;
+  trust?: PinnedTrust;
+  unsubscribe: (() => void)[];
+  batcher: MirrorBatcher;
+  prompt?: CertificatePrompt;
+}
+
+export class ConnectionManager implements ConnectionService {
+  private readonly connections = new Map<string, Connection>();
+  private readonly clock: Clock;
+  private hiddenDemos = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly deps: ConnectionManagerOptions) {
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  async init(): Promise<void> {
+    const saved = (await this.deps.settings.get<SavedServer[]>(SAVED_SERVERS_KEY)) ?? [];
+    this.hiddenDemos = new Set((await this.deps.settings.get<string[]>(HIDDEN_DEMOS_KEY)) ?? []);
+    for (const server of Array.isArray(saved) ? saved : []) {
+      if (!server || typeof server.id !== 'string' || typeof server.address !== 'string' || typeof server.user !== 'string') continue;
+      const conn = this.newConnection({
+        id: server.id, address: server.address, user: server.user, label: server.label || server.address,
+        demo: false, remembered: true, hidden: Boolean(server.hidden), members: Array.isArray(server.members) ? server.members : [],
+      });
+      conn.password = await this.deps.secrets.get(passwordKey(conn.id));
+      if (conn.password === undefined) conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('PASSWORD_NEEDED', [conn.address])) };
+      else if (!conn.hidden) this.startInBackground(conn);
+      else conn.status = { state: 'disconnected' };
+    }
+    this.changed();
+  }
+
+  list(): ConnectionInfo[] {
+    return [...this.connections.values()].map(infoOf);
+  }
+
+  async add(args: { address: string; user: string; password: string; remember: boolean }): Promise<ConnectionInfo> {
+    let base: string;
+    try {
+      base = baseUrlOf(args.address);
+    } catch {
+      throw bridgeError('INVALID_ADDRESS', [args.address], `"${args.address}" is not a server address. Use a host name or IP, host:port, [IPv6]:port or an https:// URL.`);
+    }
+    const existing = [...this.connections.values()].find((c) => !c.demo && c.user === args.user && sameBase(c.address, base));
+    const conn = existing ?? this.newConnection({
+      id: randomUUID(), address: args.address.trim(), user: args.user, label: args.address.trim(), demo: false, remembered: false, hidden: false, members: [],
+    });
+    if (existing) await this.stopClient(existing);
+    conn.password = args.password;
+    conn.status = { state: 'connecting' };
+    this.changed();
+    try {
+      await this.establish(conn);
+    } catch (err) {
+      await this.stopClient(conn);
+      const described = this.describe(conn, err);
+      if (existing) conn.status = { state: 'disconnected', error: described };
+      else this.connections.delete(conn.id);
+      this.changed();
+      throw bridgeError(described.code, described.params, described.message, described.method);
+    }
+    conn.remembered = args.remember;
+    conn.hidden = false;
+    if (args.remember) await this.deps.secrets.set(passwordKey(conn.id), args.password);
+    else await this.deps.secrets.delete(passwordKey(conn.id));
+    await this.persist();
+    this.changed();
+    return infoOf(conn);
+  }
+
+  async connect(id: string): Promise<void> {
+    const conn = this.get(id);
+    if (conn.password === undefined) {
+      const described = this.describe(conn, new XapiError('PASSWORD_NEEDED', [conn.address]));
+      throw bridgeError(described.code, described.params, described.message);
+    }
+    if (conn.client?.state.state === 'connected') return;
+    try {
+      await this.start(conn);
+    } catch (err) {
+      // Certificates: the prompt is on its way. Retryable failures: the status shows the retries.
+      if (isCertificateError(err) && err.code === ClientErrorCode.CERTIFICATE_UNKNOWN) return;
+      if (!isFatal(err)) return;
+      const described = this.describe(conn, err);
+      throw bridgeError(described.code, described.params, described.message, described.method);
+    }
+  }
+
+  async disconnect(id: string): Promise<void> {
+    const conn = this.get(id);
+    await this.stopClient(conn);
+    conn.status = { state: 'disconnected' };
+    this.changed();
+  }
+
+  async forget(id: string): Promise<void> {
+    const conn = this.get(id);
+    // The demo pools come back at every start: forgetting one hides it.
+    if (conn.demo) return this.setHidden(id, true);
+    await this.stopClient(conn);
+    conn.batcher.flush();
+    conn.batcher.dispose();
+    this.connections.delete(id);
+    await this.deps.secrets.delete(passwordKey(id));
+    await this.persist();
+    this.changed();
+  }
+
+  async setHidden(id: string, hidden: boolean): Promise<void> {
+    const conn = this.get(id);
+    if (conn.hidden === hidden) return;
+    conn.hidden = hidden;
+    if (conn.demo) {
+      if (hidden) this.hiddenDemos.add(id);
+      else this.hiddenDemos.delete(id);
+      // A hidden demo costs nothing: its client stops, and starts again when shown.
+      if (hidden) {
+        await this.stopClient(conn);
+        conn.status = { state: 'disconnected' };
+      } else this.startInBackground(conn);
+    }
+    await this.persist();
+    this.changed();
+  }
+
+  async answerCertificate(id: string, fingerprint256: string, trust: boolean): Promise<void> {
+    const conn = this.get(id);
+    const prompt = conn.prompt;
+    if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
+      throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+    }
+    conn.prompt = undefined;
+    if (trust) await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
+    else {
+      conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
+      this.changed();
+    }
+    if (prompt.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
+    else if (trust) this.startInBackground(conn); // a saved server asked at start: nobody waits, go on
+  }
+
+  async addDemo(demo: { label: string; url: string; user: string; password: string; fingerprint256: string }): Promise<ConnectionInfo> {
+    const id = `demo-${demo.label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'pool'}`;
+    const previous = this.connections.get(id);
+    if (previous) await this.stopClient(previous);
+    const conn = previous ?? this.newConnection({ id, address: demo.url, user: demo.user, label: demo.label, demo: true, remembered: false, hidden: this.hiddenDemos.has(id), members: [] });
+    conn.address = demo.url;
+    conn.user = demo.user;
+    conn.password = demo.password;
+    conn.preTrusted = demo.fingerprint256;
+    if (conn.hidden) conn.status = { state: 'disconnected' };
+    else this.startInBackground(conn);
+    this.changed();
+    return infoOf(conn);
+  }
+
+  snapshot(connectionId: string): MirrorBatch {
+    const conn = this.get(connectionId);
+    const added = conn.client?.snapshot().added ?? {};
+    return { connectionId, reset: true, added, modified: {}, removed: {} };
+  }
+
+  async call(connectionId: string, method: string, params: unknown[]): Promise<unknown> {
+    const client = this.clientOf(connectionId);
+    // The session class would hand out session ids (the refs are the secrets), event.* would fight
+    // the manager's own event loop: neither is for the renderer.
+    if (/^(Async\.)?(session|event)\./i.test(method)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
+    return client.call(method, ...params);
+  }
+
+  async callAsync(connectionId: string, method: string, params: unknown[]): Promise<string> {
+    const client = this.clientOf(connectionId);
+    const plain = method.replace(/^Async\./, '');
+    if (/^(session|event)\./i.test(plain)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
+    return client.startTask(plain, ...params);
+  }
+
+  async endpoint(connectionId: string): Promise<{ sessionId: string; pinnedFingerprint256: string; address: string }> {
+    const conn = this.get(connectionId);
+    const client = this.clientOf(connectionId);
+    const sessionId = await client.session.sessionRef();
+    const masterUrl = client.masterUrl;
+    const pinned = masterUrl.startsWith('https:') ? await conn.trust?.fingerprintOf(certificateHostKeyOfUrl(masterUrl)) : undefined;
+    return { sessionId, pinnedFingerprint256: pinned ?? '', address: new URL(masterUrl).host };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.connections.values()];
+    await Promise.all(all.map((conn) => this.stopClient(conn)));
+    for (const conn of all) conn.batcher.dispose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private newConnection(fields: Pick<Connection, 'id' | 'address' | 'user' | 'label' | 'demo' | 'remembered' | 'hidden' | 'members'>): Connection {
+    const conn: Connection = {
+      ...fields,
+      status: { state: 'disconnected' },
+      unsubscribe: [],
+      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond),
+    };
+    this.connections.set(conn.id, conn);
+    return conn;
+  }
+
+  private get(id: string): Connection {
+    const conn = this.connections.get(id);
+    if (!conn) throw bridgeError('CONNECTION_NOT_FOUND', [id], `No connection ${id} (it was forgotten?)`);
+    return conn;
+  }
+
+  private clientOf(id: string): XapiClient {
+    const conn = this.get(id);
+    if (!conn.client) throw bridgeError('NOT_CONNECTED', [id], `${conn.label} is not connected. Connect it first.`);
+    return conn.client;
+  }
+
+  private createClient(conn: Connection): XapiClient {
+    const trust = new PinnedTrust(this.deps.certificates, conn.preTrusted);
+    const transport = new NodeTransport({ trust });
+    const client = new XapiClient({
+      ...this.deps.client,
+      url: conn.address,
+      user: conn.user,
+      password: conn.password ?? '',
+      transport,
+      members: conn.members,
+      originator: 'XenDeck',
+    });
+    conn.trust = trust;
+    conn.transport = transport;
+    conn.client = client;
+    conn.unsubscribe.push(
+      client.onState((state) => this.onClientState(conn, client, state)),
+      client.onChanges((changes, reason) => {
+        if (reason === 'load') {
+          conn.batcher.reset(client.snapshot().added);
+          this.afterLoad(conn, client);
+        } else conn.batcher.push(changes);
+      }),
+    );
+    return client;
+  }
+
+  /** Starts (or resumes) the client; resolves once loaded, rejects with the first failure (the client may keep retrying). */
+  private start(conn: Connection): Promise<void> {
+    const client = conn.client ?? this.createClient(conn);
+    return new Promise<void>((resolve, reject) => {
+      const off = client.onError((err) => { off(); reject(err); });
+      client.connect().then(
+        () => { off(); resolve(); },
+        (err: unknown) => { off(); reject(err); },
+      );
+    });
+  }
+
+  private startInBackground(conn: Connection): void {
+    if (this.disposed) return;
+    this.start(conn).catch(() => undefined); // failures show in the status; the client retries what can be retried
+  }
+
+  /** First contact: connect, asking about the certificate when needed; any failure stops the attempt. */
+  private async establish(conn: Connection): Promise<void> {
+    for (;;) {
+      try {
+        await this.start(conn);
+        return;
+      } catch (err) {
+        if (!isCertificateError(err)) throw err;
+        const trusted = await this.askAboutCertificate(conn, err);
+        if (!trusted) throw new XapiError('CERTIFICATE_REJECTED', [err.certificate.host, err.certificate.fingerprint256]);
+      }
+    }
+  }
+
+  private askAboutCertificate(conn: Connection, err: CertificateError): Promise<boolean> {
+    this.promptFor(conn, err);
+    return new Promise((resolve) => conn.prompt!.waiters.push(resolve));
+  }
+
+  /** Emits the trust prompt once per certificate (the state callback and `establish` both get here). */
+  private promptFor(conn: Connection, err: CertificateError): void {
+    if (conn.prompt && sameFingerprint(conn.prompt.certificate.fingerprint256, err.certificate.fingerprint256)) return;
+    const waiters = conn.prompt?.waiters ?? [];
+    const previous = err.code === ClientErrorCode.CERTIFICATE_CHANGED ? err.pinnedFingerprint256 ?? err.params[2] : undefined;
+    conn.prompt = { certificate: err.certificate, previous, waiters };
+    const { host, fingerprint256, subject, issuer, validFrom, validTo } = err.certificate;
+    this.deps.emit('connections.certificatePrompt', {
+      id: conn.id,
+      certificate: { host, fingerprint256, subject, issuer, validFrom, validTo },
+      ...(previous ? { previousFingerprint256: previous } : {}),
+    });
+  }
+
+  private onClientState(conn: Connection, client: XapiClient, state: ConnectionState): void {
+    if (conn.client !== client) return;
+    conn.status = this.statusOf(conn, state);
+    if (state.state === 'connected') {
+      conn.masterAddress = new URL(client.masterUrl).host;
+      const typed = safeHostKey(conn.address);
+      conn.note = typed && typed !== conn.masterAddress ? `Connected through the pool master ${conn.masterAddress} (${conn.address} is not the master).` : undefined;
+    }
+    if (state.state === 'disconnected' && state.error && isCertificateError(state.error)) this.promptFor(conn, state.error);
+    this.changed();
+  }
+
+  private statusOf(conn: Connection, state: ConnectionState): ConnectionStatus {
+    switch (state.state) {
+      case 'connecting':
+      case 'connected':
+        return { state: state.state };
+      case 'reconnecting':
+        return { state: 'reconnecting', attempt: state.attempt, nextRetryMs: state.nextRetryMs, error: state.error && this.describe(conn, state.error) };
+      case 'disconnected':
+        // Past the grace period the client still retries: show the retries rather than a dead end.
+        if (state.retry) return { state: 'reconnecting', attempt: state.retry.attempt, nextRetryMs: state.retry.nextRetryMs, error: state.error && this.describe(conn, state.error) };
+        return state.error ? { state: 'disconnected', error: this.describe(conn, state.error) } : { state: 'disconnected' };
+    }
+  }
+
+  /** After a (re)load: the pool's name becomes the label, members are remembered for failover. */
+  private afterLoad(conn: Connection, client: XapiClient): void {
+    const pools = [...client.objects.records('pool').values()];
+    let name = typeof pools[0]?.name_label === 'string' ? pools[0].name_label : '';
+    if (!name && client.objects.size('host') === 1) {
+      const host = [...client.objects.records('host').values()][0];
+      name = typeof host.name_label === 'string' ? host.name_label : '';
+    }
+    const members = client.members();
+    const labelChanged = !conn.demo && name !== '' && name !== conn.label;
+    if (labelChanged) conn.label = name;
+    const membersChanged = members.join() !== conn.members.join();
+    conn.members = members;
+    if ((labelChanged || membersChanged) && conn.remembered) void this.persist().catch(() => undefined);
+    if (labelChanged) this.changed();
+  }
+
+  private async stopClient(conn: Connection): Promise<void> {
+    const client = conn.client;
+    for (const prompt of conn.prompt ? [conn.prompt] : []) for (const waiter of prompt.waiters) waiter(false);
+    conn.prompt = undefined;
+    for (const off of conn.unsubscribe.splice(0)) off();
+    conn.client = undefined;
+    if (client) {
+      await client.disconnect().catch(() => undefined);
+      conn.batcher.reset({});
+    }
+    conn.transport?.destroy();
+    conn.transport = undefined;
+    conn.trust = undefined;
+    conn.masterAddress = undefined;
+    conn.note = undefined;
+  }
+
+  private async persist(): Promise<void> {
+    const servers: SavedServer[] = [...this.connections.values()]
+      .filter((c) => !c.demo && c.remembered)
+      .map((c) => ({ id: c.id, address: c.address, user: c.user, label: c.label, hidden: c.hidden, members: c.members }));
+    await this.deps.settings.set(SAVED_SERVERS_KEY, servers);
+    await this.deps.settings.set(HIDDEN_DEMOS_KEY, [...this.hiddenDemos]);
+  }
+
+  private describe(conn: Connection, err: unknown): BridgeErrorShape {
+    return describeConnectionError(err, conn.demo ? conn.label : conn.address);
+  }
+
+  private changed(): void {
+    if (!this.disposed) this.deps.emit('connections.changed', this.list());
+  }
+}
+
+function infoOf(conn: Connection): ConnectionInfo {
+  const info: ConnectionInfo = {
+    id: conn.id,
+    address: conn.address,
+    user: conn.user,
+    label: conn.label,
+    demo: conn.demo,
+    remembered: conn.remembered,
+    hidden: conn.hidden,
+    status: conn.status,
+  };
+  if (conn.masterAddress) info.masterAddress = conn.masterAddress;
+  if (conn.note) info.note = conn.note;
+  return info;
+}
+
+/** Failures retrying cannot fix (the client stopped): reported to the caller of connect(). */
+function isFatal(err: unknown): boolean {
+  return isAuthenticationError(err) || isCertificateError(err);
+}
+
+function sameBase(address: string, base: string): boolean {
+  try {
+    return baseUrlOf(address) === base;
+  } catch {
+    return false;
+  }
+}
+
+function safeHostKey(address: string): string | undefined {
+  try {
+    return hostKey(baseUrlOf(address));
+  } catch {
+    return undefined;
+  }
+}

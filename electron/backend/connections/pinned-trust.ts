@@ -1,0 +1,32 @@
+/**
+ * Trust-on-first-use for one connection, on top of the CertificateStore (host:port → SHA-256 pin):
+ * a pinned host must present exactly its pin ('changed' otherwise, with the old pin for the warning);
+ * an unpinned host is 'unknown' (the manager asks the user) unless its certificate is the one a
+ * demo connection was created with (the embedded simulator: pre-trusted, never written to the
+ * store because its ports change on every start).
+ */
+import type { CertificateStore } from '../ports';
+import type { PeerCertificate, TrustAnswer, TrustPolicy } from './node-transport';
+
+export class PinnedTrust implements TrustPolicy {
+  constructor(
+    private readonly store: CertificateStore,
+    private readonly preTrusted?: string,
+  ) {}
+
+  async verify(host: string, certificate: PeerCertificate): Promise<TrustAnswer> {
+    const pinned = await this.store.get(host);
+    if (pinned !== undefined) {
+      return sameFingerprint(pinned, certificate.fingerprint256) ? 'trusted' : { verdict: 'changed', pinnedFingerprint256: pinned };
+    }
+    if (this.preTrusted && sameFingerprint(this.preTrusted, certificate.fingerprint256)) return 'trusted';
+    return 'unknown';
+  }
+
+  /** The fingerprint a host is trusted with (for the console tunnel, which checks it again). */
+  async fingerprintOf(host: string): Promise<string | undefined> {
+    return (await this.store.get(host)) ?? this.preTrusted;
+  }
+}
+
+export const sameFingerprint = (a: string, b: string): boolean => a.replace(/:/g, '').toUpperCase() === b.replace(/:/g, '').toUpperCase();
