@@ -1,0 +1,104 @@
+/**
+ * Turns any failure that reaches the UI (a XAPI error through the bridge, a transport failure, a plain
+ * Error) into words: what happened, what to do, and XAPI's code kept for the record and for searches.
+ * One table for the whole UI, so the same code always reads the same.
+ */
+import errorDocs from '../shared/xapi/generated/errors.json';
+
+export interface ErrorDescription {
+  /** One sentence: what went wrong. */
+  title: string;
+  /** What the user can do about it (may be empty when there is nothing to suggest). */
+  advice: string;
+  /** XAPI's (or the bridge's) error code, always shown. */
+  code: string;
+  params: string[];
+  /** The XAPI method that failed, when known. */
+  method?: string;
+}
+
+type Entry = { title: string | ((p: string[]) => string); advice?: string };
+
+/** Codes users meet often, in plain words. Others fall back to the datamodel's own description. */
+const TABLE: Record<string, Entry> = {
+  SESSION_AUTHENTICATION_FAILED: { title: 'The user name or password is wrong.', advice: 'Check them and try again.' },
+  SESSION_AUTHORIZATION_FAILED: { title: 'This user may not log in to the pool.', advice: 'Use an account with a role on this pool.' },
+  SESSION_INVALID: { title: 'The session with the server ended.', advice: 'XenDeck logs in again by itself; retry the action.' },
+  HOST_IS_SLAVE: { title: (p) => `This host is a pool member; the pool master is ${p[0] ?? 'another host'}.`, advice: 'XenDeck follows the master automatically.' },
+  HOST_STILL_BOOTING: { title: 'The host is still starting up.', advice: 'Wait a minute and try again.' },
+  HOST_OFFLINE: { title: 'The host is offline.', advice: 'Power the host on or choose another one.' },
+  HOST_NOT_ENOUGH_FREE_MEMORY: { title: 'The host does not have enough free memory for this VM.', advice: 'Shut down other VMs, lower the VM\u2019s memory, or start it on another host.' },
+  NO_HOSTS_AVAILABLE: { title: 'No host in the pool can run this VM.', advice: 'Free memory on a host, or check that the VM\u2019s disks and networks are reachable from a live host.' },
+  CONNECTION_FAILED: { title: 'The server could not be reached.', advice: 'Check the address, that the host is up and that port 443 is open.' },
+  TIMEOUT: { title: 'The server did not answer in time.', advice: 'Check the network and try again.' },
+  DISCONNECTED: { title: 'The connection to the pool is down.', advice: 'Wait for it to reconnect, or reconnect it from the tree.' },
+  HTTP_ERROR: { title: 'The server answered with an HTTP error: it may not be a XAPI host.', advice: 'Check the address and port.' },
+  MALFORMED_REPLY: { title: 'The server\u2019s answer could not be read: it may not be a XAPI host.', advice: 'Check the address and port.' },
+  NO_MASTER_FOUND: { title: 'No member of the pool answers as master.', advice: 'Check that the pool master is up, or designate a new master.' },
+  CERTIFICATE_CHANGED: { title: 'The server\u2019s certificate changed since the last connection.', advice: 'Compare the fingerprints with the host\u2019s own before trusting it again.' },
+  CERTIFICATE_UNKNOWN: { title: 'The server\u2019s certificate is not trusted yet.', advice: 'Check its fingerprint and trust it to connect.' },
+  RBAC_PERMISSION_DENIED: { title: (p) => `Your role does not allow this${p[0] ? ` (${p[0]})` : ''}.`, advice: 'Ask a pool administrator, or log in with a user that has the needed role.' },
+  PERMISSION_DENIED: { title: 'Permission denied.', advice: 'Log in with a user that has the needed role.' },
+  VM_BAD_POWER_STATE: { title: (p) => `The VM is ${p[2] ?? 'in another state'}; this needs it ${p[1] ?? 'in another state'}.`, advice: 'Wait for the VM to reach that state, or change its power state first.' },
+  OPERATION_NOT_ALLOWED: { title: (p) => `This is not allowed now${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Wait for other operations on the object to finish.' },
+  OTHER_OPERATION_IN_PROGRESS: { title: 'Another operation on this object is in progress.', advice: 'Wait for it to finish (see Tasks) and try again.' },
+  VM_IS_TEMPLATE: { title: 'This is a template; it cannot run.', advice: 'Create a VM from the template instead.' },
+  MEMORY_CONSTRAINT_VIOLATION: { title: (p) => `The memory values are not in a valid order${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Keep static min \u2264 dynamic min \u2264 dynamic max \u2264 static max.' },
+  MEMORY_CONSTRAINT_VIOLATION_ORDER: { title: 'The memory values are not in a valid order.', advice: 'Keep static min \u2264 dynamic min \u2264 dynamic max \u2264 static max.' },
+  MEMORY_CONSTRAINT_VIOLATION_MAXPIN: { title: 'Dynamic max must equal static max for this VM.', advice: 'Set dynamic max to static max.' },
+  VM_MEMORY_SIZE_TOO_LOW: { title: 'That is less memory than this VM needs.', advice: 'Give the VM more memory.' },
+  SR_FULL: { title: 'The storage repository is full.', advice: 'Free space on it or choose another SR.' },
+  VDI_IN_USE: { title: 'The disk is in use by a running VM.', advice: 'Detach it or shut the VM down first.' },
+  VDI_TOO_SMALL: { title: 'A disk cannot be made smaller.', advice: 'Enter a size larger than the current one.' },
+  DEVICE_ALREADY_ATTACHED: { title: 'The device is already attached.' },
+  DEVICE_ALREADY_DETACHED: { title: 'The device is already detached.' },
+  VBD_NOT_UNPLUGGABLE: { title: 'This disk cannot be detached while the VM runs.', advice: 'Shut the VM down first.' },
+  VM_MISSING_PV_DRIVERS: { title: 'The VM has no guest tools, so this cannot be done while it runs.', advice: 'Install the guest tools, or shut the VM down first.' },
+  HANDLE_INVALID: { title: 'The object no longer exists.', advice: 'It was probably deleted meanwhile; the view updates itself.' },
+  OBJECT_NOLONGER_EXISTS: { title: 'The object no longer exists.', advice: 'It was probably deleted meanwhile.' },
+  TASK_CANCELLED: { title: 'The task was cancelled.' },
+  INVALID_VALUE: { title: (p) => `Invalid value${p[1] ? ` \u201c${p[1]}\u201d` : ''}${p[0] ? ` for ${p[0]}` : ''}.`, advice: 'Correct the value and try again.' },
+  MAP_DUPLICATE_KEY: { title: 'That key is already set.' },
+  CANNOT_EVACUATE_HOST: { title: 'The host\u2019s VMs cannot all be moved elsewhere.', advice: 'Free memory on other hosts or shut some VMs down.' },
+  HOST_IN_USE: { title: 'The host is in use.' },
+  HOST_NOT_DISABLED: { title: 'The host must be in maintenance mode first.', advice: 'Enter maintenance mode, then try again.' },
+  BRIDGE_INVALID_ARGUMENTS: { title: 'XenDeck sent an invalid request.', advice: 'This is a bug in XenDeck; please report it with the code.' },
+  NOT_IMPLEMENTED: { title: 'This is not available yet.' },
+  MESSAGE_METHOD_UNKNOWN: { title: 'This server does not know this operation (it may be an older version).' },
+  INTERNAL_ERROR: { title: (p) => `The server reported an internal error${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Try again; if it persists, check the server\u2019s logs.' },
+};
+
+const docs = errorDocs as Record<string, { params: string[]; doc: string } | undefined>;
+
+function fields(err: unknown): { code: string; params: string[]; method?: string; message: string } {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { code?: unknown; params?: unknown; method?: unknown; message?: unknown };
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (typeof e.code === 'string') {
+      return { code: e.code, params: Array.isArray(e.params) ? e.params.map(String) : [], method: typeof e.method === 'string' ? e.method : undefined, message };
+    }
+    return { code: 'INTERNAL_ERROR', params: message ? [message] : [], message };
+  }
+  return { code: 'INTERNAL_ERROR', params: [String(err)], message: String(err) };
+}
+
+/** VLAN_TAG_INVALID → "Vlan tag invalid.": better than nothing when neither table nor datamodel says more. */
+function humanize(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
+}
+
+/** What a failure means for the user. Accepts a bridge error, an Error or anything thrown. */
+export function describeError(err: unknown): ErrorDescription {
+  const { code, params, method, message } = fields(err);
+  const entry = TABLE[code];
+  const doc = docs[code]?.doc;
+  const title = entry ? (typeof entry.title === 'function' ? entry.title(params) : entry.title) : doc || (message && message !== code ? message : humanize(code));
+  return { title, advice: entry?.advice ?? '', code, params, ...(method ? { method } : {}) };
+}
+
+/** One line for a task list or a status strip: "The disk is in use… (VDI_IN_USE)". */
+export function errorLine(err: unknown): string {
+  const d = describeError(err);
+  return `${d.title}${d.advice ? ` ${d.advice}` : ''} (${d.code})`;
+}
