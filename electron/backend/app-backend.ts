@@ -13,6 +13,7 @@ import { ConsoleTunnelService } from './console-tunnel/console-tunnel';
 import { xapiConsoleOpener, type ConsoleConnectionPort } from './console-tunnel/xapi-console-opener';
 import type { CertificateStore, Clock, EmitEvent, SecretStore, SettingsStore } from './ports';
 import { startDemoPools, type DemoPools } from './demo-pools';
+import { MetricsService } from './metrics/metrics-service';
 
 /** What the backend needs of the connection manager (electron/backend/connections/). */
 export interface ConnectionService extends ConsoleConnectionPort {
@@ -83,6 +84,8 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     isOriginAllowed: options.isPageOrigin,
   });
 
+  const metrics = new MetricsService({ connections, emit: (update) => events.emit('metrics.update', update), log: options.log });
+
   let demo: DemoPools | undefined;
   if (options.demo ?? true) {
     try {
@@ -117,6 +120,9 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'shell.openExternal': (a) => options.shell.openExternal(a.url),
     'console.open': (a) => consoles.open(a.connectionId, a.vmRef),
     'console.close': async (a) => consoles.close(a.tunnelId),
+    'metrics.subscribe': async (a) => metrics.subscribe(a),
+    'metrics.setVisible': async (a) => metrics.setVisible(a.subscriptionId, a.visible),
+    'metrics.unsubscribe': async (a) => metrics.unsubscribe(a.subscriptionId),
   };
 
   const host = createBridgeHost(handlers, events);
@@ -126,6 +132,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     demo,
     async dispose() {
       await consoles.stop();
+      await metrics.dispose();
       await connections.dispose();
       await demo?.stop();
     },

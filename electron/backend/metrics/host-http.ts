@@ -1,0 +1,124 @@
+/**
+ * GETs on a pool member over HTTPS, trusted by the pool's pinned certificate fingerprint (pools use self-signed
+ * certificates: the pin is the trust, not a CA chain). Keep-alive sockets per fingerprint, so a chart polling
+ * every 5 s reuses its TLS connection. The request is written only once the peer's certificate matched.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
+import { siblingUrl, baseUrlOf } from '../../../shared/api-client/address';
+
+export class HostHttpError extends Error {
+  constructor(
+    readonly code: string,
+    readonly params: string[],
+    message: string,
+    /** The HTTP status, when the host answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function normaliseFingerprint(fp: string): string {
+  return fp.replace(/:/g, '').toUpperCase();
+}
+
+/** Base URL of a pool member: its `host.address`, keeping the scheme and (when it names none) the port of the connection's address. */
+export function memberBaseUrl(connectionAddress: string, hostAddress: string): string {
+  return siblingUrl(baseUrlOf(connectionAddress), hostAddress);
+}
+
+type ConnectCallback = (err: Error | null, socket?: Duplex) => void;
+
+class PinnedAgent extends https.Agent {
+  constructor(private readonly pin: string) {
+    super({ keepAlive: true, maxSockets: 4 });
+  }
+
+  // Node's Agent accepts an asynchronous createConnection (callback, undefined return).
+  override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
+    const hostname = options.host ?? 'localhost';
+    const socket = tls.connect({ ...options, rejectUnauthorized: false, servername: isIP(hostname) ? undefined : hostname });
+    let done = false;
+    const finish = (err: Error | null) => {
+      if (done) return;
+      done = true;
+      if (err) {
+        socket.destroy();
+        callback(err);
+      } else callback(null, socket);
+    };
+    socket.once('error', finish);
+    socket.once('secureConnect', () => {
+      const seen = socket.getPeerCertificate().fingerprint256 ?? '';
+      if (normaliseFingerprint(seen) === this.pin) return finish(null);
+      finish(new HostHttpError('CERTIFICATE_MISMATCH', [hostname, seen], `The certificate of ${hostname} is not the one pinned for this pool`));
+    });
+    return undefined;
+  }
+}
+
+export class HostHttp {
+  private readonly agents = new Map<string, PinnedAgent>();
+  private readonly plain = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+  /** GET `url` and resolve with the body of a 200 answer; anything else is a HostHttpError. */
+  get(url: string, pinnedFingerprint256: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const pin = normaliseFingerprint(pinnedFingerprint256);
+    let agent: http.Agent = this.plain;
+    if (secure) {
+      let a = this.agents.get(pin);
+      if (!a) this.agents.set(pin, (a = new PinnedAgent(pin)));
+      agent = a;
+    }
+    const host = target.host;
+    return new Promise<string>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        req.destroy();
+        reject(err);
+      };
+      const req = (secure ? https : http).request(target, { method: 'GET', agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => fail(new HostHttpError('CONNECTION_FAILED', [host, err.message], `Cannot talk to ${host}: ${err.message}`)));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          cleanup();
+          const body = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status === 200) return resolve(body);
+          // xapi answers HTTP handlers' failures with a status and, for a XAPI error, its code in the body.
+          const code = /SESSION_INVALID/.test(body) || status === 401 || status === 403 ? 'SESSION_INVALID'
+            : /No_RRA_Available/.test(body) || status === 404 ? 'RRD_NOT_AVAILABLE'
+            : 'HTTP_ERROR';
+          reject(new HostHttpError(code, [host, String(status)], `${host} answered ${status}: ${body.slice(0, 200).trim()}`, status));
+        });
+      });
+      req.on('error', (err) => fail(err instanceof HostHttpError ? err : new HostHttpError('CONNECTION_FAILED', [host, err.message], `Cannot talk to ${host}: ${err.message}`)));
+      const timer = setTimeout(() => fail(new HostHttpError('TIMEOUT', [host, String(timeoutMs)], `No answer from ${host} within ${timeoutMs} ms`)), timeoutMs);
+      const onAbort = () => fail(new HostHttpError('ABORTED', [host], `Request to ${host} aborted`));
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.end();
+    });
+  }
+
+  destroy(): void {
+    for (const a of this.agents.values()) a.destroy();
+    this.plain.destroy();
+  }
+}
