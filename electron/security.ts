@@ -7,8 +7,11 @@ import type { Session, WebContents } from 'electron';
 import { isAppUrl } from './app-origin';
 import { isSafeExternalUrl } from './open-external';
 
-/** Permissions the renderer may use: writing sanitized text to the clipboard (Copy in menus). Nothing else. */
-const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+/**
+ * Permissions our own page may use: writing sanitized text to the clipboard (Copy in menus) and fullscreen
+ * (the Console tab's Fullscreen button; Electron routes requestFullscreen() through this handler). Nothing else.
+ */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
 
 export function isPermissionAllowed(permission: string, requestingUrl: string | undefined): boolean {
   return ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl);

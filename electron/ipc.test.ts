@@ -1,0 +1,177 @@
+/**
+ * The Electron transport of the Bridge against a fake `electron` module: the preload exposes two
+ * generic functions and never ipcRenderer; ipc.ts answers only our windows' top frames on app://xendeck,
+ * validates arguments with the Bridge schemas, keeps XAPI error codes, and sends events to our page only.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppInfo, ConnectionInfo } from '../shared/bridge';
+import { bridgeError } from '../shared/bridge';
+import type { BridgeReply } from '../shared/bridge-wire';
+import { createBridgeHost, EventHub, type BridgeHandlers } from './backend/bridge-host';
+import { EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels';
+import { createFakeWebContents, recorded, type FakeFrame, type FakeWebContents } from './testing/fake-electron';
+
+vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
+
+const { bindIpc } = await import('./ipc');
+
+const info: AppInfo = { name: 'XenDeck', version: '1.2.3', mode: 'electron', platform: 'linux', secretStorage: 'os-keychain' };
+
+function backendFor(calls: unknown[]) {
+  const events = new EventHub();
+  // Only the requests these tests make; every other name still goes through the real schema check first.
+  const handlers = {
+    'app.info': async () => info,
+    'connections.connect': async (a: { id: string }) => void calls.push(a),
+    'xapi.call': async () => {
+      throw bridgeError('VM_BAD_POWER_STATE', ['OpaqueRef:vm', 'halted', 'running'], 'VM_BAD_POWER_STATE', 'VM.clean_shutdown');
+    },
+  } as unknown as BridgeHandlers;
+  return { host: createBridgeHost(handlers, events), events };
+}
+
+function invoke(event: { sender: FakeWebContents; senderFrame: FakeFrame | null }, name: unknown, args: unknown): Promise<BridgeReply> {
+  const handler = recorded.ipcHandlers.get(REQUEST_CHANNEL);
+  if (!handler) throw new Error('no IPC handler registered');
+  return handler(event, name, args) as Promise<BridgeReply>;
+}
+
+let calls: unknown[];
+let ours: Set<FakeWebContents>;
+let win: FakeWebContents;
+
+beforeEach(() => {
+  recorded.reset();
+  calls = [];
+  const backend = backendFor(calls);
+  win = createFakeWebContents('app://xendeck/index.html');
+  ours = new Set([win]);
+  bindIpc(backend.host, (c) => ours.has(c as unknown as FakeWebContents));
+});
+
+describe('IPC requests', () => {
+  it('answers a request from our window top frame on app://xendeck', async () => {
+    expect(await invoke({ sender: win, senderFrame: win.mainFrame }, 'app.info', undefined)).toEqual({ ok: true, result: info });
+    expect(await invoke({ sender: win, senderFrame: win.mainFrame }, 'connections.connect', { id: 'c1' })).toEqual({ ok: true, result: undefined });
+    expect(calls).toEqual([{ id: 'c1' }]);
+  });
+
+  it('refuses a request from an iframe inside our page', async () => {
+    const iframe: FakeFrame = { url: 'app://xendeck/index.html', parent: win.mainFrame };
+    const reply = await invoke({ sender: win, senderFrame: iframe }, 'connections.connect', { id: 'c1' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED', params: ['not the top frame'] } });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a request once the page has left our origin', async () => {
+    win.mainFrame.url = 'https://example.com/';
+    const reply = await invoke({ sender: win, senderFrame: win.mainFrame }, 'connections.connect', { id: 'c1' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses look-alike origins', async () => {
+    for (const url of ['app://xendeck.evil/index.html', 'file:///app/index.html', 'app://user@xendeck/index.html']) {
+      win.mainFrame.url = url;
+      const reply = await invoke({ sender: win, senderFrame: win.mainFrame }, 'app.info', undefined);
+      expect(reply, url).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED' } });
+    }
+  });
+
+  it('refuses a web contents that is not one of our windows', async () => {
+    const stranger = createFakeWebContents('app://xendeck/index.html');
+    const reply = await invoke({ sender: stranger, senderFrame: stranger.mainFrame }, 'app.info', undefined);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED', params: ['not one of our windows'] } });
+  });
+
+  it('refuses a request whose frame is already gone', async () => {
+    const reply = await invoke({ sender: win, senderFrame: null }, 'app.info', undefined);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED' } });
+  });
+
+  it('refuses unknown requests and invalid arguments before any handler runs', async () => {
+    const from = { sender: win, senderFrame: win.mainFrame };
+    expect(await invoke(from, 'shell.exec', { cmd: 'rm -rf /' })).toMatchObject({ ok: false, error: { code: 'BRIDGE_UNKNOWN_REQUEST' } });
+    expect(await invoke(from, '__proto__', undefined)).toMatchObject({ ok: false, error: { code: 'BRIDGE_UNKNOWN_REQUEST' } });
+    expect(await invoke(from, 42, undefined)).toMatchObject({ ok: false, error: { code: 'BRIDGE_UNKNOWN_REQUEST' } });
+    expect(await invoke(from, 'connections.connect', { id: '' })).toMatchObject({ ok: false, error: { code: 'BRIDGE_INVALID_ARGUMENTS' } });
+    expect(await invoke(from, 'connections.connect', { id: 7 })).toMatchObject({ ok: false, error: { code: 'BRIDGE_INVALID_ARGUMENTS' } });
+    expect(await invoke(from, 'connections.connect', 'c1')).toMatchObject({ ok: false, error: { code: 'BRIDGE_INVALID_ARGUMENTS' } });
+    expect(await invoke(from, 'xapi.call', { connectionId: 'c1', method: 'VM.start; rm', params: [] })).toMatchObject({ ok: false, error: { code: 'BRIDGE_INVALID_ARGUMENTS' } });
+    expect(calls).toEqual([]);
+  });
+
+  it("keeps XAPI's error code, params and method across IPC", async () => {
+    const reply = await invoke({ sender: win, senderFrame: win.mainFrame }, 'xapi.call', { connectionId: 'c1', method: 'VM.clean_shutdown', params: ['OpaqueRef:vm'] });
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'VM_BAD_POWER_STATE', params: ['OpaqueRef:vm', 'halted', 'running'], method: 'VM.clean_shutdown', message: 'VM_BAD_POWER_STATE' },
+    });
+  });
+});
+
+describe('IPC events', () => {
+  it('sends backend events to an attached window showing our page', () => {
+    const backend = backendFor([]);
+    recorded.reset();
+    const ipc = bindIpc(backend.host, () => true);
+    ipc.attach(win as never);
+    const list: ConnectionInfo[] = [];
+    backend.events.emit('connections.changed', list);
+    expect(win.sent).toEqual([[EVENT_CHANNEL, 'connections.changed', list]]);
+  });
+
+  it('sends nothing to a window that navigated away, or after it is destroyed', () => {
+    recorded.reset();
+    const backend = backendFor([]);
+    const ipc = bindIpc(backend.host, () => true);
+    ipc.attach(win as never);
+    win.url = 'https://example.com/';
+    backend.events.emit('connections.changed', []);
+    win.url = 'app://xendeck/index.html';
+    win.emit('destroyed');
+    backend.events.emit('connections.changed', []);
+    expect(win.sent).toEqual([]);
+  });
+
+  it('removes its handler on dispose', () => {
+    recorded.reset();
+    const ipc = bindIpc(backendFor([]).host, () => true);
+    expect(recorded.ipcHandlers.has(REQUEST_CHANNEL)).toBe(true);
+    ipc.dispose();
+    expect(recorded.ipcHandlers.has(REQUEST_CHANNEL)).toBe(false);
+  });
+});
+
+describe('preload', () => {
+  it('exposes window.xendeck with two functions and never ipcRenderer itself', async () => {
+    recorded.reset();
+    vi.resetModules();
+    await import('./preload');
+    expect([...recorded.exposed.keys()]).toEqual(['xendeck']);
+    const api = recorded.exposed.get('xendeck') as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(['on', 'request']);
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    const { fakeElectron } = await import('./testing/fake-electron');
+    expect(Object.values(api)).not.toContain(fakeElectron.ipcRenderer);
+  });
+
+  it('sends requests on the one request channel and hands listeners the payload only', async () => {
+    recorded.reset();
+    vi.resetModules();
+    await import('./preload');
+    const api = recorded.exposed.get('xendeck') as { request(n: string, a: unknown): Promise<unknown>; on(e: string, l: (p: unknown) => void): () => void };
+    await api.request('app.info', undefined);
+    expect(recorded.invoked).toEqual([[REQUEST_CHANNEL, 'app.info', undefined]]);
+
+    const seen: unknown[][] = [];
+    const off = api.on('connections.changed', (...args: unknown[]) => seen.push(args));
+    const ipcEvent = { sender: 'the IpcRenderer', ports: [] };
+    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'connections.changed', ['payload']);
+    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'mirror.batch', ['other']);
+    off();
+    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'connections.changed', ['late']);
+    expect(seen).toEqual([[['payload']]]);
+    expect(() => api.on('connections.changed', 'not a function' as never)).toThrow(TypeError);
+  });
+});
