@@ -1,6 +1,7 @@
 import { consoleTunnelBench } from './console-tunnel';
 import { clientLoadBench } from './client-load';
 import { simLargeBench } from './sim-large';
+import { rrdParseBench } from './rrd-parse';
 
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
 export type BenchFigures = Record<string, { value: number; unit: string }>;
@@ -11,4 +12,5 @@ export const benchCases: Record<string, BenchCase> = {
   console: consoleTunnelBench,
   client: clientLoadBench,
   'sim-large': simLargeBench,
+  'rrd-parse': rrdParseBench,
 };
