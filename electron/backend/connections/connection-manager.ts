@@ -118,6 +118,7 @@ export class ConnectionManager implements ConnectionService {
     let base: string;
     try {
       base = baseUrlOf(args.address);
+      new URL(base); // a bare "IPv6" that is not one (a:b:) only fails here
     } catch {
       throw bridgeError('INVALID_ADDRESS', [args.address], `"${args.address}" is not a server address. Use a host name or IP, host:port, [IPv6]:port or an https:// URL.`);
     }
