@@ -1,7 +1,8 @@
 /**
  * The XAPI client against the simulator over real sockets (HTTPS, pinned certificate): both codecs,
  * master redirect and failover, session loss, lost events, dropped sockets, malformed replies, tasks.
- * After each fault the mirror must equal a fresh get_all_records of every class: no lost object, no ghost.
+ * Every fault runs over both codecs; after each the mirror must equal a fresh get_all_records of every
+ * class read over JSON-RPC by an independent session: no lost object, no ghost, same values.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { XapiClient } from '../../../shared/api-client/xapi-client';
@@ -73,83 +74,86 @@ describe('XapiClient against the simulator', () => {
     expect(await c.call('pool.get_all')).toHaveLength(1);
   });
 
-  it('follows HOST_IS_SLAVE from a pool member to the master', async () => {
-    const member = lab.sim.hosts.find((h) => h.url !== firstPool().masterUrl && firstPool().pool.hosts.some((p) => p.uuid === h.uuid))!;
-    const c = client({ url: member.url });
-    await c.connect();
-    expect(new URL(c.masterUrl).hostname).toBe(new URL(firstPool().masterUrl).hostname);
-    expect(c.members().length).toBe(firstPool().pool.hosts.length);
-  });
+  describe.each(['json-rpc', 'xml-rpc'] as const)('faults over %s (mirror compared with a JSON-RPC reader)', (protocol) => {
+    it('follows HOST_IS_SLAVE from a pool member to the master', async () => {
+      const member = lab.sim.hosts.find((h) => h.url !== firstPool().masterUrl && firstPool().pool.hosts.some((p) => p.uuid === h.uuid))!;
+      const c = client({ url: member.url, protocol });
+      await c.connect();
+      expect(new URL(c.masterUrl).hostname).toBe(new URL(firstPool().masterUrl).hostname);
+      expect(c.members().length).toBe(firstPool().pool.hosts.length);
+      expect(await settleMirror(c, await reference(c))).toEqual([]);
+    });
 
-  it('finds the new master by probing the pool members after the master dies', async () => {
-    const c = client();
-    await c.connect();
-    const oldMaster = masterHost();
-    const states: string[] = [];
-    c.onState((s) => states.push(s.state));
-    await lab.sim.faults.killHost(oldMaster.uuid);
-    await untilState(c, 'reconnecting');
-    await untilState(c, 'connected');
-    expect(new URL(c.masterUrl).host).not.toBe(new URL(oldMaster.url).host);
-    expect(new URL(c.masterUrl).hostname).toBe(new URL(firstPool().masterUrl).hostname);
-    expect(states).not.toContain('disconnected');
-    expect(await settleMirror(c, await reference(c))).toEqual([]);
-  });
+    it('finds the new master by probing the pool members after the master dies', async () => {
+      const c = client({ protocol });
+      await c.connect();
+      const oldMaster = masterHost();
+      const states: string[] = [];
+      c.onState((s) => states.push(s.state));
+      await lab.sim.faults.killHost(oldMaster.uuid);
+      await untilState(c, 'reconnecting');
+      await untilState(c, 'connected');
+      expect(new URL(c.masterUrl).host).not.toBe(new URL(oldMaster.url).host);
+      expect(new URL(c.masterUrl).hostname).toBe(new URL(firstPool().masterUrl).hostname);
+      expect(states).not.toContain('disconnected');
+      expect(await settleMirror(c, await reference(c))).toEqual([]);
+    });
 
-  it('logs in again once when the session dies, and the mirror stays whole', async () => {
-    const c = client();
-    await c.connect();
-    lab.sim.faults.invalidateSessions();
-    expect(await c.call('pool.get_all')).toHaveLength(1);
-    const vm = [...c.objects.records('VM').entries()].find(([, r]) => !r.is_a_template && !r.is_control_domain)!;
-    await c.call('VM.set_name_description', vm[0], 'after re-login');
-    expect(await settleMirror(c, await reference(c))).toEqual([]);
-    expect(c.objects.get('VM', vm[0])?.name_description).toBe('after re-login');
-  });
+    it('logs in again once when the session dies, and the mirror stays whole', async () => {
+      const c = client({ protocol });
+      await c.connect();
+      lab.sim.faults.invalidateSessions();
+      expect(await c.call('pool.get_all')).toHaveLength(1);
+      const vm = [...c.objects.records('VM').entries()].find(([, r]) => !r.is_a_template && !r.is_control_domain)!;
+      await c.call('VM.set_name_description', vm[0], 'after re-login');
+      expect(await settleMirror(c, await reference(c))).toEqual([]);
+      expect(c.objects.get('VM', vm[0])?.name_description).toBe('after re-login');
+    });
 
-  it('resyncs after EVENTS_LOST and emits exactly the objects that changed meanwhile', async () => {
-    const c = client();
-    await c.connect();
-    const seen = collect(c);
-    const db = firstPool().db;
-    const [gone] = db.refs('message');
-    // Both changes and the token expiry happen in one tick: the waiting event.from can only answer EVENTS_LOST.
-    db.destroy('message', gone);
-    const created = db.create('message', { name: 'RESYNC_TEST', body: 'created while events were lost', priority: 5, cls: 'Pool', obj_uuid: firstPool().uuid });
-    lab.sim.faults.expireEventTokens();
-    expect(await settleMirror(c, await reference(c))).toEqual([]);
-    const removed = seen.flatMap((s) => s.removed.message ?? []);
-    const added = seen.flatMap((s) => Object.keys(s.added.message ?? {}));
-    expect(removed).toEqual([gone]);
-    expect(added).toEqual([created]);
-    expect(c.objects.get('message', gone)).toBeUndefined();
-  });
+    it('resyncs after EVENTS_LOST and emits exactly the objects that changed meanwhile', async () => {
+      const c = client({ protocol });
+      await c.connect();
+      const seen = collect(c);
+      const db = firstPool().db;
+      const [gone] = db.refs('message');
+      // Both changes and the token expiry happen in one tick: the waiting event.from can only answer EVENTS_LOST.
+      db.destroy('message', gone);
+      const created = db.create('message', { name: 'RESYNC_TEST', body: 'created while events were lost', priority: 5, cls: 'Pool', obj_uuid: firstPool().uuid });
+      lab.sim.faults.expireEventTokens();
+      expect(await settleMirror(c, await reference(c))).toEqual([]);
+      const removed = seen.flatMap((s) => s.removed.message ?? []);
+      const added = seen.flatMap((s) => Object.keys(s.added.message ?? {}));
+      expect(removed).toEqual([gone]);
+      expect(added).toEqual([created]);
+      expect(c.objects.get('message', gone)).toBeUndefined();
+    });
 
-  it('survives a socket dropped in the middle of event.from and catches up', async () => {
-    const c = client();
-    await c.connect();
-    const vm = [...c.objects.records('VM').entries()].find(([, r]) => !r.is_a_template && !r.is_control_domain)!;
-    lab.sim.faults.dropConnections();
-    firstPool().db.update('VM', vm[0], { name_description: 'changed while the socket was down' });
-    expect(await settleMirror(c, await reference(c))).toEqual([]);
-    expect(c.objects.get('VM', vm[0])?.name_description).toBe('changed while the socket was down');
-    await untilState(c, 'connected');
-  });
+    it('survives a socket dropped in the middle of event.from and catches up', async () => {
+      const c = client({ protocol });
+      await c.connect();
+      const vm = [...c.objects.records('VM').entries()].find(([, r]) => !r.is_a_template && !r.is_control_domain)!;
+      lab.sim.faults.dropConnections();
+      firstPool().db.update('VM', vm[0], { name_description: 'changed while the socket was down' });
+      expect(await settleMirror(c, await reference(c))).toEqual([]);
+      expect(c.objects.get('VM', vm[0])?.name_description).toBe('changed while the socket was down');
+      await untilState(c, 'connected');
+    });
 
-  it('reports a malformed reply as a typed error and keeps the loop alive', async () => {
-    const c = client();
-    await c.connect();
-    const errors: XapiError[] = [];
-    c.onError((e) => errors.push(e));
-    lab.sim.faults.malformedBodies(true);
-    firstPool().db.update('pool', firstPool().pool.ref, { name_description: 'during malformed replies' });
-    await new Promise<void>((resolve) => { const off = c.onError(() => { off(); resolve(); }); });
-    lab.sim.faults.malformedBodies(false);
-    expect(errors[0]).toBeInstanceOf(XapiError);
-    expect(errors[0].code).toBe('MALFORMED_REPLY');
-    expect(await settleMirror(c, await reference(c))).toEqual([]);
-    expect(c.objects.get('pool', firstPool().pool.ref)?.name_description).toBe('during malformed replies');
-    await untilState(c, 'connected');
+    it('reports a malformed reply as a typed error and keeps the loop alive', async () => {
+      const c = client({ protocol });
+      await c.connect();
+      const errors: XapiError[] = [];
+      c.onError((e) => errors.push(e));
+      lab.sim.faults.malformedBodies(true);
+      firstPool().db.update('pool', firstPool().pool.ref, { name_description: 'during malformed replies' });
+      await new Promise<void>((resolve) => { const off = c.onError(() => { off(); resolve(); }); });
+      lab.sim.faults.malformedBodies(false);
+      expect(errors[0]).toBeInstanceOf(XapiError);
+      expect(errors[0].code).toBe('MALFORMED_REPLY');
+      expect(await settleMirror(c, await reference(c))).toEqual([]);
+      expect(c.objects.get('pool', firstPool().pool.ref)?.name_description).toBe('during malformed replies');
+      await untilState(c, 'connected');
+    });
   });
 
   it('runs Async calls as tasks: result through events, XAPI errors typed, task destroyed afterwards', async () => {
