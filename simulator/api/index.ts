@@ -7,6 +7,8 @@ import { installHostApi } from './host';
 import { installVmApi } from './vm';
 import { installMessageApi } from './messages';
 import { installVmCopyApi } from './vm-copy';
+import { installMigrationApi } from './migration';
+import { installDeviceApi } from './devices';
 
 export function installCoreApi(api: ApiRegistry): void {
   installSessionApi(api);
@@ -16,4 +18,6 @@ export function installCoreApi(api: ApiRegistry): void {
   installVmApi(api);
   installMessageApi(api);
   installVmCopyApi(api);
+  installMigrationApi(api);
+  installDeviceApi(api);
 }

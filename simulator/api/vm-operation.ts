@@ -88,8 +88,8 @@ export function hostProblem(pool: PoolSim, vmRef: string, hostRef: string): Xapi
   return undefined;
 }
 
-/** xapi's placement: the affinity host if it can, else the live host with the most free memory. */
-export function chooseHost(pool: PoolSim, vmRef: string, requested?: string): string {
+/** xapi's placement: the affinity host if it can, else the live host with the most free memory; never `exclude` (a host being evacuated). */
+export function chooseHost(pool: PoolSim, vmRef: string, requested?: string, exclude?: string): string {
   if (requested) {
     pool.db.get('host', requested);
     const problem = hostProblem(pool, vmRef, requested);
@@ -97,7 +97,7 @@ export function chooseHost(pool: PoolSim, vmRef: string, requested?: string): st
     return requested;
   }
   const vm = pool.db.get('VM', vmRef);
-  const hosts = pool.db.refs('host');
+  const hosts = pool.db.refs('host').filter((h) => h !== exclude);
   const affinity = String(vm.affinity);
   if (affinity !== NULL_REF && hosts.includes(affinity) && !hostProblem(pool, vmRef, affinity)) return affinity;
   const problems: XapiError[] = [];

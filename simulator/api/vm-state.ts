@@ -176,6 +176,17 @@ export function markStopped(pool: PoolSim, vmRef: string, state: 'Halted' | 'Sus
   refreshHostMemory(pool, host);
 }
 
+/** Live migration within the pool: the domain moves to `hostRef` with a new domid and new consoles; the guest keeps running. */
+export function markMigrated(pool: PoolSim, vmRef: string, hostRef: string): void {
+  const from = String(pool.db.get('VM', vmRef).resident_on);
+  destroyConsoles(pool, vmRef);
+  pool.db.update('VM', vmRef, { resident_on: hostRef, scheduled_to_be_resident_on: NULL_REF, domid: nextDomid(pool, hostRef) });
+  createConsoles(pool, vmRef, hostRef);
+  refreshAllowed(pool, vmRef);
+  refreshHostMemory(pool, from);
+  refreshHostMemory(pool, hostRef);
+}
+
 export function setPaused(pool: PoolSim, vmRef: string, paused: boolean): void {
   const vm = pool.db.get('VM', vmRef);
   pool.db.update('VM', vmRef, { power_state: paused ? 'Paused' : 'Running' });

@@ -18,7 +18,9 @@ export interface CallResult { value: unknown; type: XapiType | undefined }
 /** Messages callable without a session (xapi: session.login_with_password and friends, system.*). */
 const SESSIONLESS = new Set(['session.login_with_password', 'session.slave_local_login_with_password']);
 /** login_with_password takes 2 to 4 arguments: version and originator came later and stay optional. */
-const OPTIONAL_TRAILING: Record<string, number> = { 'session.login_with_password': 2 };
+// xapi fills parameters added in later releases with their defaults (VM.snapshot's ignore_vdis: [],
+// host.evacuate's network and evacuate_batch_size), so clients written for older hosts keep working.
+const OPTIONAL_TRAILING: Record<string, number> = { 'session.login_with_password': 2, 'VM.snapshot': 3, 'host.evacuate': 2 };
 
 export function resolveHandler(host: SimHost, clsName: string, msg: MessageInfo): ApiHandler | undefined {
   const registered = host.sim.api.get(`${clsName}.${msg.name}`);

@@ -1,0 +1,120 @@
+/**
+ * Moving running VMs between hosts of one pool: VM.pool_migrate (live migration), host.evacuate and
+ * host.get_vms_which_prevent_evacuation (XenCenter's maintenance mode disables the host, then evacuates
+ * it), and host.reboot / host.shutdown, which xapi only allows on a disabled host with no running VMs.
+ */
+import type { ApiRegistry } from '../rpc/api-registry';
+import type { CallContext } from '../rpc/call-context';
+import type { PoolSim } from '../core';
+import { NULL_REF } from '../db/object-db';
+import { XapiError } from '../xapi-error';
+import { markMigrated } from './vm-state';
+import { checkOperation, chooseHost, hostProblem, vmMessage, withOperation, work } from './vm-operation';
+import { HOST_OPS } from './host';
+import { postMessage } from './messages';
+
+export const MIGRATION_DURATION_MS = 6000;
+/** How long a rebooting host is away before it is live (and enabled) again. */
+export const HOST_REBOOT_MS = 90_000;
+
+async function poolMigrate(call: CallContext, vmRef: string, hostRef: string): Promise<void> {
+  const vm = checkOperation(call, vmRef, 'pool_migrate', ['Running']);
+  call.db.get('host', hostRef);
+  const problem = hostProblem(call.pool, vmRef, hostRef);
+  if (problem) throw problem;
+  const from = String(vm.resident_on);
+  await withOperation(call, vmRef, 'pool_migrate', async () => {
+    // Memory is reserved on the destination while the pages copy, as xapi does.
+    call.db.update('VM', vmRef, { scheduled_to_be_resident_on: hostRef });
+    try {
+      await work(call, MIGRATION_DURATION_MS);
+    } catch (err) {
+      if (call.db.has('VM', vmRef)) call.db.update('VM', vmRef, { scheduled_to_be_resident_on: NULL_REF });
+      throw err;
+    }
+    markMigrated(call.pool, vmRef, hostRef);
+  });
+  const hostName = (ref: string) => String(call.db.find('host', ref)?.name_label ?? ref);
+  vmMessage(call, vmRef, 'VM_MIGRATED', `VM '${vm.name_label}' migrated from host '${hostName(from)}' to host '${hostName(hostRef)}'`);
+}
+
+function runningVmsOn(pool: PoolSim, hostRef: string): string[] {
+  const out: string[] = [];
+  for (const [ref, vm] of pool.db.all('VM')) {
+    if (vm.resident_on === hostRef && !vm.is_control_domain && vm.power_state !== 'Halted') out.push(ref);
+  }
+  return out;
+}
+
+/** For each VM that cannot leave the host, xapi's error as [code, ...params]. */
+function vmsPreventingEvacuation(pool: PoolSim, hostRef: string): Record<string, string[]> {
+  const others = pool.db.refs('host').filter((h) => h !== hostRef);
+  const blocked: Record<string, string[]> = {};
+  for (const vmRef of runningVmsOn(pool, hostRef)) {
+    const vm = pool.db.get('VM', vmRef);
+    if (vm.power_state !== 'Running') {
+      blocked[vmRef] = ['VM_BAD_POWER_STATE', vmRef, 'running', String(vm.power_state).toLowerCase()];
+      continue;
+    }
+    const problems = others.map((h) => hostProblem(pool, vmRef, h));
+    if (problems.some((p) => p === undefined)) continue;
+    const first = problems.find((p) => p?.code === 'HOST_NOT_ENOUGH_FREE_MEMORY') ?? problems[0] ?? new XapiError('NO_HOSTS_AVAILABLE');
+    blocked[vmRef] = [first.code, ...first.params.map(String)];
+  }
+  return blocked;
+}
+
+async function evacuate(call: CallContext, hostRef: string): Promise<void> {
+  call.db.get('host', hostRef);
+  const blocked = Object.entries(vmsPreventingEvacuation(call.pool, hostRef));
+  if (blocked.length) {
+    const [vmRef, [code]] = blocked[0];
+    throw new XapiError('CANNOT_EVACUATE_HOST', [`${code}|${vmRef}`]);
+  }
+  const vms = runningVmsOn(call.pool, hostRef);
+  let done = 0;
+  for (const vmRef of vms) {
+    // Each VM goes where xapi's placement would start it, never back to the host being evacuated.
+    const vm = checkOperation(call, vmRef, 'pool_migrate', ['Running']);
+    const target = chooseHost(call.pool, vmRef, undefined, hostRef);
+    await withOperation(call, vmRef, 'pool_migrate', async () => {
+      call.db.update('VM', vmRef, { scheduled_to_be_resident_on: target });
+      await (call.task ? call.task.sleep(MIGRATION_DURATION_MS / 2) : call.clock.sleep(MIGRATION_DURATION_MS / 2));
+      markMigrated(call.pool, vmRef, target);
+    });
+    done++;
+    call.task?.progress(done / (vms.length + 1));
+    postMessage(call.pool, 'VM_MIGRATED', 5, 'VM', String(vm.uuid), `VM '${vm.name_label}' migrated off host '${call.db.get('host', hostRef).name_label}' (evacuation)`);
+  }
+}
+
+async function powerCycle(call: CallContext, hostRef: string, op: 'reboot' | 'shutdown'): Promise<void> {
+  const host = call.db.get('host', hostRef);
+  if (host.enabled) throw new XapiError('HOST_NOT_DISABLED');
+  const running = runningVmsOn(call.pool, hostRef);
+  if (running.length) throw new XapiError('HOST_IN_USE', [hostRef, 'VM', running[0]]);
+  const metrics = String(host.metrics);
+  await work(call, 2000, 1);
+  if (call.db.has('host_metrics', metrics)) call.db.update('host_metrics', metrics, { live: false });
+  call.db.update('host', hostRef, { allowed_operations: [] });
+  postMessage(call.pool, op === 'reboot' ? 'HOST_REBOOTED' : 'HOST_SHUTDOWN', 4, 'Host', String(host.uuid),
+    `Host '${host.name_label}' ${op === 'reboot' ? 'is rebooting' : 'was shut down'}`);
+  if (op === 'shutdown') return;
+  call.clock.setTimeout(() => {
+    if (!call.db.has('host', hostRef)) return;
+    if (call.db.has('host_metrics', metrics)) call.db.update('host_metrics', metrics, { live: true });
+    // A rebooted host comes back enabled, as xapi re-enables it at start.
+    call.db.update('host', hostRef, { enabled: true, allowed_operations: HOST_OPS });
+  }, HOST_REBOOT_MS);
+}
+
+export function installMigrationApi(api: ApiRegistry): void {
+  api.register('VM.pool_migrate', (call, vm: string, host: string) => poolMigrate(call, vm, host));
+  api.register('host.evacuate', (call, host: string) => evacuate(call, host));
+  api.register('host.get_vms_which_prevent_evacuation', (call, host: string) => {
+    call.db.get('host', host);
+    return vmsPreventingEvacuation(call.pool, host);
+  });
+  api.register('host.reboot', (call, host: string) => powerCycle(call, host, 'reboot'));
+  api.register('host.shutdown', (call, host: string) => powerCycle(call, host, 'shutdown'));
+}
