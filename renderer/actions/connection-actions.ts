@@ -1,0 +1,81 @@
+/** Connection actions on the tree's connection rows: connect, disconnect, forget, hide (demo pools). */
+import type { ConnectionInfo } from '../../shared/bridge';
+import type { MirrorState, Target } from '../store';
+import { connectionName } from '../views/tree/connection-status';
+import type { Action } from './types';
+
+function selectedConnections(targets: Target[], state: MirrorState): ConnectionInfo[] {
+  const ids = new Set(targets.filter((t) => t.kind === 'connection').map((t) => t.connectionId));
+  return state.connections.filter((c) => ids.has(c.id));
+}
+
+const onlyConnections = (targets: Target[], state: MirrorState) => targets.length > 0 && selectedConnections(targets, state).length === targets.length;
+
+export const connectConnection: Action = {
+  id: 'connection.connect',
+  label: 'Connect',
+  icon: 'connect',
+  group: 'connection',
+  appliesTo: onlyConnections,
+  enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.status.state === 'disconnected'),
+  async run(ctx) {
+    await Promise.all(
+      selectedConnections(ctx.targets, ctx.state)
+        .filter((c) => c.status.state === 'disconnected')
+        .map((c) => ctx.bridge.request('connections.connect', { id: c.id })),
+    );
+  },
+};
+
+export const disconnectConnection: Action = {
+  id: 'connection.disconnect',
+  label: 'Disconnect',
+  icon: 'disconnect',
+  group: 'connection',
+  appliesTo: onlyConnections,
+  enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.status.state !== 'disconnected'),
+  async run(ctx) {
+    await Promise.all(
+      selectedConnections(ctx.targets, ctx.state)
+        .filter((c) => c.status.state !== 'disconnected')
+        .map((c) => ctx.bridge.request('connections.disconnect', { id: c.id })),
+    );
+  },
+};
+
+export const forgetConnection: Action = {
+  id: 'connection.forget',
+  label: 'Forget…',
+  icon: 'forget',
+  group: 'connection',
+  danger: true,
+  appliesTo: onlyConnections,
+  // Demo pools are part of the app: they are hidden, not forgotten.
+  enabled: (targets, state) => selectedConnections(targets, state).some((c) => !c.demo),
+  async run(ctx) {
+    const forget = selectedConnections(ctx.targets, ctx.state).filter((c) => !c.demo);
+    const names = forget.map(connectionName).join(', ');
+    const ok = await ctx.ui.confirm({
+      title: forget.length === 1 ? `Forget ${names}?` : `Forget ${forget.length} servers?`,
+      message: `XenDeck disconnects from ${names} and forgets the address and any saved password. The pool itself is not changed.`,
+      confirmLabel: 'Forget',
+      danger: true,
+    });
+    if (!ok) return;
+    await Promise.all(forget.map((c) => ctx.bridge.request('connections.forget', { id: c.id })));
+  },
+};
+
+export const hideConnection: Action = {
+  id: 'connection.hide',
+  label: 'Hide demo pool',
+  icon: 'hide',
+  group: 'connection',
+  appliesTo: (targets, state) => onlyConnections(targets, state) && selectedConnections(targets, state).every((c) => c.demo),
+  enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.demo && !c.hidden),
+  async run(ctx) {
+    await Promise.all(selectedConnections(ctx.targets, ctx.state).map((c) => ctx.bridge.request('connections.setHidden', { id: c.id, hidden: true })));
+  },
+};
+
+export const CONNECTION_ACTIONS: Action[] = [connectConnection, disconnectConnection, forgetConnection, hideConnection];

@@ -1,0 +1,95 @@
+/**
+ * Long operations go through `Async.*` calls (`xapi.callAsync` answers with the task ref at once) so
+ * the task panel shows their progress from the mirror's task objects. Bulk work runs one call per
+ * object with a concurrency limit (as xen-api caps calls), one task each; a call the pool refuses at
+ * once is listed in the task panel as a failed task, so nothing fails silently.
+ */
+import { ConcurrencyLimit } from '../../shared/api-client/concurrency-limit';
+import type { Bridge, BridgeErrorShape } from '../../shared/bridge';
+import type { TaskRecord } from '../../shared/xapi/generated/records';
+import { appStore, type ClassMap, type MirrorStore } from '../store';
+import { appTaskLog, recordLaunch, recordLaunchFailure, taskKey, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
+
+/** At most this many calls of one bulk action in flight (xapi queues the rest anyway; this keeps sockets few). */
+export const BULK_CONCURRENCY = 4;
+
+export interface AsyncCall extends LaunchInfo {
+  /** Without the `Async.` prefix: `VM.start`. */
+  method: string;
+  params: unknown[];
+}
+
+/** Starts one Async call; the task ref, or undefined when the pool refused (recorded as a failed task). */
+export async function launch(bridge: Bridge, call: AsyncCall, log: TaskLog = appTaskLog): Promise<string | undefined> {
+  const { method, params, ...info } = call;
+  try {
+    const taskRef = await bridge.request('xapi.callAsync', { connectionId: call.connectionId, method: `Async.${method}`, params });
+    recordLaunch(log, taskRef, info);
+    return taskRef;
+  } catch (err) {
+    recordLaunchFailure(log, info, err);
+    return undefined;
+  }
+}
+
+/** One Async call per item, at most `limit` at a time; refs in the order of `calls`. */
+export async function launchEach(bridge: Bridge, calls: AsyncCall[], limit = BULK_CONCURRENCY, log: TaskLog = appTaskLog): Promise<(string | undefined)[]> {
+  const gate = new ConcurrencyLimit(limit);
+  return Promise.all(calls.map((c) => gate.run(() => launch(bridge, c, log))));
+}
+
+/** A synchronous XAPI call whose failure is also listed in the task panel; throws it on. */
+export async function callRecorded(bridge: Bridge, info: LaunchInfo, method: string, params: unknown[], log: TaskLog = appTaskLog): Promise<unknown> {
+  try {
+    return await bridge.request('xapi.call', { connectionId: info.connectionId, method, params });
+  } catch (err) {
+    recordLaunchFailure(log, info, err);
+    throw err;
+  }
+}
+
+export interface TaskOutcome {
+  status: 'success' | 'failure' | 'cancelled';
+  result?: string;
+  error?: Pick<BridgeErrorShape, 'code' | 'params'>;
+}
+
+function outcomeOf(task: TaskRecord): TaskOutcome | undefined {
+  if (task.status === 'success') return { status: 'success', result: task.result };
+  if (task.status === 'failure') return { status: 'failure', error: { code: task.error_info[0] ?? 'INTERNAL_ERROR', params: task.error_info.slice(1) } };
+  if (task.status === 'cancelled') return { status: 'cancelled' };
+  return undefined;
+}
+
+/** Resolves when the task reaches a final status in the mirror (or the task log saw it finish and vanish). */
+export function waitForTask(connectionId: string, taskRef: string, store: MirrorStore = appStore, log: TaskLog = appTaskLog): Promise<TaskOutcome> {
+  return new Promise((resolve) => {
+    const key = taskKey(connectionId, taskRef);
+    const check = (): boolean => {
+      const task = (store.getState().mirrors[connectionId]?.objects.task as ClassMap<'task'> | undefined)?.get(taskRef);
+      const outcome = task && outcomeOf(task);
+      if (outcome) {
+        resolve(outcome);
+        return true;
+      }
+      const logged = log.getState().finished.find((f) => f.key === key);
+      if (logged) {
+        resolve({ status: logged.status, result: logged.result, error: logged.error });
+        return true;
+      }
+      return false;
+    };
+    if (check()) return;
+    const offs: (() => void)[] = [];
+    const stop = () => offs.forEach((off) => off());
+    offs.push(store.subscribe(() => check() && stop()));
+    offs.push(log.subscribe(() => check() && stop()));
+  });
+}
+
+/** The ref a successful task returned: XAPI encodes it as `<value>OpaqueRef:…</value>` in task.result. */
+export function resultRef(result: string | undefined): string | undefined {
+  if (!result) return undefined;
+  const m = /OpaqueRef:[\w-]+/.exec(result);
+  return m ? m[0] : undefined;
+}

@@ -1,0 +1,34 @@
+/**
+ * Command keys for the selection (Ctrl+B start, Ctrl+E shut down, Ctrl+R reboot, Delete…), as listed
+ * in the menus. Keys typed into a field, or while a dialog or menu is open, are left alone.
+ */
+import { useEffect } from 'react';
+import { useMirrorStoreApi, parseObjectId, type Target } from '../store';
+import { useActionRunner } from './ActionHost';
+import { ACTIONS } from './registry';
+import type { KeyBinding } from './types';
+
+export function matchesKey(binding: KeyBinding, e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): boolean {
+  const ctrl = e.ctrlKey || e.metaKey;
+  return e.key.toLowerCase() === binding.key.toLowerCase() && ctrl === Boolean(binding.ctrl) && e.shiftKey === Boolean(binding.shift) && e.altKey === Boolean(binding.alt);
+}
+
+export function useActionKeys(): void {
+  const store = useMirrorStoreApi();
+  const runner = useActionRunner();
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || runner.dialogOpen()) return;
+      const el = e.target instanceof HTMLElement ? e.target : undefined;
+      if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest('[role="menu"],[role="dialog"],[role="alertdialog"]'))) return;
+      const state = store.getState();
+      const targets = state.selection.ids.map(parseObjectId).filter((t): t is Target => Boolean(t));
+      const action = ACTIONS.find((a) => a.keys && matchesKey(a.keys, e) && a.appliesTo(targets, state));
+      if (!action) return;
+      e.preventDefault();
+      runner.invoke(action, targets);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [store, runner]);
+}

@@ -1,0 +1,19 @@
+/** "Add server…" as an action, so the toolbar, the menu of connection rows and the keyboard share it. */
+import { createElement } from 'react';
+import type { MirrorState, Target } from '../../store';
+import type { Action } from '../../actions/types';
+import { AddServerDialog } from './AddServerDialog';
+import type { ConnectionInfo } from '../../../shared/bridge';
+
+export const addServer: Action = {
+  id: 'connection.add',
+  label: 'Add server…',
+  icon: 'add-server',
+  group: 'connection',
+  appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection'),
+  enabled: () => true,
+  async run(ctx) {
+    const added = await ctx.ui.dialog<ConnectionInfo>((done) => createElement(AddServerDialog, { onDone: done }));
+    if (added) ctx.ui.select([{ kind: 'connection', connectionId: added.id }]);
+  },
+};

@@ -1,0 +1,41 @@
+/**
+ * Task names in words. XAPI names a task after the call that made it (`Async.VM.clean_shutdown`);
+ * XenDeck knows better for the tasks it starts (it records "Shut down" and the VM's name), and
+ * tasks other clients started get the method turned into words.
+ */
+const METHOD_WORDS: Record<string, string> = {
+  'VM.start': 'Start',
+  'VM.start_on': 'Start on host',
+  'VM.clean_shutdown': 'Shut down',
+  'VM.shutdown': 'Shut down',
+  'VM.hard_shutdown': 'Force shut down',
+  'VM.clean_reboot': 'Reboot',
+  'VM.hard_reboot': 'Force reboot',
+  'VM.suspend': 'Suspend',
+  'VM.resume': 'Resume',
+  'VM.resume_on': 'Resume on host',
+  'VM.pause': 'Pause',
+  'VM.unpause': 'Unpause',
+  'VM.clone': 'Clone',
+  'VM.copy': 'Copy',
+  'VM.provision': 'Provision disks',
+  'VM.destroy': 'Delete VM',
+  'VM.snapshot': 'Snapshot',
+  'VM.pool_migrate': 'Migrate',
+  'VDI.destroy': 'Delete disk',
+  'host.evacuate': 'Move VMs off host',
+  'host.reboot': 'Reboot host',
+  'host.shutdown': 'Shut down host',
+  'host.disable': 'Disable host',
+  'host.enable': 'Enable host',
+};
+
+export function methodWords(nameLabel: string): string {
+  const method = nameLabel.replace(/^Async\./, '');
+  const known = METHOD_WORDS[method];
+  if (known) return known;
+  const [cls, message] = method.split('.');
+  if (!message) return nameLabel;
+  const words = message.replace(/_/g, ' ');
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${cls})`;
+}
