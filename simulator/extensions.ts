@@ -5,5 +5,6 @@
 import type { SimExtension } from './extension';
 import { installConsoles } from './console/console-extension';
 import { installRrd } from './rrd/rrd-extension';
+import { installVmssScheduler } from './api/vmss';
 
-export const extensions: SimExtension[] = [installConsoles, installRrd];
+export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler];

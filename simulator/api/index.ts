@@ -9,6 +9,8 @@ import { installMessageApi } from './messages';
 import { installVmCopyApi } from './vm-copy';
 import { installMigrationApi } from './migration';
 import { installDeviceApi } from './devices';
+import { installVmSnapshotApi } from './vm-snapshot';
+import { installVmssApi } from './vmss';
 
 export function installCoreApi(api: ApiRegistry): void {
   installSessionApi(api);
@@ -20,4 +22,7 @@ export function installCoreApi(api: ApiRegistry): void {
   installVmCopyApi(api);
   installMigrationApi(api);
   installDeviceApi(api);
+  // After installVmApi: wraps its VM.destroy for snapshots.
+  installVmSnapshotApi(api);
+  installVmssApi(api);
 }

@@ -43,6 +43,8 @@ function duplicate(call: CallContext, srcRef: string, name: string, mode: 'clone
   const ref = db.create('VM', {
     ...fields, name_label: name, is_default_template: false, other_config: otherConfig, metrics: newMetrics(call), guest_metrics: NULL_REF,
     power_state: 'Halted', domid: -1, is_a_snapshot: false, snapshot_time: xapiDateTime(0), snapshot_info: {}, current_operations: {},
+    // A clone of a snapshot is a new top-level VM or template (CA-52668): no snapshot identity carries over.
+    snapshot_metadata: '', transportable_snapshot_id: '', is_vmss_snapshot: false, snapshot_schedule: NULL_REF,
   });
   for (const vbdRef of src.VBDs as string[]) {
     const vbd = db.get('VBD', vbdRef);

@@ -15,12 +15,15 @@ const RUNNING_OPS = ['clean_shutdown', 'hard_shutdown', 'clean_reboot', 'hard_re
   'call_plugin', 'metadata_export'];
 const PAUSED_OPS = ['unpause', 'hard_shutdown', 'hard_reboot', 'snapshot', 'metadata_export'];
 const SUSPENDED_OPS = ['resume', 'resume_on', 'hard_shutdown', 'snapshot', 'export', 'migrate_send', 'metadata_export'];
+/** What xapi allows on a snapshot (a Suspended one is a checkpoint: its memory image can be dropped). */
+const SNAPSHOT_OPS = ['destroy', 'export', 'revert', 'clone', 'copy'];
 const TEMPLATE_OPS = ['clone', 'copy', 'export', 'provision', 'destroy', 'metadata_export', 'changing_memory_limits', 'changing_VCPUs'];
 
 /** What xapi's Xapi_vm_lifecycle would allow now; nothing while another operation runs. */
 export function vmAllowedOperations(vm: XRecord): string[] {
   if (vm.is_control_domain) return [];
   if (Object.keys(vm.current_operations as object).length) return [];
+  if (vm.is_a_snapshot) return vm.power_state === 'Suspended' ? [...SNAPSHOT_OPS, 'hard_shutdown'] : SNAPSHOT_OPS;
   if (vm.is_a_template) {
     return vm.is_default_template ? TEMPLATE_OPS.filter((o) => o !== 'destroy') : TEMPLATE_OPS;
   }
@@ -114,9 +117,11 @@ export function publishGuestMetrics(pool: PoolSim, vmRef: string): void {
     networks[`${i}/ipv4/0`] = ip;
   });
   const now = xapiDateTime(pool.sim.clock.now());
+  // Windows PV tools ship the VSS provider, which advertises quiesced snapshots (read by VM.snapshot_with_quiesce).
+  const vss = profile.os_version.distro === 'windows' ? { 'feature-quiesce': '1' } : {};
   const fields = {
     os_version: profile.os_version, PV_drivers_version: profile.pv_drivers_version, PV_drivers_up_to_date: true, PV_drivers_detected: true,
-    memory: {}, disks: {}, networks, other: { 'feature-shutdown': '1', 'feature-suspend': '1', 'feature-vcpu-hotplug': '1', has_vendor_device: '0' },
+    memory: {}, disks: {}, networks, other: { 'feature-shutdown': '1', 'feature-suspend': '1', 'feature-vcpu-hotplug': '1', has_vendor_device: '0', ...vss },
     last_updated: now, live: true, can_use_hotplug_vbd: 'yes', can_use_hotplug_vif: 'yes', other_config: {},
   };
   if (vm.guest_metrics !== NULL_REF && pool.db.has('VM_guest_metrics', String(vm.guest_metrics))) {

@@ -7,6 +7,7 @@ import type { PoolSim } from '../core';
 import type { SeededRandom } from '../random';
 import { GiB, PoolBuilder } from './pool-builder';
 import { addDefaultTemplates, addRoles } from './templates';
+import { addScenarioSnapshot } from '../api/vm-snapshot';
 
 const DEBIAN12 = { name: 'Debian GNU/Linux 12 (bookworm)', uname: '6.1.0-21-amd64', distro: 'debian', major: '12', minor: '5' };
 const UBUNTU2204 = { name: 'Ubuntu 22.04.4 LTS', uname: '5.15.0-105-generic', distro: 'ubuntu', major: '22', minor: '04' };
@@ -55,7 +56,7 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
   linux('wiki', 'Internal wiki (paused for a storage check)', DEBIAN12, 4, 2, [30], 'Paused', 0, '10.10.40.15', { tags: ['ops'] });
   linux('backup-proxy', 'Backup proxy, started by the nightly job', DEBIAN12, 4, 4, [20], 'Halted', 1, '10.10.40.40', { tags: ['ops'], isoVdi: debianIso });
   b.addVm({ name: 'vpn-gw', description: 'WireGuard gateway in the DMZ', os: 'linux', osVersion: DEBIAN12, memoryGiB: 1, vcpus: 1, disks: [{ sizeGiB: 8, sr: nfs }], networks: [dmz, mgmt], ips: ['192.0.2.20', '10.10.0.20'], power: 'Running', host: hosts[0], tags: ['dmz'] });
-  windows('win2022-ad', 'Active Directory domain controller, corp.example.com', WS2022, 8, 4, [64], 'Running', 1, '10.10.10.10', { tags: ['windows', 'production'], haRestartPriority: 'restart' });
+  const ad = windows('win2022-ad', 'Active Directory domain controller, corp.example.com', WS2022, 8, 4, [64], 'Running', 1, '10.10.10.10', { tags: ['windows', 'production'], haRestartPriority: 'restart' });
   windows('win2022-files', 'File server (DFS), 2 TB shares', WS2022, 16, 4, [64, 2048], 'Running', 2, '10.10.10.20', { tags: ['windows', 'production'] });
   windows('win2019-sql', 'SQL Server 2019 for the old ERP (suspended during migration)', WS2019, 24, 8, [64, 300], 'Suspended', 0, '10.10.10.30', { tags: ['windows', 'database'], baseTemplate: 'Windows Server 2019 (64-bit)' });
   windows('win11-helpdesk', 'Helpdesk jump box', WIN11, 8, 2, [80], 'Halted', 0, '10.10.10.50', { tags: ['windows'], baseTemplate: 'Windows 11', isoVdi: winIso });
@@ -65,6 +66,10 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
     frequency: 'daily', schedule: { hour: '2', min: '0' }, last_run_time: b.date(DAY / 2),
   });
   for (const vm of [db, web1, mail]) pool.db.update('VM', vm, { snapshot_schedule: schedule });
+  // Existing snapshot trees: a disk snapshot then a checkpoint on db-primary, a quiesced one on the domain controller.
+  addScenarioSnapshot(pool, db, 'Before PostgreSQL 16 upgrade', 'pg_upgrade from 15; roll back here if the shop breaks', { kind: 'snapshot' }, now - 20 * DAY);
+  addScenarioSnapshot(pool, db, 'After upgrade, before schema migration', 'Memory included: revert resumes the running server', { kind: 'checkpoint' }, now - 3 * DAY);
+  addScenarioSnapshot(pool, ad, 'Before KB5034439', 'VSS-quiesced before the January cumulative update', { kind: 'snapshot', quiesced: true }, now - 9 * DAY);
   const appliance = pool.db.create('VM_appliance', { name_label: 'Web shop', name_description: 'Load balancer and web servers, started in order', allowed_operations: ['start', 'clean_shutdown', 'hard_shutdown', 'shutdown'] });
   [lb, web1, web2].forEach((vm, i) => pool.db.update('VM', vm, { appliance, order: i, start_delay: i === 0 ? 0 : 10, shutdown_delay: 0 }));
   pool.db.update('pool', pool.ref, { other_config: { ...(pool.record.other_config as Record<string, string>), 'XenCenter.CustomFields.owner': 'string' }, gui_config: {} });
@@ -96,8 +101,10 @@ export function buildLab(pool: PoolSim, rng: SeededRandom, now: number): void {
   vm('k8s-lab-1', 'k3s server', UBUNTU2204, 'linux', 8, 'Running', 0, '10.20.1.11');
   vm('k8s-lab-2', 'k3s agent', UBUNTU2204, 'linux', 8, 'Running', 1, '10.20.1.12');
   vm('k8s-lab-3', 'k3s agent', UBUNTU2204, 'linux', 8, 'Halted', 1, '10.20.1.13');
-  vm('sandbox-01', 'Scratch VM for upgrade tests', DEBIAN12, 'linux', 4, 'Running', 0, '10.20.1.50');
+  const sandbox = vm('sandbox-01', 'Scratch VM for upgrade tests', DEBIAN12, 'linux', 4, 'Running', 0, '10.20.1.50');
   vm('test-win10', 'Windows client for GPO tests', win('Microsoft Windows 10 Pro', '19045'), 'windows', 8, 'Halted', 0, '10.20.1.60');
+  addScenarioSnapshot(pool, sandbox, 'Clean install', 'Debian 12.5 netinst, nothing else', { kind: 'snapshot' }, now - 30 * DAY);
+  addScenarioSnapshot(pool, sandbox, 'Kernel 6.1 + backports', '', { kind: 'snapshot' }, now - 12 * DAY);
   b.addMessage('ALARM', 3, 'SR', String(pool.db.get('SR', iscsi).uuid), '<value>0.85</value><config><variable><name value="physical_utilisation"/><alarm_trigger_level value="0.8"/></variable></config>', 8 * 3600_000);
   b.finish();
 }
