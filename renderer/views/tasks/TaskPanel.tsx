@@ -1,0 +1,199 @@
+/**
+ * Every task of every pool: running ones from the mirror (progress, elapsed time, Cancel where XAPI
+ * allows it), then the recently finished ones from the task log (result or error in words with the
+ * code), which stay for FINISHED_TASK_TTL_MS after XAPI has destroyed the task.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ConnectionInfo } from '../../../shared/bridge';
+import type { TaskRecord } from '../../../shared/xapi/generated/records';
+import { useStore } from 'zustand';
+import { useBridge } from '../../bridge-context';
+import { useMirrorShallow, useMirrorStoreApi, useConnections, type ClassMap, type MirrorState, type MirrorStore } from '../../store';
+import { errorSentence } from '../../actions/error-text';
+import { appTaskLog, clearFinished, observeTasks, pruneTaskLog, taskKey, type FinishedTask, type TaskLog } from './task-log';
+import { methodWords } from './task-words';
+import { formatDuration, formatWhen } from './xapi-time';
+import './tasks.css';
+
+/** The name of whatever a task acts on, from other_config.applies_to (XenCenter's key) when another client started it. */
+function describeTask(state: MirrorState, connectionId: string, task: TaskRecord): { title: string; targetName: string; targetRef?: string } {
+  const title = methodWords(task.name_label);
+  const ref = task.other_config?.applies_to?.split(',')[0];
+  const objects = state.mirrors[connectionId]?.objects;
+  for (const cls of ['VM', 'host', 'SR', 'pool', 'network', 'VDI'] as const) {
+    const record = ref ? (objects?.[cls] as ClassMap<typeof cls> | undefined)?.get(ref) : undefined;
+    if (record) return { title, targetName: record.name_label || '—', targetRef: ref };
+  }
+  return { title, targetName: task.name_description || '—' };
+}
+
+/** Keeps the task log in step with the mirror's tasks for as long as the panel lives. */
+function useTaskObserver(store: MirrorStore, log: TaskLog): void {
+  useEffect(() => {
+    const previous = new Map<string, ReadonlyMap<string, TaskRecord>>();
+    const observe = (state: MirrorState) => {
+      for (const [connectionId, mirror] of Object.entries(state.mirrors)) {
+        const tasks = (mirror.objects.task as ClassMap<'task'> | undefined) ?? new Map<string, TaskRecord>();
+        const before = previous.get(connectionId);
+        if (before === tasks) continue;
+        // After a reset batch (reconnect) the old tasks are not "finished": only compare within one load.
+        observeTasks(log, connectionId, tasks, before, (t) => describeTask(state, connectionId, t));
+        previous.set(connectionId, tasks);
+      }
+    };
+    observe(store.getState());
+    const off = store.subscribe(observe);
+    const prune = window.setInterval(() => pruneTaskLog(log), 15_000);
+    return () => {
+      off();
+      window.clearInterval(prune);
+    };
+  }, [store, log]);
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+interface RunningRow {
+  key: string;
+  connectionId: string;
+  ref: string;
+  task: TaskRecord;
+}
+
+const poolName = (connections: readonly ConnectionInfo[], id: string) => {
+  const c = connections.find((x) => x.id === id);
+  return c ? c.label || c.address : '';
+};
+
+export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
+  const store = useMirrorStoreApi();
+  const bridge = useBridge();
+  useTaskObserver(store, log);
+  const connections = useConnections();
+  const launched = useStore(log, (s) => s.launched);
+  const firstSeen = useStore(log, (s) => s.firstSeen);
+  const finished = useStore(log, (s) => s.finished);
+  const [cancelError, setCancelError] = useState<Record<string, string>>({});
+
+  // One entry per connection: its task map (shallow-compared, so other classes' batches do not re-render).
+  // Flat [id, map, id, map…] so the shallow comparison sees the maps themselves.
+  const taskMaps = useMirrorShallow((s) => Object.entries(s.mirrors).flatMap(([id, m]) => [id, m.objects.task]));
+  const running = useMemo(() => {
+    const rows: RunningRow[] = [];
+    for (let i = 0; i < taskMaps.length; i += 2) {
+      const connectionId = taskMaps[i] as string;
+      for (const [ref, task] of (taskMaps[i + 1] as ClassMap<'task'> | undefined) ?? []) {
+        if (task.status === 'pending' || task.status === 'cancelling') rows.push({ key: taskKey(connectionId, ref), connectionId, ref, task });
+      }
+    }
+    return rows.sort((a, b) => (firstSeen[a.key] ?? 0) - (firstSeen[b.key] ?? 0));
+  }, [taskMaps, firstSeen]);
+  const now = useNow(running.length > 0);
+
+  const cancel = (row: RunningRow) => {
+    setCancelError((e) => ({ ...e, [row.key]: '' }));
+    bridge.request('xapi.call', { connectionId: row.connectionId, method: 'task.cancel', params: [row.ref] }).catch((err: { code?: string; message?: string }) =>
+      setCancelError((e) => ({ ...e, [row.key]: `${err.message ?? 'Cancel failed'}${err.code ? ` (${err.code})` : ''}` })),
+    );
+  };
+
+  if (running.length === 0 && finished.length === 0) return <p className="panel-empty muted">No tasks. Operations you start (and those of other clients) appear here with their progress.</p>;
+
+  return (
+    <div className="task-panel">
+      <table className="panel-table" aria-label="Tasks">
+        <thead>
+          <tr>
+            <th scope="col">Task</th>
+            <th scope="col">Object</th>
+            <th scope="col">Pool</th>
+            <th scope="col">Progress</th>
+            <th scope="col">Time</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {running.map((row) => {
+            const mine = launched[row.key];
+            const words = mine ?? describeTask(store.getState(), row.connectionId, row.task);
+            const pct = Math.round(Math.min(1, Math.max(0, row.task.progress)) * 100);
+            const started = firstSeen[row.key] ?? now;
+            return (
+              <tr key={row.key} className="task-row is-running" aria-label={`${words.title} ${words.targetName}`}>
+                <td>{words.title}</td>
+                <td>{words.targetName}</td>
+                <td>{poolName(connections, row.connectionId)}</td>
+                <td>
+                  <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`${words.title} progress`}>
+                    <div className="progress-fill" style={{ width: `${pct}%` }} />
+                  </div>
+                  <span className="progress-text">{row.task.status === 'cancelling' ? 'Cancelling…' : `${pct}%`}</span>
+                </td>
+                <td>{formatDuration(now - started)}</td>
+                <td>
+                  {row.task.allowed_operations.includes('cancel') && row.task.status === 'pending' && (
+                    <button type="button" className="button button-small" onClick={() => cancel(row)} aria-label={`Cancel ${words.title} ${words.targetName}`}>
+                      Cancel
+                    </button>
+                  )}
+                  {cancelError[row.key] && <span className="field-error">{cancelError[row.key]}</span>}
+                </td>
+              </tr>
+            );
+          })}
+          {finished.map((f) => (
+            <FinishedRow key={f.key} task={f} pool={poolName(connections, f.connectionId)} />
+          ))}
+        </tbody>
+      </table>
+      {finished.length > 0 && (
+        <div className="panel-footer">
+          <button type="button" className="button button-small" onClick={() => clearFinished(log)}>
+            Clear finished
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
+  const statusText = f.status === 'success' ? 'Done' : f.status === 'cancelled' ? 'Cancelled' : 'Failed';
+  return (
+    <tr className={`task-row is-${f.status}`} aria-label={`${f.title} ${f.targetName}: ${statusText}`}>
+      <td>{f.title}</td>
+      <td>{f.targetName}</td>
+      <td>{pool}</td>
+      <td>
+        <span className={`task-status status-${f.status}`}>{statusText}</span>
+        {f.status === 'failure' && f.error && (
+          <span className="task-error">
+            {' '}
+            {errorSentence(f.error)} <span className="error-code">{[f.error.code, ...f.error.params].join(' ')}</span>
+          </span>
+        )}
+      </td>
+      <td title={`Finished ${formatWhen(f.finishedAt)}`}>{f.elapsedMs !== undefined ? formatDuration(f.elapsedMs) : '—'}</td>
+      <td />
+    </tr>
+  );
+}
+
+/** Number of running tasks, for the panel's tab label. */
+export function useRunningTaskCount(): number {
+  return useMirrorShallow((s) => {
+    let n = 0;
+    for (const m of Object.values(s.mirrors)) for (const t of (m.objects.task as ClassMap<'task'> | undefined)?.values() ?? []) if (t.status === 'pending') n++;
+    return n;
+  });
+}
