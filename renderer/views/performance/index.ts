@@ -1,0 +1,1 @@
+export { PerformanceTab, type PerformanceTabProps } from './PerformanceTab';
