@@ -5,7 +5,8 @@
  *
  *   web-host-main [--port N] [--state-dir DIR] [--renderer-dir DIR] [--no-demo] [--json]
  *
- * --json prints one machine-readable line `{"url":…,"origin":…,"token":…}` for scripts and tests.
+ * --json prints one machine-readable line `{"url":…,"origin":…,"token":…,"stateDir":…,"demo":…}` for scripts and
+ * tests; `demo` (or null) lists the embedded pools with their built-in credentials and the simulator's control URLs.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -67,7 +68,10 @@ async function main(): Promise<void> {
   const host = await startWebHost({ backend, rendererDir, port: Number(values.port) });
   pageOrigin = host.origin;
 
-  if (values.json) console.log(JSON.stringify({ url: host.url, origin: host.origin, token: host.token }));
+  if (values.json) {
+    const demo = backend.demo ? { pools: backend.demo.pools, controlUrls: backend.demo.controlUrls } : null;
+    console.log(JSON.stringify({ url: host.url, origin: host.origin, token: host.token, stateDir, demo }));
+  }
   else console.log(`XenDeck is running in browser mode. Open this address (it includes the access token):\n\n  ${host.url}\n\nState folder: ${stateDir}. Press Ctrl+C to stop.`);
 
   let stopping = false;

@@ -9,45 +9,15 @@
 //
 // Extra arguments after `--` go to browser mode's host (electron/web-host-main.ts): --port N, --state-dir DIR, --no-demo.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfNeeded } from './build-if-needed.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const browserOnPurpose = args.includes('--browser');
 const hostArgs = args.filter((a) => a !== '--browser');
-const stamp = join(root, 'dist', '.build-stamp');
-
-/** Newest modification time under the given paths (files and folders, recursively). */
-function newestMtime(paths) {
-  let newest = 0;
-  const visit = (path) => {
-    if (!existsSync(path)) return;
-    const info = statSync(path);
-    if (info.isDirectory()) {
-      for (const entry of readdirSync(path)) if (entry !== 'node_modules' && !entry.endsWith('.test.ts')) visit(join(path, entry));
-    } else newest = Math.max(newest, info.mtimeMs);
-  };
-  paths.forEach((p) => visit(join(root, p)));
-  return newest;
-}
-
-function buildIfNeeded() {
-  const sources = ['renderer', 'electron', 'shared', 'simulator', 'package.json', 'vite.config.ts', 'scripts/build-electron.mjs'];
-  const outputs = ['dist/renderer/index.html', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/web-host/web-host.mjs'];
-  const built = existsSync(stamp) && outputs.every((o) => existsSync(join(root, o)));
-  if (built && statSync(stamp).mtimeMs >= newestMtime(sources)) return;
-  console.log('Building XenDeck (renderer and main process)…');
-  for (const step of [[join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], [join(root, 'scripts', 'build-electron.mjs')]]) {
-    const result = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit' });
-    if (result.status !== 0) {
-      console.error('XenDeck: the build failed (see above); nothing was started.');
-      process.exit(result.status ?? 1);
-    }
-  }
-  writeFileSync(stamp, new Date().toISOString() + '\n');
-}
 
 /** The Electron binary, as node_modules/electron/index.js finds it, without that module's own download on require. */
 function electronBinary() {
@@ -84,7 +54,12 @@ function startBrowserMode() {
   run(process.execPath, [join(root, 'dist', 'web-host', 'web-host.mjs'), ...hostArgs]);
 }
 
-buildIfNeeded();
+try {
+  buildIfNeeded();
+} catch (err) {
+  console.error(`${err.message}; nothing was started.`);
+  process.exit(1);
+}
 if (browserOnPurpose) {
   startBrowserMode();
 } else {

@@ -15,6 +15,11 @@ export interface DemoPool {
 
 export interface DemoPools {
   pools: DemoPool[];
+  /**
+   * The simulator's fault and clock control endpoint (`POST …/sim/control/<fault>`, loopback only), once per
+   * host: a killed host closes its port, so callers try the next. Used by e2e specs (e2e/fixtures.ts).
+   */
+  controlUrls: string[];
   stop(): Promise<void>;
 }
 
@@ -25,5 +30,5 @@ export async function startDemoPools(stateDir: string): Promise<DemoPools> {
     const master = sim.hosts.find((h) => h.url === pool.masterUrl) ?? sim.hosts[0];
     return { label: pool.name, url: pool.masterUrl, user: 'root', password: sim.password, fingerprint256: master.fingerprint256 };
   });
-  return { pools, stop: () => sim.stop() };
+  return { pools, controlUrls: sim.hosts.map((h) => `${h.httpUrl}/sim/control`), stop: () => sim.stop() };
 }
