@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createMirrorStore, type Target } from '../store';
+import { actionById, actionsFor } from './registry';
+
+function storeWith(vms: Record<string, { name: string; power: string; ops: string[]; template?: boolean }>, hosts: Record<string, { enabled: boolean; ops: string[]; maintenance?: boolean }> = {}) {
+  const store = createMirrorStore();
+  store.getState().setConnections([{ id: 'c', address: 'h', user: 'root', label: 'Production', demo: true, remembered: false, hidden: false, status: { state: 'connected' } }]);
+  store.getState().applyBatch({
+    connectionId: 'c',
+    reset: true,
+    added: {
+      VM: Object.fromEntries(Object.entries(vms).map(([ref, v]) => [ref, { name_label: v.name, power_state: v.power, allowed_operations: v.ops, is_a_template: Boolean(v.template), is_a_snapshot: false, is_control_domain: false, VBDs: [] }])),
+      host: Object.fromEntries(Object.entries(hosts).map(([ref, h]) => [ref, { name_label: ref, enabled: h.enabled, allowed_operations: h.ops, other_config: h.maintenance ? { MAINTENANCE_MODE: 'true' } : {}, resident_VMs: [] }])),
+    },
+    modified: {},
+    removed: {},
+  });
+  return store;
+}
+
+const vm = (ref: string): Target => ({ kind: 'object', connectionId: 'c', cls: 'VM', ref });
+
+describe('action registry', () => {
+  it('enables VM actions exactly by XAPI allowed_operations', () => {
+    const s = storeWith({ a: { name: 'web-01', power: 'Running', ops: ['clean_shutdown', 'hard_shutdown', 'clean_reboot', 'suspend', 'pause'] }, b: { name: 'db', power: 'Halted', ops: ['start', 'clone', 'copy', 'destroy'] } }).getState();
+    const enabled = (id: string, targets: Target[]) => actionById(id)!.enabled(targets, s);
+    expect(enabled('vm.start', [vm('a')])).toBe(false);
+    expect(enabled('vm.shutdown', [vm('a')])).toBe(true);
+    expect(enabled('vm.start', [vm('b')])).toBe(true);
+    expect(enabled('vm.delete', [vm('a')])).toBe(false);
+    expect(enabled('vm.delete', [vm('b')])).toBe(true);
+    expect(enabled('vm.resume', [vm('a'), vm('b')])).toBe(false);
+    // A mixed selection: Start applies to the halted one, Shut down to the running one.
+    expect(enabled('vm.start', [vm('a'), vm('b')])).toBe(true);
+    expect(enabled('vm.shutdown', [vm('a'), vm('b')])).toBe(true);
+  });
+
+  it('offers VM actions for VMs, host actions for hosts and connection actions for connection rows', () => {
+    const s = storeWith({ a: { name: 'web-01', power: 'Running', ops: [] } }, { h: { enabled: true, ops: ['evacuate'] } }).getState();
+    const ids = (targets: Target[]) => actionsFor(targets, s).map((a) => a.id);
+    expect(ids([vm('a')])).toContain('vm.forceShutdown');
+    expect(ids([vm('a')])).not.toContain('host.enterMaintenance');
+    expect(ids([{ kind: 'object', connectionId: 'c', cls: 'host', ref: 'h' }])).toEqual(expect.arrayContaining(['host.enterMaintenance', 'host.reboot']));
+    expect(ids([{ kind: 'connection', connectionId: 'c' }])).toEqual(expect.arrayContaining(['connection.disconnect', 'connection.hide', 'vm.new']));
+  });
+
+  it('offers exit of maintenance mode only for a disabled host', () => {
+    const s = storeWith({}, { on: { enabled: true, ops: ['evacuate'] }, off: { enabled: false, ops: ['reboot', 'shutdown'], maintenance: true } }).getState();
+    const host = (ref: string): Target[] => [{ kind: 'object', connectionId: 'c', cls: 'host', ref }];
+    expect(actionById('host.enterMaintenance')!.enabled(host('on'), s)).toBe(true);
+    expect(actionById('host.exitMaintenance')!.enabled(host('on'), s)).toBe(false);
+    expect(actionById('host.exitMaintenance')!.enabled(host('off'), s)).toBe(true);
+    expect(actionById('host.reboot')!.enabled(host('off'), s)).toBe(true);
+  });
+});
