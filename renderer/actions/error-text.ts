@@ -21,6 +21,7 @@ const SENTENCES: Record<string, Words> = {
   VM_CANNOT_DELETE_DEFAULT_TEMPLATE: () => 'Built-in templates cannot be deleted.',
   VM_REQUIRES_SR: () => 'A disk of this VM is on storage no host can reach.',
   HOST_OFFLINE: () => 'The host is offline.',
+  CANNOT_EVACUATE_HOST: (p) => `A VM cannot move off this host${p[0] ? ` (${p[0].split('|')[0]})` : ''}: no other host can run it. Shut it down or free memory elsewhere.`,
   HOST_DISABLED: () => 'The host is in maintenance mode (disabled).',
   HOST_IN_USE: () => 'The host still runs VMs.',
   HOST_HAS_RESIDENT_VMS: () => 'The host still runs VMs; move or shut them down first.',

@@ -7,7 +7,9 @@
 import { createElement } from 'react';
 import type { Action } from './types';
 import { callRecorded, launchEach, waitForTask } from './run-tasks';
-import { isMaintenanceMode, onlyHosts, selectedHosts } from './targets';
+import type { HostRecord } from '../../shared/xapi/generated/records';
+import type { MirrorState } from '../store';
+import { isMaintenanceMode, onlyHosts, selectedHosts, type Resolved } from './targets';
 import { MaintenanceDialog } from './dialogs/MaintenanceDialog';
 
 export const enterMaintenance: Action = {
@@ -60,6 +62,15 @@ export const exitMaintenance: Action = {
   },
 };
 
+function canPowerCycle(host: Resolved<HostRecord>, op: 'reboot' | 'shutdown', state: MirrorState): boolean {
+  if (!host.record.allowed_operations.includes(op)) return false;
+  const vms = state.mirrors[host.target.connectionId]?.objects.VM;
+  return host.record.resident_VMs.every((ref) => {
+    const vm = vms?.get(ref);
+    return !vm || vm.is_control_domain || vm.power_state === 'Halted';
+  });
+}
+
 function hostPowerAction(id: string, label: string, icon: 'reboot' | 'shutdown', op: 'reboot' | 'shutdown', method: string, warning: string): Action {
   return {
     id,
@@ -68,10 +79,10 @@ function hostPowerAction(id: string, label: string, icon: 'reboot' | 'shutdown',
     group: 'host',
     danger: true,
     appliesTo: onlyHosts,
-    // XAPI refuses to reboot or shut down an enabled host: it must be disabled (maintenance mode) first.
-    enabled: (targets, state) => selectedHosts(targets, state).some((h) => h.record.allowed_operations.includes(op)),
+    // XAPI reboots or shuts down only a host without running guests (maintenance mode moves them away first).
+    enabled: (targets, state) => selectedHosts(targets, state).some((h) => canPowerCycle(h, op, state)),
     async run(ctx) {
-      const hosts = selectedHosts(ctx.targets, ctx.state).filter((h) => h.record.allowed_operations.includes(op));
+      const hosts = selectedHosts(ctx.targets, ctx.state).filter((h) => canPowerCycle(h, op, ctx.state));
       const names = hosts.map((h) => h.record.name_label).join(', ');
       const ok = await ctx.ui.confirm({ title: `${label.replace('…', '')} ${hosts.length === 1 ? names : `${hosts.length} hosts`}?`, message: `${names}: ${warning}`, confirmLabel: label.replace('…', ''), danger: true });
       if (!ok) return;
@@ -91,7 +102,7 @@ function hostPowerAction(id: string, label: string, icon: 'reboot' | 'shutdown',
   };
 }
 
-export const rebootHost = hostPowerAction('host.reboot', 'Reboot host…', 'reboot', 'reboot', 'host.reboot', 'running VMs on it are shut down unless you move them first (enter maintenance mode).');
-export const shutdownHost = hostPowerAction('host.shutdown', 'Shut down host…', 'shutdown', 'shutdown', 'host.shutdown', 'running VMs on it are shut down, and the host stays off until it is powered on again.');
+export const rebootHost = hostPowerAction('host.reboot', 'Reboot host…', 'reboot', 'reboot', 'host.reboot', 'the host restarts and is back in the pool after a few minutes. Take it out of maintenance mode afterwards.');
+export const shutdownHost = hostPowerAction('host.shutdown', 'Shut down host…', 'shutdown', 'shutdown', 'host.shutdown', 'the host switches off and stays off until it is powered on again (by its power button or its management controller).');
 
 export const HOST_ACTIONS: Action[] = [enterMaintenance, exitMaintenance, rebootHost, shutdownHost];
