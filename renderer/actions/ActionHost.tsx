@@ -1,6 +1,6 @@
 /**
  * Runs actions for the window: gives them a context (bridge, mirror, dialogs, selection), draws the
- * dialogs they open and the context menu, and lists a failure that escapes an action in the task panel.
+ * dialogs they open, the context menu and the certificate trust prompt, and lists a failure that escapes an action in the task panel.
  * Wrap the window in <ActionHost>; components call `useActionRunner()` to invoke an action or open the
  * context menu for some targets (the tree does so on right-click and the context-menu key).
  */
@@ -8,6 +8,7 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { useBridge } from '../bridge-context';
 import { ContextMenu, type ContextMenuEntry } from '../components/ContextMenu';
 import { connectionNodeId, objectId, useMirrorStoreApi, type MirrorState, type Target } from '../store';
+import { CertificatePrompt } from '../views/connections/CertificatePrompt';
 import { appTaskLog, recordLaunchFailure } from '../views/tasks/task-log';
 import { ActionIcon } from './ActionIcon';
 import { ConfirmDialog } from './dialogs/ConfirmDialog';
@@ -115,6 +116,8 @@ export function ActionHost({ children }: { children: ReactNode }) {
       {dialogs.map((d) => (
         <div key={d.id}>{d.node}</div>
       ))}
+      {/* Trust-on-first-use questions come from the main process at any time (connect at start, Add server…). */}
+      <CertificatePrompt />
     </RunnerContext.Provider>
   );
 }

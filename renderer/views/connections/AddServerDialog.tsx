@@ -116,8 +116,15 @@ export function AddServerDialog({ onDone }: { onDone: (added: ConnectionInfo | u
       <form onSubmit={submit} noValidate aria-busy={busy}>
         {failure && phase.kind === 'failed' && (
           <div className="error-block" role="alert">
-            <p>{failure.summary}</p>
-            <p>{failure.advice}</p>
+            {/* The connection manager words its failures (with the address it tried); our table is the fallback. */}
+            {phase.error.message && phase.error.message !== phase.error.code ? (
+              <p>{phase.error.message}</p>
+            ) : (
+              <>
+                <p>{failure.summary}</p>
+                <p>{failure.advice}</p>
+              </>
+            )}
             <p className="error-code">
               {phase.error.code}
               {phase.error.params.length ? ` (${phase.error.params.join(', ')})` : ''}

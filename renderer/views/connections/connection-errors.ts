@@ -46,6 +46,8 @@ export function connectionErrorText(error: Pick<BridgeErrorShape, 'code' | 'para
         summary: `The certificate of ${p[0] || address} is not the one you trusted before.`,
         advice: 'If the host’s certificate was replaced on purpose, check its new fingerprint on the host (xe host-param-get param-name=certificate… or the host console) before trusting it. Otherwise someone may be intercepting the connection.',
       };
+    case 'CERTIFICATE_REJECTED':
+      return { summary: `You did not trust the certificate of ${p[0] || address}, so XenDeck did not connect.`, advice: 'Add the server again and choose Trust if the fingerprint matches the host’s.' };
     case 'BRIDGE_INVALID_ARGUMENTS':
       return { summary: 'XenDeck refused the values of the form.', advice: 'Check the address and user name.' };
     default:
