@@ -164,8 +164,10 @@ export function vmSources(vm: VmStatic): SourceDef<RowPart[]>[] {
     out.push({ name: `vbd_${dev}_iops_read`, value: (parts, level) => avg(level, parts, (p) => read(p) / 16384) });
     out.push({ name: `vbd_${dev}_iops_write`, value: (parts, level) => avg(level, parts, (p) => write(p) / 8192) });
     out.push({ name: `vbd_${dev}_iops_total`, value: (parts, level) => avg(level, parts, (p) => read(p) / 16384 + write(p) / 8192) });
-    out.push({ name: `vbd_${dev}_read_latency`, value: (parts, level) => avg(level, parts, (p) => (p.seg.paused ? 0 : 150 + 2500 * p.u)) });
-    out.push({ name: `vbd_${dev}_write_latency`, value: (parts, level) => avg(level, parts, (p) => (p.seg.paused ? 0 : 300 + 4000 * p.u)) });
+    // Each disk sits on its own storage: its own base latency, rising with how hard the guest uses it.
+    const kl = k(`vbd_${dev}_latency`);
+    out.push({ name: `vbd_${dev}_read_latency`, value: (parts, level) => avg(level, parts, (p) => (p.seg.paused ? 0 : kl * (150 + 2500 * p.u * kr))) });
+    out.push({ name: `vbd_${dev}_write_latency`, value: (parts, level) => avg(level, parts, (p) => (p.seg.paused ? 0 : kl * (300 + 4000 * p.u * kw * 2))) });
   }
   return out;
 }
