@@ -54,7 +54,7 @@ function buildOptions(props: MetricsChartProps, width: number, onSelect: (u: uPl
   return {
     width,
     height: HEIGHT,
-    cursor: { sync: { key: props.syncKey }, drag: { x: true, y: false, setScale: false } },
+    cursor: { sync: { key: props.syncKey, scales: ['x', null] }, drag: { x: true, y: false, setScale: false } },
     select: { show: true, left: 0, top: 0, width: 0, height: 0 },
     legend: { live: true },
     scales: {
@@ -84,6 +84,7 @@ function buildOptions(props: MetricsChartProps, width: number, onSelect: (u: uPl
       { label: 'Time', value: (_u, v) => (v === null || v === undefined ? '—' : new Date(v * 1000).toLocaleString()) },
       ...graph.lines.map((line, i) => ({
         label: line.label,
+        show: !line.hidden,
         stroke: PALETTE[i % PALETTE.length],
         width: i === 0 && graph.id === 'cpu' ? 2.2 : 1.4,
         points: { show: false },
@@ -108,7 +109,7 @@ export function MetricsChart(props: MetricsChartProps) {
     latest.current = props;
   });
   // Recreate the plot only when its lines change (a VIF added, a range switched), not for every new row.
-  const shape = `${props.graph.unit}|${props.graph.lines.map((l) => l.label).join('|')}`;
+  const shape = `${props.graph.unit}|${props.graph.lines.map((l) => `${l.label}${l.hidden ? '-' : ''}`).join('|')}`;
 
   useEffect(() => {
     const el = host.current;

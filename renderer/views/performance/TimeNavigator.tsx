@@ -62,7 +62,7 @@ export function TimeNavigator(props: TimeNavigatorProps) {
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false }, y: false },
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.1 : 1] } },
-      axes: [{ stroke: text, size: 22, grid: { show: false }, ticks: { size: 3 }, font: '10px system-ui' }, { show: false, size: 0 }],
+      axes: [{ stroke: text, size: 22, space: 70, grid: { show: false }, ticks: { size: 3 }, font: '10px system-ui' }, { show: false, size: 0 }],
       series: [{}, { stroke: '#1f77b4', fill: 'rgba(31,119,180,0.18)', width: 1, points: { show: false } }],
       hooks: {
         setSelect: [
@@ -149,6 +149,7 @@ export function TimeNavigator(props: TimeNavigatorProps) {
         aria-valuemax={props.full.max}
         aria-valuenow={props.view.min}
         aria-valuetext={`${fmt(props.view.min)} to ${fmt(props.view.max)}`}
+        data-span={props.view.max - props.view.min}
         onPointerDown={onPointerDown}
         onKeyDown={onKeyDown}
       />

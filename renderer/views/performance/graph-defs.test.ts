@@ -58,6 +58,15 @@ describe('host graphs', () => {
   });
 });
 
+describe('big hosts', () => {
+  it('start with the per-CPU lines of a host past eight CPUs hidden, the average shown', () => {
+    const cpus = Array.from({ length: 16 }, (_, i) => s(`cpu${i}`, [0.1]));
+    const [cpu] = buildGraphs('host', [...cpus, s('cpu_avg', [0.1])]);
+    expect(cpu.lines[0].hidden).toBeUndefined();
+    expect(cpu.lines.slice(1).every((l) => l.hidden)).toBe(true);
+  });
+});
+
 describe('units', () => {
   it('reads as a person would say it', () => {
     expect(formatValue(null, 'percent')).toBe('—');

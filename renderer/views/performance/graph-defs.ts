@@ -10,6 +10,8 @@ export type GraphId = 'cpu' | 'memory' | 'network' | 'disk' | 'iops' | 'latency'
 export interface GraphLine {
   label: string;
   values: (number | null)[];
+  /** Drawn only once the user turns it on in the legend (the cores of a big host). */
+  hidden?: boolean;
 }
 
 export interface GraphData {
@@ -74,7 +76,9 @@ export function buildGraphs(objectClass: 'host' | 'VM', series: readonly SourceS
 
   // CPU: xcp-rrdd gives fractions of a physical CPU.
   const cpus = matching(/^cpu\d+$/);
-  const cpuLines = cpus.map((s) => ({ label: `${objectClass === 'VM' ? 'vCPU' : 'CPU'} ${s.name.slice(3)}`, values: map(s.values, (x) => x * 100) }));
+  // Past eight, per-CPU lines hide the average in a tangle: they start hidden, a click in the legend shows one.
+  const many = cpus.length > 8;
+  const cpuLines: GraphLine[] = cpus.map((s) => ({ label: `${objectClass === 'VM' ? 'vCPU' : 'CPU'} ${s.name.slice(3)}`, values: map(s.values, (x) => x * 100), ...(many ? { hidden: true } : {}) }));
   const avg = get.get('cpu_avg');
   if (cpuLines.length || avg) {
     cpuLines.unshift({ label: 'Average', values: avg ? map(avg, (x) => x * 100) : average(cpuLines.map((l) => l.values)) });
