@@ -1,0 +1,161 @@
+/**
+ * Performance tab e2e (issue 6) in Chromium on the demo scenario: a running VM's live graphs draw and move, the
+ * week range shows a week, a drag zooms in, hovering shows values, alerts appear on the timeline, and a halted VM
+ * says it has no data while halted.
+ *
+ * Runs on e2e/performance-harness.ts (simulator + the real MetricsService over pinned HTTPS + the real
+ * <PerformanceTab>) until the app shell mounts object tabs; screenshots go to e2e/screenshots/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  },
+  viewport: { width: 1280, height: 1000 },
+});
+test.describe.configure({ mode: 'serial' });
+
+const screenshots = join(import.meta.dirname, 'screenshots');
+let harness: { url: string; process: ChildProcess };
+
+test.beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'performance-harness-main.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /PERFORMANCE_HARNESS_URL=(\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`performance harness exited with ${code}`)));
+  });
+  harness = { url, process: child };
+});
+
+test.afterAll(async () => {
+  if (!harness) return;
+  const exited = new Promise((resolve) => harness.process.once('exit', resolve));
+  harness.process.kill('SIGTERM');
+  await exited;
+});
+
+/** The Performance tab as a user sees it. */
+class PerformancePage {
+  constructor(readonly page: Page) {}
+
+  static async open(page: Page, query: string): Promise<PerformancePage> {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(`${harness.url}/?${query}`);
+    const p = new PerformancePage(page);
+    p.problems = problems;
+    return p;
+  }
+
+  problems: string[] = [];
+  get tab(): Locator {
+    return this.page.getByRole('region', { name: 'Performance' });
+  }
+  range(name: string): Locator {
+    return this.tab.getByRole('radiogroup', { name: 'Time range' }).getByRole('radio', { name });
+  }
+  chart(title: string): Locator {
+    return this.tab.getByRole('figure', { name: title });
+  }
+  /** The plot area of a chart, where the lines are drawn (uPlot's overlay sits on the canvas). */
+  plot(title: string): Locator {
+    return this.chart(title).locator('.u-over');
+  }
+  legendValue(title: string, series: string): Locator {
+    return this.chart(title).locator('.u-legend .u-series', { hasText: series }).locator('.u-value');
+  }
+  get navigator(): Locator {
+    return this.tab.getByRole('slider', { name: 'Shown time span' });
+  }
+  /** Seconds of time the graphs show (the navigator window's width in time). */
+  async span(): Promise<number> {
+    return Number((await this.navigator.getAttribute('data-span')) ?? 0);
+  }
+  async shot(name: string): Promise<void> {
+    await this.page.screenshot({ path: join(screenshots, `performance--${name}.png`), fullPage: true });
+  }
+}
+
+test('a running VM: live graphs draw and move, the week range, drag to zoom, values on hover', async ({ page }) => {
+  const perf = await PerformancePage.open(page, 'vm=web-01');
+  await expect(perf.range('Last 10 minutes')).toHaveAttribute('aria-checked', 'true');
+  const cpu = perf.plot('CPU usage');
+  await expect(cpu).toBeVisible();
+  for (const title of ['Memory', 'Network', 'Disk throughput', 'Disk IOPS', 'Disk latency']) await expect(perf.chart(title)).toBeVisible();
+  await expect(perf.chart('CPU usage').locator('.u-legend')).toContainText('vCPU 0');
+
+  // Live: the plot area changes as new 5-second rows arrive.
+  const chartCanvas = perf.chart('CPU usage').locator('canvas');
+  const first = await chartCanvas.screenshot();
+  await page.waitForTimeout(10_000);
+  const second = await chartCanvas.screenshot();
+  expect(first.equals(second), 'the live graph moved in 10 s').toBe(false);
+  await perf.shot('live');
+
+  // A week: the navigator spans the whole week archive (168 hourly rows).
+  await perf.range('Last week').click();
+  await expect(perf.range('Last week')).toHaveAttribute('aria-checked', 'true');
+  await expect.poll(() => perf.span(), { message: 'navigator spans a week' }).toBeGreaterThan(6.9 * 86400);
+  const week = await perf.span();
+
+  // Drag across the middle of the CPU graph: every graph zooms to that span; Reset zoom comes back.
+  const box = (await cpu.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await expect(perf.tab.getByRole('button', { name: 'Reset zoom' })).toBeEnabled();
+  const zoomed = await perf.span();
+  expect(zoomed).toBeLessThan(week * 0.3);
+  expect(zoomed).toBeGreaterThan(week * 0.1);
+  await expect(perf.tab.getByRole('button', { name: 'Pan back in time' })).toBeEnabled();
+
+  // Hover: the legend shows the values under the cursor, with units.
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await expect(perf.legendValue('CPU usage', 'Average')).toHaveText(/^\d+(\.\d+)? %$/);
+  await expect(perf.legendValue('Memory', 'Total')).toHaveText(/GiB|MiB/);
+  await perf.shot('week-zoomed-hover');
+
+  await perf.tab.getByRole('button', { name: 'Reset zoom' }).click();
+  await expect.poll(() => perf.span()).toBe(week);
+  expect(perf.problems).toEqual([]);
+});
+
+test('alerts about the VM are marked on its timeline', async ({ page }) => {
+  // db-primary has a CPU alarm from two hours ago in the demo scenario.
+  const perf = await PerformancePage.open(page, 'vm=db-primary');
+  await perf.range('Last week').click();
+  const alerts = perf.tab.getByRole('list', { name: 'Alerts on this timeline' });
+  await expect(alerts).toContainText('Alarm');
+  await perf.shot('alerts');
+  expect(perf.problems).toEqual([]);
+});
+
+test('a halted VM says there is no data while halted', async ({ page }) => {
+  const perf = await PerformancePage.open(page, 'vm=backup-proxy');
+  await expect(perf.tab.getByText(/no data while halted/i)).toBeVisible();
+  await expect(perf.tab.getByRole('figure')).toHaveCount(0);
+  await perf.shot('halted');
+  expect(perf.problems).toEqual([]);
+});
+
+test("a host's graphs: CPU per core, load, memory, network per PIF, storage per SR", async ({ page }) => {
+  const perf = await PerformancePage.open(page, 'host=xcp-prod-01');
+  for (const title of ['CPU usage', 'Load average', 'Memory', 'Network', 'Disk throughput', 'Disk IOPS', 'Disk latency']) await expect(perf.chart(title)).toBeVisible();
+  await expect(perf.chart('Network').locator('.u-legend')).toContainText('eth0 receive');
+  await perf.shot('host');
+  expect(perf.problems).toEqual([]);
+});
