@@ -24,6 +24,11 @@ import type { BenchFigures } from './index';
 
 const ROUNDS = 3;
 
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
 export async function clientLoadBench(): Promise<BenchFigures> {
   const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-bench-client-'));
   const sim = await startSimulator({ scenario: 'large', hosts: 16, vms: 5000, seed: 1, stateDir });
@@ -33,12 +38,16 @@ export async function clientLoadBench(): Promise<BenchFigures> {
   try {
     let classes: string[] = [];
     let objects = 0;
+    const oursCpu: number[] = [];
+    const theirsCpu: number[] = [];
     const ours = async (): Promise<number> => {
       const transport = newTransport();
       const client = new XapiClient({ url, user: 'root', password: sim.password, transport, protocol: 'auto' });
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await client.connect();
       const ms = performance.now() - t0;
+      oursCpu.push(cpuMs(c0));
       classes = client.objects.classes();
       objects = classes.reduce((n, c) => n + client.objects.size(c), 0);
       await client.disconnect();
@@ -49,9 +58,11 @@ export async function clientLoadBench(): Promise<BenchFigures> {
       const xapi = new Xapi({ url, auth: { user: 'root', password: sim.password }, allowUnauthorized: true, transport: 'json-rpc' });
       xapi.on('error', () => undefined);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await xapi.connect();
       await xapi.objectsFetched;
       const ms = performance.now() - t0;
+      theirsCpu.push(cpuMs(c0));
       await xapi.disconnect();
       return ms;
     };
@@ -60,6 +71,8 @@ export async function clientLoadBench(): Promise<BenchFigures> {
     const theirsMs: number[] = [];
     await ours(); // warm-up: JIT, TLS session, simulator caches, for both
     await theirs();
+    oursCpu.length = 0;
+    theirsCpu.length = 0;
     for (let i = 0; i < ROUNDS; i++) {
       oursMs.push(await ours());
       theirsMs.push(await theirs());
@@ -91,6 +104,7 @@ export async function clientLoadBench(): Promise<BenchFigures> {
     const parse = best(parseMs);
     const floor = best(floorFetch.map((f, i) => f + parseMs[i]));
     console.error(`client: ${classes.length} classes, ${objects} objects, ${(bytes / 1e6).toFixed(1)} MB of JSON; ours ${oursMs.map((m) => m.toFixed(0)).join('/')} ms, xen-api ${theirsMs.map((m) => m.toFixed(0)).join('/')} ms, raw fetch ${floorFetch.map((m) => m.toFixed(0)).join('/')} ms, JSON.parse ${parseMs.map((m) => m.toFixed(0)).join('/')} ms`);
+    console.error(`client: CPU time of the whole process (simulator included) per load: ours ${oursCpu.map((m) => m.toFixed(0)).join('/')} ms, xen-api ${theirsCpu.map((m) => m.toFixed(0)).join('/')} ms (steadier than wall time when the machine is shared)`);
     console.error(`client: ratio_vs_json_parse is client.load_ms / floor.load_ms (raw fetch of the same replies + JSON.parse); pure JSON.parse alone is json_parse.parse_ms (${parse.toFixed(0)} ms, ratio ${(client / parse).toFixed(2)}x) and excludes the simulator's own serialisation.`);
     return {
       // bench/run.ts prefixes every figure with the case name: these become client.load_ms,
@@ -102,6 +116,11 @@ export async function clientLoadBench(): Promise<BenchFigures> {
       'floor.load_ms': { value: floor, unit: 'ms' },
       'json_parse.parse_ms': { value: parse, unit: 'ms' },
       objects: { value: objects, unit: 'objects' },
+      // Process CPU time (user + system) per load, simulator included: the same work measured without
+      // the waits other processes on a shared machine add to wall time.
+      cpu_ms: { value: best(oursCpu), unit: 'ms' },
+      'xen_api.cpu_ms': { value: best(theirsCpu), unit: 'ms' },
+      cpu_ratio_vs_xen_api: { value: best(oursCpu) / best(theirsCpu), unit: 'x' },
     };
   } finally {
     await sim.stop();

@@ -156,6 +156,19 @@ describe('XapiClient against the simulator', () => {
     });
   });
 
+  it('keeps multi-byte text intact across the chunks of a big reply, over both codecs', async () => {
+    // 200 KB of 2-, 3- and 4-byte characters: every 64 KB chunk boundary falls inside some character.
+    const text = 'Zürich 東京 🚀 '.repeat(12_000);
+    const vm = firstPool().db.refs('VM').find((ref) => !firstPool().db.get('VM', ref).is_control_domain)!;
+    firstPool().db.update('VM', vm, { name_description: text });
+    for (const protocol of ['json-rpc', 'xml-rpc'] as const) {
+      const c = client({ protocol });
+      await c.connect();
+      expect(c.objects.get('VM', vm)?.name_description).toBe(text);
+      expect(await c.call('VM.get_name_description', vm)).toBe(text);
+    }
+  });
+
   it('runs Async calls as tasks: result through events, XAPI errors typed, task destroyed afterwards', async () => {
     const c = client();
     await c.connect();

@@ -159,8 +159,10 @@ export class NodeTransport implements Transport {
         headers: { ...request.headers, 'Content-Length': String(body.length) },
       }, (res) => {
         answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        // Decoded chunk by chunk: no second copy of a 10 MB reply as one Buffer before it becomes text.
+        res.setEncoding('utf8');
+        const chunks: string[] = [];
+        res.on('data', (chunk: string) => chunks.push(chunk));
         res.on('error', (err) => fail(connectionError(host, err)));
         res.on('aborted', () => fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply'])));
         res.on('end', () => {
@@ -168,8 +170,8 @@ export class NodeTransport implements Transport {
           if (!res.complete) return fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply']));
           settled = true;
           cleanup();
-          const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: data.toString('utf8') });
+          const text = chunks.length === 1 ? chunks[0] : chunks.join('');
+          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text });
         });
       });
       req.on('error', (err) => {
