@@ -1,77 +1,103 @@
 /**
  * The XenDeck window, laid out as XenCenter users know it: a toolbar on top, the resource tree on the
  * left, the selected object's tabbed detail pane on the right, and a task/alert strip at the bottom.
- * Styles and theme variables: renderer/styles/base.css.
+ * The mirror store is filled here (startMirrorSync) and provided to everything below.
+ * Styles and theme variables: renderer/styles/base.css; the views' own: renderer/views/views.css.
  */
 import { useEffect, useState } from 'react';
-import type { AppInfo, BridgeErrorShape, ConnectionInfo } from '../shared/bridge';
+import type { AppInfo } from '../shared/bridge';
+import { ActionHost, ActionToolbar, useActionKeys, useActionRunner } from './actions';
 import { useBridge } from './bridge-context';
-import { AppMark, Icon } from './components/Icon';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { Tabs, type TabDef } from './components/Tabs';
+import { ErrorMessage } from './components/ErrorMessage';
+import { AppMark, Icon } from './components/Icon';
+import { Tabs } from './components/Tabs';
 import { Toolbar, ToolbarButton, ToolbarSeparator, ToolbarSpacer } from './components/Toolbar';
-import { ConnectionGeneral } from './views/general/ConnectionGeneral';
+import { appStore, MirrorStoreProvider, startMirrorSync, useConnections, useMirror, useMirrorStoreApi, useRecord, useSelectionIds } from './store';
+import { parseObjectId, type Target } from './store/object-id';
+import { ConsoleTab, parseConsoleRouteHash } from './views/console';
 import { HomeView } from './views/home/HomeView';
-import { connectionName } from './views/tree/connection-status';
-import { ResourceTree } from './views/tree/ResourceTree';
-import { useConnectionList } from './views/tree/use-connection-list';
+import { ObjectDetail } from './views/tabs/ObjectDetail';
+import { ResourcePane } from './views/tree/ResourcePane';
+import { BottomPanel } from './views/tasks/BottomPanel';
+import './views/views.css';
 
-interface Alert {
-  text: string;
-  code?: string;
+interface SyncProblem {
+  what: string;
+  error: unknown;
 }
 
-const HOME_TABS: TabDef[] = [{ id: 'home', label: 'Home' }];
-const CONNECTION_TABS: TabDef[] = [{ id: 'general', label: 'General' }];
-
-function alertOf(action: string, err: unknown): Alert {
-  const e = err as Partial<BridgeErrorShape> | undefined;
-  return { text: `${action} failed: ${e?.message ?? String(err)}`, code: typeof e?.code === 'string' ? e.code : undefined };
+function StatusStrip({ problem, onDismiss }: { problem: SyncProblem | undefined; onDismiss: () => void }) {
+  const connections = useConnections();
+  const loaded = useMirror((s) => s.connectionsLoaded);
+  const shown = connections.filter((c) => !c.hidden);
+  const connected = shown.filter((c) => c.status.state === 'connected').length;
+  return (
+    <footer className="status-strip" aria-label="Tasks and alerts">
+      <span className="status-strip-item" role="status">
+        <Icon name="pool" />
+        {loaded ? `${connected} of ${shown.length} ${shown.length === 1 ? 'pool' : 'pools'} connected` : 'Loading connections…'}
+      </span>
+      {problem && (
+        <span className="status-strip-item status-strip-alert">
+          <Icon name="alert" />
+          <span>Problem {problem.what}:</span>
+          <ErrorMessage error={problem.error} onDismiss={onDismiss} />
+        </span>
+      )}
+    </footer>
+  );
 }
 
-export function App() {
+function DetailPane({ info }: { info: AppInfo | undefined }) {
+  const store = useMirrorStoreApi();
+  const connections = useConnections();
+  const selection = useSelectionIds();
+  const [homeTab, setHomeTab] = useState('home');
+  // The first selected row that names an object or a connection is the one the tabs show.
+  const target = selection.map(parseObjectId).find((t): t is Target => Boolean(t));
+  if (!target) {
+    return (
+      <main className="app-detail" aria-label="Home">
+        <header className="detail-header">
+          <Icon name="home" />
+          <span>Home</span>
+        </header>
+        <Tabs label="Views" tabs={[{ id: 'home', label: 'Home' }]} selected={homeTab} onSelect={setHomeTab}>
+          <HomeView connections={[...connections]} info={info} onOpen={(id) => store.getState().select([`c|${id}`])} />
+        </Tabs>
+      </main>
+    );
+  }
+  return (
+    <main className="app-detail">
+      <ErrorBoundary region="the detail pane">
+        <ObjectDetail target={target} count={selection.length} />
+      </ErrorBoundary>
+    </main>
+  );
+}
+
+function Window() {
   const bridge = useBridge();
-  const { connections, loaded, error: listError } = useConnectionList();
+  const store = useMirrorStoreApi();
+  const runner = useActionRunner();
   const [info, setInfo] = useState<AppInfo>();
-  const [selectedId, setSelectedId] = useState<string>();
-  const [tab, setTab] = useState('home');
-  const [filter, setFilter] = useState('');
-  const [alert, setAlert] = useState<Alert>();
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<SyncProblem>();
+  useActionKeys();
 
   useEffect(() => {
     let live = true;
     bridge.request('app.info', undefined).then(
       (i) => live && setInfo(i),
-      (err: unknown) => live && setAlert(alertOf('Reaching the XenDeck host', err)),
+      (error: unknown) => live && setProblem({ what: 'reaching the XenDeck host', error }),
     );
+    const stop = startMirrorSync(bridge, store, { onError: (error, what) => setProblem({ what, error }) });
     return () => {
       live = false;
+      stop();
     };
-  }, [bridge]);
-
-  const selected: ConnectionInfo | undefined = connections.find((c) => c.id === selectedId);
-  const tabs = selected ? CONNECTION_TABS : HOME_TABS;
-
-  const select = (id: string | undefined) => {
-    setSelectedId(id);
-    setTab(id ? 'general' : 'home');
-  };
-
-  const run = (action: string, work: () => Promise<unknown>) => {
-    setBusy(true);
-    setAlert(undefined);
-    work()
-      .catch((err: unknown) => setAlert(alertOf(action, err)))
-      .finally(() => setBusy(false));
-  };
-
-  const state = selected?.status.state;
-  const canConnect = Boolean(selected) && state === 'disconnected' && !busy;
-  const canDisconnect = Boolean(selected) && state !== undefined && state !== 'disconnected' && !busy;
-  const connectedCount = connections.filter((c) => !c.hidden && c.status.state === 'connected').length;
-  const shownCount = connections.filter((c) => !c.hidden).length;
-  const shownAlert = alert ?? (listError ? alertOf('Listing connections', listError) : undefined);
+  }, [bridge, store]);
 
   return (
     <div className="app">
@@ -80,74 +106,60 @@ export function App() {
           <AppMark size={18} /> XenDeck
         </span>
         <ToolbarSeparator />
-        <ToolbarButton icon="home" label="Home" onClick={() => select(undefined)} />
+        <ToolbarButton icon="home" label="Home" onClick={() => store.getState().select([])} />
         <ToolbarSeparator />
-        <ToolbarButton
-          icon="connect"
-          label="Connect"
-          disabled={!canConnect}
-          onClick={() => selected && run(`Connecting to ${connectionName(selected)}`, () => bridge.request('connections.connect', { id: selected.id }))}
-        />
-        <ToolbarButton
-          icon="disconnect"
-          label="Disconnect"
-          disabled={!canDisconnect}
-          onClick={() => selected && run(`Disconnecting from ${connectionName(selected)}`, () => bridge.request('connections.disconnect', { id: selected.id }))}
-        />
+        <ActionToolbar />
         <ToolbarSpacer />
       </Toolbar>
 
       <div className="app-main">
         <nav className="app-sidebar" aria-label="Resources">
-          <div className="sidebar-search" role="search">
-            <label htmlFor="tree-filter" className="visually-hidden">
-              Search resources
-            </label>
-            <input id="tree-filter" type="search" placeholder="Search…" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          </div>
-          <div className="sidebar-tree">
-            <ErrorBoundary region="the resource tree">
-              <ResourceTree connections={connections} filter={filter} selectedId={selectedId} onSelect={select} loaded={loaded} />
-            </ErrorBoundary>
-          </div>
-        </nav>
-
-        <main className="app-detail" aria-label={selected ? connectionName(selected) : 'Home'}>
-          <header className="detail-header">
-            <Icon name={selected ? 'pool' : 'home'} />
-            <span>{selected ? connectionName(selected) : 'Home'}</span>
-          </header>
-          <ErrorBoundary region="the detail pane">
-            <Tabs label="Views" tabs={tabs} selected={tab} onSelect={setTab}>
-              {selected ? <ConnectionGeneral connection={selected} /> : <HomeView connections={connections} info={info} onOpen={select} />}
-            </Tabs>
+          <ErrorBoundary region="the resource tree">
+            <ResourcePane
+              onContextMenu={(target, selection, at) => runner.openContextMenu(selection.length ? selection : target ? [target] : [], at)}
+              onActivate={() => document.querySelector<HTMLElement>('.app-detail [role="tab"][aria-selected="true"]')?.focus()}
+            />
           </ErrorBoundary>
-        </main>
+        </nav>
+        <DetailPane info={info} />
       </div>
 
-      <footer className="status-strip" aria-label="Tasks and alerts">
-        <span className="status-strip-item" role="status">
-          <Icon name="pool" />
-          {loaded ? `${connectedCount} of ${shownCount} ${shownCount === 1 ? 'pool' : 'pools'} connected` : 'Loading connections…'}
-        </span>
-        {busy && (
-          <span className="status-strip-item">
-            <Icon name="task" /> Working…
-          </span>
-        )}
-        {shownAlert && (
-          <span className="status-strip-item status-strip-alert" role="alert">
-            <Icon name="alert" />
-            {shownAlert.text}
-            {shownAlert.code && <span className="error-code">{shownAlert.code}</span>}
-            {alert && (
-              <button type="button" className="status-strip-dismiss" aria-label="Dismiss alert" onClick={() => setAlert(undefined)}>
-                ×
-              </button>
-            )}
-          </span>
-        )}
-      </footer>
+      <ErrorBoundary region="the task and alert panel">
+        <BottomPanel />
+      </ErrorBoundary>
+
+      <StatusStrip problem={problem} onDismiss={() => setProblem(undefined)} />
     </div>
+  );
+}
+
+/** An undocked console (see views/console/README.md): this page shows only that VM's console. */
+function ConsoleWindow({ connectionId, vmRef }: { connectionId: string; vmRef: string }) {
+  const bridge = useBridge();
+  const store = useMirrorStoreApi();
+  useEffect(() => startMirrorSync(bridge, store), [bridge, store]);
+  const vm = useRecord(connectionId, 'VM', vmRef);
+  const consoles = useMirror((s) => s.mirrors[connectionId]?.objects.console);
+  if (!vm) return <p className="muted">Loading…</p>;
+  const rfb = vm.consoles.map((c) => consoles?.get(c)).find((c) => c?.protocol === 'rfb');
+  return (
+    <div className="console-window">
+      <ConsoleTab bridge={bridge} connectionId={connectionId} vmRef={vmRef} vmName={vm.name_label} powerState={vm.power_state} consoleLocation={rfb?.location} isControlDomain={vm.is_control_domain} undocked />
+    </div>
+  );
+}
+
+export function App() {
+  const route = parseConsoleRouteHash(window.location.hash);
+  return (
+    <MirrorStoreProvider store={appStore}>
+      {route ? (
+        <ConsoleWindow {...route} />
+      ) : (
+        <ActionHost>
+          <Window />
+        </ActionHost>
+      )}
+    </MirrorStoreProvider>
   );
 }

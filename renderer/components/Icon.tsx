@@ -17,6 +17,17 @@ const paths = {
   alert: 'M8 2.5 14 13H2zM8 6.5v3M8 11.5h.01',
   chevron: 'M6 4l4 4-4 4',
   external: 'M9 2.5h4.5V7M13.5 2.5 7.5 8.5M12 9.5v4H2.5V4h4',
+  sr: 'M3 4c0-1 2.2-1.8 5-1.8s5 .8 5 1.8v8c0 1-2.2 1.8-5 1.8S3 13 3 12zM3 4c0 1 2.2 1.8 5 1.8S13 5 13 4M3 8c0 1 2.2 1.8 5 1.8S13 9 13 8',
+  network: 'M8 2.5v4M3.5 9.5v-3h9v3M2 9.5h3v4H2zM6.5 9.5h3v4h-3zM11 9.5h3v4h-3z',
+  template: 'M2 3h12v8H2zM6 14h4M8 11v3M4.5 5.5h3M4.5 8h7',
+  snapshot: 'M2.5 5h2.5l1-1.5h4L11 5h2.5v7.5h-11zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
+  folder: 'M2 4.5V12.5h12V6H7.5L6 4.5z',
+  tag: 'M2.5 2.5h5l6 6-5 5-6-6zM5 5h.01',
+  group: 'M3 4h10M3 8h10M3 12h10',
+  copy: 'M5.5 5.5h7.5v8H5.5zM3 11V2.5h7.5',
+  edit: 'M10.5 3 13 5.5 6 12.5H3.5V10z',
+  plus: 'M8 3v10M3 8h10',
+  trash: 'M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 9h5.6l.7-9',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,0 +1,127 @@
+/**
+ * The left pane: search box, view switcher (Infrastructure, Objects, Organization) and the resource
+ * tree. Selection lives in the store (the tabs and actions read it); open/closed rows live here, per view.
+ */
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { Tree, type TreeRowData } from '../../components/Tree';
+import { useMirrorStoreApi, useSelectionIds } from '../../store/hooks';
+import { parseObjectId, type ObjectTarget, type Target } from '../../store/object-id';
+import { ObjectIcon } from './ObjectIcon';
+import { buildTree, type TreeNodeModel, type TreeViewKind } from './tree-model';
+import { useTreeSource } from './use-tree-source';
+import { flattenTree } from './visible-rows';
+
+/** The hook point for the context menu (provided by renderer/actions): the row acted on, the whole selection, where to open. */
+export type TreeContextMenuHandler = (target: Target | undefined, selection: ObjectTarget[], at: { x: number; y: number }) => void;
+
+interface Row extends TreeRowData {
+  node: TreeNodeModel;
+}
+
+const VIEWS: { id: TreeViewKind; label: string }[] = [
+  { id: 'infrastructure', label: 'Infrastructure' },
+  { id: 'objects', label: 'Objects' },
+  { id: 'organization', label: 'Organization' },
+];
+
+const renderIcon = (row: Row) => <ObjectIcon kind={row.node.kind} state={row.node.state} />;
+
+export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: TreeContextMenuHandler; onActivate?: (target: Target | undefined) => void }) {
+  const store = useMirrorStoreApi();
+  const source = useTreeSource();
+  const selection = useSelectionIds();
+  const [view, setView] = useState<TreeViewKind>('infrastructure');
+  const [query, setQuery] = useState('');
+  const deferredQuery = useDeferredValue(query);
+  // Rows whose open state the user flipped from its default, per view.
+  const [flipped, setFlipped] = useState<Record<TreeViewKind, ReadonlySet<string>>>({ infrastructure: new Set(), objects: new Set(), organization: new Set() });
+
+  const nodes = useMemo(() => buildTree(view, source), [view, source]);
+  const rows = useMemo<Row[]>(() => {
+    const f = flipped[view];
+    const visible = flattenTree(nodes, (key, node) => (f.has(key) ? !node.defaultOpen : Boolean(node.defaultOpen)), deferredQuery);
+    return visible.map((v) => ({
+      key: v.key,
+      id: v.node.id,
+      parentKey: v.parentKey,
+      level: v.level,
+      label: v.node.label,
+      hasChildren: v.hasChildren,
+      open: v.open,
+      posInSet: v.posInSet,
+      setSize: v.setSize,
+      detail: v.node.detail,
+      tone: v.node.tone,
+      badge: v.node.alerts,
+      labelMatch: v.labelMatch,
+      termMatch: v.termMatch,
+      node: v.node,
+    }));
+  }, [nodes, flipped, view, deferredQuery]);
+  const selectedIds = useMemo(() => new Set(selection), [selection]);
+
+  const onToggle = useCallback(
+    (row: Row, open: boolean) => {
+      if (deferredQuery.trim()) return; // while searching, matches' ancestors stay open
+      setFlipped((prev) => {
+        const next = new Set(prev[view]);
+        if (open === Boolean(row.node.defaultOpen)) next.delete(row.key);
+        else next.add(row.key);
+        return { ...prev, [view]: next };
+      });
+    },
+    [view, deferredQuery],
+  );
+  const onSelect = useCallback((ids: string[]) => store.getState().select(ids), [store]);
+  const selectedTargets = () => store.getState().selection.ids.map(parseObjectId).filter((t): t is ObjectTarget => t?.kind === 'object');
+  const handleContextMenu = onContextMenu ? (row: Row, at: { x: number; y: number }) => onContextMenu(row.node.target, selectedTargets(), at) : undefined;
+
+  const searching = deferredQuery.trim().length > 0;
+  return (
+    <div className="resource-pane">
+      <div className="sidebar-search" role="search">
+        <label htmlFor="tree-filter" className="visually-hidden">
+          Search resources
+        </label>
+        <input
+          id="tree-filter"
+          type="search"
+          placeholder="Search name, tag, IP, UUID, state…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setQuery('');
+          }}
+        />
+        <label className="tree-view-picker">
+          <span className="visually-hidden">View</span>
+          <select value={view} onChange={(e) => setView(e.target.value as TreeViewKind)} aria-label="Tree view">
+            {VIEWS.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="sidebar-tree">
+        <Tree<Row>
+          label="Resources"
+          rows={rows}
+          selectedIds={selectedIds}
+          renderIcon={renderIcon}
+          onToggle={onToggle}
+          onSelect={onSelect}
+          onActivate={onActivate ? (row) => onActivate(row.node.target) : undefined}
+          onContextMenu={handleContextMenu}
+          empty={<p className="muted">{searching ? `Nothing matches “${deferredQuery.trim()}”.` : source.connections.length ? 'Nothing to show.' : 'No servers yet.'}</p>}
+        />
+      </div>
+      {searching && (
+        <p className="tree-search-count muted" role="status">
+          {rows.filter((r) => r.labelMatch || r.termMatch).length} matches
+        </p>
+      )}
+    </div>
+  );
+}
