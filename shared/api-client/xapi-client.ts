@@ -33,6 +33,11 @@ export interface XapiClientOptions extends SessionOptions {
   /** Calls in flight at once (default 20, as xen-api). */
   callConcurrency?: number;
   ignoredClasses?: readonly string[];
+  /**
+   * How long a finished Async task is left on the pool before `task.destroy` (default 0). Observers of
+   * the mirror (a task panel fed by squashed batches) need to see its final state before it goes.
+   */
+  finishedTaskTtlMs?: number;
 }
 
 export type ChangeReason = 'load' | 'events' | 'resync';
@@ -160,7 +165,10 @@ export class XapiClient {
       try {
         return (await this.tasks.wait(ref, method)) as T;
       } finally {
-        void this.session.call('task.destroy', [ref]).catch(() => undefined);
+        const destroy = () => void this.session.call('task.destroy', [ref]).catch(() => undefined);
+        const ttl = this.options.finishedTaskTtlMs ?? 0;
+        if (ttl > 0) this.clock.setTimeout(destroy, ttl);
+        else destroy();
       }
     });
     return Object.assign(result, {

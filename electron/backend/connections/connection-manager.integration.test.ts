@@ -255,6 +255,8 @@ describe('ConnectionManager', () => {
     expect(task).toMatch(/^OpaqueRef:/);
     await expect.poll(() => payloads(r, 'mirror.batch').some((b) => b.added.task?.[task] !== undefined), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => (replica(r, demo.id).get(`VM/${halted}`) as { power_state?: string })?.power_state, { timeout: 15_000 }).toBe('Running');
+    // The task panel sees the finished task before it is destroyed.
+    await expect.poll(() => (replica(r, demo.id).get(`task/${task}`) as { status?: string } | undefined)?.status, { timeout: 10_000 }).toBe('success');
     expect(await r.manager.call(demo.id, 'VM.get_power_state', [halted])).toBe('Running');
     await expect(r.manager.call(demo.id, 'VM.start', [halted, false, false])).rejects.toMatchObject({ code: 'VM_BAD_POWER_STATE' });
     await expect(r.manager.call(demo.id, 'session.get_all', [])).rejects.toMatchObject({ code: 'METHOD_NOT_ALLOWED' });

@@ -301,6 +301,8 @@ export class ConnectionManager implements ConnectionService {
     const trust = new PinnedTrust(this.deps.certificates, conn.preTrusted);
     const transport = new NodeTransport({ trust });
     const client = new XapiClient({
+      // The task panel must see a finished task's result before the task is destroyed.
+      finishedTaskTtlMs: 5_000,
       ...this.deps.client,
       url: conn.address,
       user: conn.user,
