@@ -1,8 +1,7 @@
 /**
  * The tabs of each kind of object, in order. To add a tab, add ONE line to OBJECT_TABS:
  *
- *   { id: 'snapshots', label: 'Snapshots', kinds: ['vm'], component: lazy(() => import('./snapshots/SnapshotsTab')) },
-  { id: 'performance', label: 'Performance', kinds: ['host', 'vm'], component: lazy(() => import('./performance/PerformanceObjectTab')) },
+ *   { id: 'performance', label: 'Performance', kinds: ['host', 'vm'], component: lazy(() => import('./performance/PerformanceObjectTab')) },
  *
  * A tab component receives ObjectTabProps (the target; read records with the store's hooks). `when`
  * hides a tab for some objects of a kind (e.g. only running VMs); keep it to facts that rarely change,
@@ -43,6 +42,7 @@ export const OBJECT_TABS: readonly ObjectTabDef[] = [
   { id: 'nics', label: 'NICs', kinds: ['host'], component: lazy(() => import('./tabs/networking/NicsTab')) },
   // The Console tab shows every VM (a halted one says so and offers Start), so the tab does not appear and vanish with the power state.
   { id: 'console', label: 'Console', kinds: ['vm', 'host'], component: lazy(() => import('./tabs/ConsoleObjectTab')) },
+  { id: 'snapshots', label: 'Snapshots', kinds: ['vm'], component: lazy(() => import('./snapshots/SnapshotsTab')) },
   { id: 'performance', label: 'Performance', kinds: ['host', 'vm'], component: lazy(() => import('./performance/PerformanceObjectTab')) },
   { id: 'users', label: 'Users', kinds: ['pool'], component: lazy(() => import('./tabs/users/UsersTab')) },
   { id: 'logs', label: 'Logs', kinds: ['pool', 'host', 'vm', 'template', 'sr'], component: lazy(() => import('./tabs/logs/LogsTab')) },
