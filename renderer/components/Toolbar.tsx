@@ -1,6 +1,7 @@
 /** The toolbar: a labelled group of buttons, each with an icon and a visible text label (XenCenter style). */
 import type { ReactNode } from 'react';
 import { Icon, type IconName } from './Icon';
+import './toolbar.css';
 
 export function Toolbar({ label, children }: { label: string; children: ReactNode }) {
   return (
