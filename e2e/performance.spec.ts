@@ -1,65 +1,25 @@
 /**
- * Performance tab e2e (issue 6) in Chromium on the demo scenario: a running VM's live graphs draw and move, the
- * week range shows a week, a drag zooms in, hovering shows values, alerts appear on the timeline, and a halted VM
- * says it has no data while halted.
- *
- * Runs on e2e/performance-harness.ts (simulator + the real MetricsService over pinned HTTPS + the real
- * <PerformanceTab>) until the app shell mounts object tabs; screenshots go to e2e/screenshots/.
+ * Performance tab e2e (issue 6) in Chromium, in the app (browser mode) on the demo pools: a running VM's live
+ * graphs draw and move, the week range shows a week, a drag zooms in, hovering shows values, legends toggle lines,
+ * alerts appear on the timeline, a halted VM says it has no data while halted, and a host has its own graphs.
+ * Screenshots go to e2e/screenshots/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
-
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  },
-  viewport: { width: 1280, height: 1000 },
-});
-test.describe.configure({ mode: 'serial' });
-
-const screenshots = join(import.meta.dirname, 'screenshots');
-let harness: { url: string; process: ChildProcess };
-
-test.beforeAll(async () => {
-  mkdirSync(screenshots, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'performance-harness-main.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /PERFORMANCE_HARNESS_URL=(\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`performance harness exited with ${code}`)));
-  });
-  harness = { url, process: child };
-});
-
-test.afterAll(async () => {
-  if (!harness) return;
-  const exited = new Promise((resolve) => harness.process.once('exit', resolve));
-  harness.process.kill('SIGTERM');
-  await exited;
-});
+import { expect, saveScreenshot, test } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
 
 /** The Performance tab as a user sees it. */
 class PerformancePage {
   constructor(readonly page: Page) {}
 
-  static async open(page: Page, query: string): Promise<PerformancePage> {
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    await page.goto(`${harness.url}/?${query}`);
+  /** Selects `name` in the resource tree and opens its Performance tab. */
+  static async open(page: Page, name: string): Promise<PerformancePage> {
+    await page.getByRole('tree').first().getByRole('treeitem', { name, exact: true }).click();
+    await page.getByRole('tab', { name: 'Performance' }).click();
     const p = new PerformancePage(page);
-    p.problems = problems;
+    await expect(p.tab).toBeVisible();
     return p;
   }
 
-  problems: string[] = [];
   get tab(): Locator {
     return this.page.getByRole('region', { name: 'Performance' });
   }
@@ -84,12 +44,12 @@ class PerformancePage {
     return Number((await this.navigator.getAttribute('data-span')) ?? 0);
   }
   async shot(name: string): Promise<void> {
-    await this.page.screenshot({ path: join(screenshots, `performance--${name}.png`), fullPage: true });
+    await saveScreenshot(this.page, `performance--${name}`);
   }
 }
 
-test('a running VM: live graphs draw and move, the week range, drag to zoom, values on hover', async ({ page }) => {
-  const perf = await PerformancePage.open(page, 'vm=web-01');
+test('a running VM: live graphs draw and move, the week range, drag to zoom, values on hover', async ({ appPage: page }) => {
+  const perf = await PerformancePage.open(page, 'web-01');
   await expect(perf.range('Last 10 minutes')).toHaveAttribute('aria-checked', 'true');
   const cpu = perf.plot('CPU usage');
   await expect(cpu).toBeVisible();
@@ -129,33 +89,36 @@ test('a running VM: live graphs draw and move, the week range, drag to zoom, val
   await expect(perf.legendValue('Memory', 'Total')).toHaveText(/GiB|MiB/);
   await perf.shot('week-zoomed-hover');
 
+  // The legend turns a line off and on again.
+  const vcpu1 = perf.chart('CPU usage').locator('.u-legend .u-series', { hasText: 'vCPU 1' });
+  await vcpu1.locator('.u-label').click();
+  await expect(vcpu1).toHaveClass(/u-off/);
+  await vcpu1.locator('.u-label').click();
+  await expect(vcpu1).not.toHaveClass(/u-off/);
+
   await perf.tab.getByRole('button', { name: 'Reset zoom' }).click();
   await expect.poll(() => perf.span()).toBe(week);
-  expect(perf.problems).toEqual([]);
 });
 
-test('alerts about the VM are marked on its timeline', async ({ page }) => {
+test('alerts about the VM are marked on its timeline', async ({ appPage: page }) => {
   // db-primary has a CPU alarm from two hours ago in the demo scenario.
-  const perf = await PerformancePage.open(page, 'vm=db-primary');
+  const perf = await PerformancePage.open(page, 'db-primary');
   await perf.range('Last week').click();
   const alerts = perf.tab.getByRole('list', { name: 'Alerts on this timeline' });
   await expect(alerts).toContainText('Alarm');
   await perf.shot('alerts');
-  expect(perf.problems).toEqual([]);
 });
 
-test('a halted VM says there is no data while halted', async ({ page }) => {
-  const perf = await PerformancePage.open(page, 'vm=backup-proxy');
+test('a halted VM says there is no data while halted', async ({ appPage: page }) => {
+  const perf = await PerformancePage.open(page, 'backup-proxy');
   await expect(perf.tab.getByText(/no data while halted/i)).toBeVisible();
   await expect(perf.tab.getByRole('figure')).toHaveCount(0);
   await perf.shot('halted');
-  expect(perf.problems).toEqual([]);
 });
 
-test("a host's graphs: CPU per core, load, memory, network per PIF, storage per SR", async ({ page }) => {
-  const perf = await PerformancePage.open(page, 'host=xcp-prod-01');
+test("a host's graphs: CPU per core, load, memory, network per PIF, storage per SR", async ({ appPage: page }) => {
+  const perf = await PerformancePage.open(page, 'xcp-prod-01');
   for (const title of ['CPU usage', 'Load average', 'Memory', 'Network', 'Disk throughput', 'Disk IOPS', 'Disk latency']) await expect(perf.chart(title)).toBeVisible();
   await expect(perf.chart('Network').locator('.u-legend')).toContainText('eth0 receive');
   await perf.shot('host');
-  expect(perf.problems).toEqual([]);
 });
