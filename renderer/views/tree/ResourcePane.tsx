@@ -119,7 +119,7 @@ export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: Tr
       </div>
       {searching && (
         <p className="tree-search-count muted" role="status">
-          {rows.filter((r) => r.labelMatch || r.termMatch).length} matches
+          {((n) => `${n} ${n === 1 ? 'match' : 'matches'}`)(rows.filter((r) => r.labelMatch || r.termMatch).length)}
         </p>
       )}
     </div>

@@ -63,7 +63,7 @@ function VmMemory({ connectionId, vmRef, vm }: { connectionId: string; vmRef: st
         title="Usage"
         rows={[
           ['In use', vm.power_state === 'Running' ? formatBytes(metrics?.memory_actual) : 'Not running'],
-          ['Target', formatBytes(vm.memory_target)],
+          ['Target', vm.power_state === 'Halted' ? '—' : formatBytes(vm.memory_target)],
         ]}
       />
       <section className="property-section" aria-label="Memory limits">
