@@ -12,6 +12,7 @@ import { ARCHIVE_LEVELS } from './archives';
 
 const DAY = 86400;
 const WEEK = 7 * DAY;
+const YEAR = 365 * DAY;
 
 /** FNV-1a over a string: stable seeds from uuids and data source names. */
 export function seedOf(...parts: (string | number)[]): number {
@@ -70,13 +71,16 @@ export interface ActivityProfile {
   dailyPhase: number;
   weekly: number;
   weeklyPhase: number;
+  /** A slow swing over the year (busy seasons), so the year archive has a shape of its own. */
+  seasonal: number;
+  seasonalPhase: number;
   /** Noise amplitude per archive level (5 s, 1 min, 1 h, 1 day). */
   noise: readonly number[];
 }
 
 /**
- * A profile with mean `mean`. The swings add up to at most 0.75 × mean, so the activity stays strictly
- * positive and, for a mean below 0.45, below 0.8: no clamping, so averages stay exact.
+ * A profile with mean `mean`. The swings add up to at most 0.93 × mean, so the activity stays strictly
+ * positive and, for a mean up to 0.4 (every profile made here), below 0.8: no clamping, so averages stay exact.
  */
 export function makeProfile(seed: number, mean: number): ActivityProfile {
   const r = (k: number) => hash01(seed, 9, k);
@@ -88,13 +92,15 @@ export function makeProfile(seed: number, mean: number): ActivityProfile {
     dailyPhase: (peakHour - 6) * 3600,
     weekly: mean * 0.08,
     weeklyPhase: r(3) * WEEK,
+    seasonal: mean * (0.08 + 0.1 * r(4)),
+    seasonalPhase: r(5) * YEAR,
     noise: [0.15 * mean, 0.08 * mean, 0.06 * mean, 0.03 * mean],
   };
 }
 
 /** The smooth part's mean over [a, b] (seconds). */
 export function smoothAverage(p: ActivityProfile, a: number, b: number): number {
-  return p.mean + p.daily * sinAverage(a, b, DAY, p.dailyPhase) + p.weekly * sinAverage(a, b, WEEK, p.weeklyPhase);
+  return p.mean + p.daily * sinAverage(a, b, DAY, p.dailyPhase) + p.weekly * sinAverage(a, b, WEEK, p.weeklyPhase) + p.seasonal * sinAverage(a, b, YEAR, p.seasonalPhase);
 }
 
 /** Sum of the noise terms of levels >= `level` for the row `slot` of that level. */
