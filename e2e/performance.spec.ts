@@ -120,5 +120,9 @@ test("a host's graphs: CPU per core, load, memory, network per PIF, storage per 
   const perf = await PerformancePage.open(page, 'xcp-prod-01');
   for (const title of ['CPU usage', 'Load average', 'Memory', 'Network', 'Disk throughput', 'Disk IOPS', 'Disk latency']) await expect(perf.chart(title)).toBeVisible();
   await expect(perf.chart('Network').locator('.u-legend')).toContainText('eth0 receive');
+  await perf.range('Last 2 hours').click();
+  await expect.poll(() => perf.span(), { message: 'two hours of minute rows' }).toBeGreaterThan(1.9 * 3600);
+  await perf.range('Last year').click();
+  await expect.poll(() => perf.span(), { message: 'a year of daily rows' }).toBeGreaterThan(360 * 86400);
   await perf.shot('host');
 });
