@@ -10,6 +10,7 @@ import { useActionRunner } from './ActionHost';
 import { ACTIONS } from './registry';
 import { describeKeys } from './types';
 import { useSelectionTargets } from './use-selection-targets';
+import './actions.css';
 
 /** A string that changes exactly when an action's offer or enabled state may have changed for these targets. */
 function actionStateKey(targets: Target[], state: MirrorState): string {
@@ -21,7 +22,14 @@ export function ActionToolbar() {
   const runner = useActionRunner();
   // Compute the per-action state inside the selector: a string, so zustand re-renders only when it changes.
   const key = useMirror((s) => actionStateKey(targets, s));
-  const shown = ACTIONS.map((a, i) => ({ action: a, state: key[i] })).filter((x) => x.state !== '0');
+  const states = new Map(ACTIONS.map((a, i) => [a.id, key[i]]));
+  const shown = ACTIONS.map((a, i) => ({ action: a, state: key[i] })).filter(({ action, state }) => {
+    if (state === '0' || action.toolbar === 'none') return false;
+    // Toggle pairs (Suspend/Resume, Pause/Unpause) take one place: the half that can run, else the first.
+    if (action.pairedWith) return state === '2' && states.get(action.pairedWith) !== '2';
+    const partner = ACTIONS.find((p) => p.pairedWith === action.id);
+    return !(partner && states.get(partner.id) === '2' && state !== '2');
+  });
   return (
     <>
       {shown.map(({ action, state }, i) => (
@@ -29,13 +37,15 @@ export function ActionToolbar() {
           {i > 0 && shown[i - 1].action.group !== action.group && <ToolbarSeparator />}
           <button
             type="button"
-            className="toolbar-button"
+            className={`toolbar-button${action.toolbar === 'icon' ? ' is-icon-only' : ''}`}
             disabled={state !== '2'}
+            aria-label={action.label.replace('…', '')}
+            aria-keyshortcuts={describeKeys(action.keys)?.replace(/\bCtrl\b/g, 'Control')}
             title={[action.label.replace('…', ''), describeKeys(action.keys)].filter(Boolean).join(' — ')}
             onClick={() => runner.invoke(action, targets)}
           >
             <ActionIcon name={action.icon} />
-            <span>{action.label.replace('…', '')}</span>
+            {action.toolbar !== 'icon' && <span>{action.label.replace('…', '')}</span>}
           </button>
         </Fragment>
       ))}

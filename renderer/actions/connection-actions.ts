@@ -48,6 +48,7 @@ export const forgetConnection: Action = {
   label: 'Forget…',
   icon: 'forget',
   group: 'connection',
+  toolbar: 'none',
   danger: true,
   appliesTo: onlyConnections,
   // Demo pools are part of the app: they are hidden, not forgotten.
@@ -71,6 +72,7 @@ export const hideConnection: Action = {
   label: 'Hide demo pool',
   icon: 'hide',
   group: 'connection',
+  toolbar: 'none',
   appliesTo: (targets, state) => onlyConnections(targets, state) && selectedConnections(targets, state).every((c) => c.demo),
   enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.demo && !c.hidden),
   async run(ctx) {

@@ -77,6 +77,7 @@ function hostPowerAction(id: string, label: string, icon: 'reboot' | 'shutdown',
     label,
     icon,
     group: 'host',
+    toolbar: 'icon',
     danger: true,
     appliesTo: onlyHosts,
     // XAPI reboots or shuts down only a host without running guests (maintenance mode moves them away first).

@@ -25,6 +25,11 @@ export async function launch(bridge: Bridge, call: AsyncCall, log: TaskLog = app
   try {
     const taskRef = await bridge.request('xapi.callAsync', { connectionId: call.connectionId, method: `Async.${method}`, params });
     recordLaunch(log, taskRef, info);
+    // XenCenter's convention: other_config.applies_to names the object, so every client (and this window
+    // after a reload) can say what the task acts on. Best effort: the task may already be gone.
+    if (info.targetRef) {
+      bridge.request('xapi.call', { connectionId: call.connectionId, method: 'task.add_to_other_config', params: [taskRef, 'applies_to', info.targetRef] }).catch(() => undefined);
+    }
     return taskRef;
   } catch (err) {
     recordLaunchFailure(log, info, err);

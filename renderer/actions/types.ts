@@ -52,6 +52,10 @@ export interface Action {
   keys?: KeyBinding;
   /** Shown in red in menus, asks for confirmation. */
   danger?: boolean;
+  /** In the toolbar: with its label (default), as an icon with a tooltip, or menus only. */
+  toolbar?: 'label' | 'icon' | 'none';
+  /** The other half of a toggle pair (Resume for Suspend): the toolbar shows whichever of the two can run. */
+  pairedWith?: string;
   /** Offered at all for this selection (the kinds of objects fit). */
   appliesTo(targets: Target[], state: MirrorState): boolean;
   /** Can run now: XAPI allows it on at least one selected object. */

@@ -23,6 +23,8 @@ interface PowerSpec {
   /** Arguments after the VM ref (start_paused, force…). */
   extra?: unknown[];
   keys?: KeyBinding;
+  toolbar?: Action['toolbar'];
+  pairedWith?: string;
   confirm?: { title: (n: number) => string; message: (names: string) => string; confirmLabel: string };
 }
 
@@ -47,6 +49,8 @@ function powerAction(spec: PowerSpec): Action {
     icon: spec.icon,
     group: spec.group,
     keys: spec.keys,
+    toolbar: spec.toolbar,
+    pairedWith: spec.pairedWith,
     danger: Boolean(spec.confirm),
     appliesTo: onlyVms,
     enabled: (targets, state) => allowed({ targets, state }).length > 0,
@@ -65,11 +69,11 @@ function powerAction(spec: PowerSpec): Action {
 export const startVm = powerAction({ id: 'vm.start', label: 'Start', icon: 'start', group: 'vm-power', op: 'start', method: 'VM.start', extra: [false, false], keys: { key: 'b', ctrl: true } });
 export const rebootVm = powerAction({ id: 'vm.reboot', label: 'Reboot', icon: 'reboot', group: 'vm-power', op: 'clean_reboot', method: 'VM.clean_reboot', keys: { key: 'r', ctrl: true } });
 export const suspendVm = powerAction({ id: 'vm.suspend', label: 'Suspend', icon: 'suspend', group: 'vm-power', op: 'suspend', method: 'VM.suspend', keys: { key: 'y', ctrl: true } });
-export const resumeVm = powerAction({ id: 'vm.resume', label: 'Resume', icon: 'resume', group: 'vm-power', op: 'resume', method: 'VM.resume', extra: [false, false], keys: { key: 'y', ctrl: true, shift: true } });
+export const resumeVm = powerAction({ id: 'vm.resume', label: 'Resume', icon: 'resume', group: 'vm-power', op: 'resume', method: 'VM.resume', extra: [false, false], pairedWith: 'vm.suspend', keys: { key: 'y', ctrl: true, shift: true } });
 export const pauseVm = powerAction({ id: 'vm.pause', label: 'Pause', icon: 'pause', group: 'vm-power', op: 'pause', method: 'VM.pause' });
-export const unpauseVm = powerAction({ id: 'vm.unpause', label: 'Unpause', icon: 'resume', group: 'vm-power', op: 'unpause', method: 'VM.unpause' });
+export const unpauseVm = powerAction({ id: 'vm.unpause', label: 'Unpause', icon: 'resume', group: 'vm-power', op: 'unpause', method: 'VM.unpause', pairedWith: 'vm.pause' });
 export const forceShutdownVm = powerAction({
-  id: 'vm.forceShutdown', label: 'Force shut down', icon: 'force-shutdown', group: 'vm-force', op: 'hard_shutdown', method: 'VM.hard_shutdown',
+  id: 'vm.forceShutdown', label: 'Force shut down', icon: 'force-shutdown', group: 'vm-force', op: 'hard_shutdown', method: 'VM.hard_shutdown', toolbar: 'icon',
   confirm: {
     title: (n) => (n === 1 ? 'Force shut down this VM?' : `Force shut down ${n} VMs?`),
     message: (n) => `${n} will be switched off at once, like pulling the power cable. Unsaved work in the guest is lost.`,
@@ -77,7 +81,7 @@ export const forceShutdownVm = powerAction({
   },
 });
 export const forceRebootVm = powerAction({
-  id: 'vm.forceReboot', label: 'Force reboot', icon: 'force-reboot', group: 'vm-force', op: 'hard_reboot', method: 'VM.hard_reboot',
+  id: 'vm.forceReboot', label: 'Force reboot', icon: 'force-reboot', group: 'vm-force', op: 'hard_reboot', method: 'VM.hard_reboot', toolbar: 'icon',
   confirm: {
     title: (n) => (n === 1 ? 'Force reboot this VM?' : `Force reboot ${n} VMs?`),
     message: (n) => `${n} will be reset at once, like pressing the reset button. Unsaved work in the guest is lost.`,
@@ -133,6 +137,7 @@ export const deleteVm: Action = {
   label: 'Delete…',
   icon: 'delete',
   group: 'vm-manage',
+  toolbar: 'icon',
   danger: true,
   keys: { key: 'Delete' },
   appliesTo: onlyVms,
@@ -163,6 +168,7 @@ export const copyVm: Action = {
   label: 'Copy…',
   icon: 'copy',
   group: 'vm-manage',
+  toolbar: 'icon',
   appliesTo: (targets, state) => onlyVms(targets, state) && targets.length === 1,
   enabled: (targets, state) => {
     const [vm] = selectedVms(targets, state);

@@ -135,6 +135,8 @@ export function ContextMenu({ label, entries, at, onSelect, onClose }: ContextMe
             key={entry.id}
             role="menuitem"
             aria-disabled={entry.disabled || undefined}
+            // The key is announced as a shortcut, not as part of the item's name ("Shut down", not "Shut down Ctrl+E").
+            aria-keyshortcuts={entry.shortcut?.replace(/\bCtrl\b/g, 'Control')}
             tabIndex={entry.id === focused ? 0 : -1}
             className={`context-menu-item${entry.danger ? ' is-danger' : ''}`}
             ref={(el) => {
@@ -146,7 +148,11 @@ export function ContextMenu({ label, entries, at, onSelect, onClose }: ContextMe
           >
             <span className="context-menu-icon">{entry.icon}</span>
             <span className="context-menu-label">{entry.label}</span>
-            {entry.shortcut && <span className="context-menu-shortcut">{entry.shortcut}</span>}
+            {entry.shortcut && (
+              <span className="context-menu-shortcut" aria-hidden="true">
+                {entry.shortcut}
+              </span>
+            )}
           </li>
         ),
       )}

@@ -1,0 +1,112 @@
+/**
+ * Lifecycle actions in the main window, on the demo scenario: start a halted VM from the tree's context
+ * menu (its icon, General tab and the task panel follow), shut down two VMs at once from the toolbar
+ * (one task each), and put a host in maintenance mode and take it out again (its VMs move away).
+ * These tests change the demo pools: backup-proxy ends running, build-agent-01 and monitoring halted,
+ * xcp-lab-01 empty and enabled.
+ */
+import type { Locator, Page } from '@playwright/test';
+import { expect, saveScreenshot, test } from './fixtures';
+
+const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
+
+/** A tree row by name; scrolled into view first, since the tree is virtualized. */
+async function row(page: Page, name: string): Promise<Locator> {
+  const search = page.getByRole('searchbox').first();
+  await search.fill(name);
+  const item = tree(page).getByRole('treeitem', { name, exact: true }).first();
+  await expect(item).toBeVisible();
+  return item;
+}
+
+async function clearSearch(page: Page): Promise<void> {
+  await page.getByRole('searchbox').first().fill('');
+}
+
+const property = (page: Page, label: string) => page.locator('.app-detail .property-row', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
+const taskPanel = (page: Page) => page.getByRole('table', { name: 'Tasks' });
+
+test('starts a halted VM from the context menu and shows its icon, General tab and task update', async ({ appPage: page }) => {
+  const vm = await row(page, 'backup-proxy');
+  await vm.click();
+  await expect(property(page, 'Power state')).toHaveText('Halted');
+  await expect(vm.locator('.obj-icon')).toHaveAttribute('data-state', 'halted');
+
+  await vm.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions' });
+  await expect(menu).toBeVisible();
+  // Only what XAPI allows on a halted VM is enabled.
+  await expect(menu.getByRole('menuitem', { name: 'Shut down', exact: true })).toHaveAttribute('aria-disabled', 'true');
+  await saveScreenshot(page, 'main-window-actions--context-menu');
+  await menu.getByRole('menuitem', { name: 'Start', exact: true }).click();
+  await expect(menu).toBeHidden();
+
+  const task = taskPanel(page).getByRole('row', { name: /Start backup-proxy/ }).first();
+  await expect(task).toBeVisible();
+  await saveScreenshot(page, 'main-window-actions--start-task-running');
+  await expect(property(page, 'Power state')).toHaveText('Running');
+  await expect((await row(page, 'backup-proxy')).locator('.obj-icon')).toHaveAttribute('data-state', 'running');
+  await expect(taskPanel(page).getByRole('row', { name: 'Start backup-proxy: Done' })).toBeVisible();
+  await saveScreenshot(page, 'main-window-actions--started');
+  await clearSearch(page);
+});
+
+test('shuts down two selected VMs at once, one task each', async ({ appPage: page }) => {
+  await (await row(page, 'build-agent-01')).click();
+  await clearSearch(page);
+  // Ctrl+click adds the second VM to the selection.
+  await tree(page).getByRole('treeitem', { name: 'monitoring', exact: true }).click({ modifiers: ['Control'] });
+  await expect(tree(page).getByRole('treeitem', { selected: true })).toHaveCount(2);
+
+  const toolbar = page.getByRole('toolbar', { name: 'Main toolbar' });
+  await expect(toolbar.getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
+  await toolbar.getByRole('button', { name: 'Shut down', exact: true }).click();
+
+  for (const name of ['build-agent-01', 'monitoring']) {
+    await expect(taskPanel(page).getByRole('row', { name: new RegExp(`^Shut down ${name}`) }).first()).toBeVisible();
+  }
+  await saveScreenshot(page, 'main-window-actions--bulk-shutdown-running');
+  for (const name of ['build-agent-01', 'monitoring']) {
+    await expect(taskPanel(page).getByRole('row', { name: `Shut down ${name}: Done` })).toBeVisible({ timeout: 30_000 });
+  }
+  // Halted VMs leave their host and hang under the pool; both icons say halted.
+  for (const name of ['build-agent-01', 'monitoring']) {
+    await expect((await row(page, name)).locator('.obj-icon')).toHaveAttribute('data-state', 'halted');
+  }
+  await clearSearch(page);
+  await saveScreenshot(page, 'main-window-actions--bulk-shutdown-done');
+});
+
+test('puts a host in maintenance mode, moving its VMs away, and takes it out again', async ({ appPage: page }) => {
+  const host = await row(page, 'xcp-lab-01');
+  await host.click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Enter maintenance mode…' }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Put xcp-lab-01 in maintenance mode?' });
+  await expect(dialog).toBeVisible();
+  // Where the running VMs go is shown before anything happens.
+  await expect(dialog).toContainText('k8s-lab-1');
+  await expect(dialog).toContainText('sandbox-01');
+  await expect(dialog).toContainText(/Where they go: xcp-lab-02/);
+  await saveScreenshot(page, 'main-window-actions--maintenance-dialog');
+  await dialog.getByRole('button', { name: 'Enter maintenance mode' }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(taskPanel(page).getByRole('row', { name: 'Move VMs off host xcp-lab-01: Done' })).toBeVisible({ timeout: 30_000 });
+  await expect((await row(page, 'xcp-lab-01')).locator('.obj-icon')).toHaveAttribute('data-state', 'maintenance');
+  // The VMs now run on the other host: they hang under it in the tree.
+  await clearSearch(page);
+  const vm = await row(page, 'sandbox-01');
+  await vm.click();
+  await expect(property(page, 'Running on')).toHaveText('xcp-lab-02');
+  await saveScreenshot(page, 'main-window-actions--in-maintenance');
+
+  const back = await row(page, 'xcp-lab-01');
+  await back.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions' });
+  await expect(menu.getByRole('menuitem', { name: 'Enter maintenance mode…' })).toHaveAttribute('aria-disabled', 'true');
+  await menu.getByRole('menuitem', { name: 'Exit maintenance mode' }).click();
+  await expect((await row(page, 'xcp-lab-01')).locator('.obj-icon')).not.toHaveAttribute('data-state', 'maintenance');
+  await clearSearch(page);
+  await saveScreenshot(page, 'main-window-actions--out-of-maintenance');
+});
