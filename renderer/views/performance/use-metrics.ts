@@ -54,9 +54,16 @@ export function useMetrics(
       },
       (err: BridgeErrorShape) => live && setState({ key, error: err }),
     );
+    // Closing or reloading the page unmounts nothing: say goodbye so the main process stops polling for us.
+    const onPageHide = () => {
+      if (id) void bridge.request('metrics.unsubscribe', { subscriptionId: id }).catch(() => undefined);
+      id = undefined;
+    };
+    window.addEventListener('pagehide', onPageHide);
     return () => {
       live = false;
       off();
+      window.removeEventListener('pagehide', onPageHide);
       subscription.current = undefined;
       if (id) void bridge.request('metrics.unsubscribe', { subscriptionId: id }).catch(() => undefined);
     };
