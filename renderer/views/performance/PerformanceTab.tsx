@@ -14,6 +14,7 @@ import './performance.css';
 import { useId, useMemo, useState } from 'react';
 import { METRICS_RANGE_NAMES, METRICS_RANGES, type MetricsRange } from '../../../shared/api-client/rrd/rrd-ranges';
 import { useBridge } from '../../bridge-context';
+import { ErrorMessage } from '../../components/ErrorMessage';
 import { useClassMap, useIndexed, useRecord, useRecords } from '../../store';
 import { buildGraphs, GRAPH_IDS, GRAPH_TITLES, type GraphId } from './graph-defs';
 import { loadGraphChoice, saveGraphChoice } from './graph-prefs';
@@ -120,10 +121,10 @@ export function PerformanceTab({ connectionId, objectClass, objectRef }: Perform
       </div>
 
       {problem && (
-        <p className="perf-error" role="alert">
-          Performance data could not be read: {problem.message} <code>{problem.code}</code>
-          {update?.times.length ? ' The graphs show the last data received.' : ' XenDeck keeps trying.'}
-        </p>
+        <div className="perf-error">
+          <p>Performance data could not be read. {update?.times.length ? 'The graphs show the last data received; ' : ''}XenDeck keeps trying.</p>
+          <ErrorMessage error={problem} />
+        </div>
       )}
 
       {halted ? (
