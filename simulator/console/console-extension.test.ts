@@ -150,6 +150,8 @@ describe('simulator console over CONNECT /console', () => {
     const before = await rfbLocation(vm);
     const client = await rfbOver(before);
     await client.waitForText('login:');
+    client.type('before-reboot');
+    await client.waitForText('before-reboot');
     await rpc('VM.clean_reboot', vm);
     await client.closedPromise;
     const after = await rfbLocation(vm);
@@ -159,6 +161,8 @@ describe('simulator console over CONNECT /console', () => {
     stale.socket.destroy();
     const fresh = await rfbOver(after);
     await fresh.waitForText('login:');
+    // A new domain, a new screen: what was typed before the reboot is gone.
+    expect(fresh.screenText().join('\n')).not.toContain('before-reboot');
     fresh.close();
   });
 
@@ -175,12 +179,15 @@ describe('simulator console over CONNECT /console', () => {
     expect(pool).toMatch(/^OpaqueRef:/);
     const client = await rfbOver(await rfbLocation(vm));
     await client.waitForText('login:');
+    client.type('moving');
+    await client.waitForText('moving');
     await rpc('VM.pool_migrate', vm, to, {});
     await client.closedPromise;
     const location = await rfbLocation(vm);
     expect(new URL(location).hostname).toBe((await rpc<string>('host.get_address', to)).replace(/:\d+$/, ''));
     const moved = await rfbOver(location);
-    await moved.waitForText('login:');
+    // The guest kept running through the move: the same screen, typed text included.
+    await moved.waitForText('moving');
     moved.close();
   });
 

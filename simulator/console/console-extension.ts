@@ -6,8 +6,10 @@
  *
  * The console records themselves belong to the VM lifecycle (api/vm-state.ts creates them on
  * start, reboot and migration with a new uuid and location, and destroys them on stop). Here,
- * when a console record goes away, every tunnel to it is closed, as XAPI does, and its screen is
- * dropped; a guest's screen is created on the first connection, so 5000 running VMs cost nothing.
+ * when a console record goes away, every tunnel to it is closed, as XAPI does. The screen belongs
+ * to the running domain, not to the console record: a live migration keeps it (the guest did not
+ * notice), a reboot, stop or suspend drops it. A guest's screen is created on the first
+ * connection, so 5000 running VMs cost nothing.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -33,6 +35,12 @@ interface LiveConsole {
   sessions: Set<RfbSession>;
 }
 
+/** A guest's screen and the domain it belongs to (VM_metrics.start_time changes on start and reboot, not on migration). */
+interface DomainScreen {
+  screen: GuestScreen;
+  startedAt: number | undefined;
+}
+
 export function createConsoleExtension(options: ConsoleExtensionOptions = {}): (sim: Simulator) => void {
   return (sim) => {
     const service = new ConsoleService(sim, options);
@@ -46,6 +54,8 @@ export const installConsoles = createConsoleExtension();
 
 export class ConsoleService {
   private readonly live = new Map<string, LiveConsole>();
+  /** By pool uuid and VM ref. */
+  private readonly screens = new Map<string, DomainScreen>();
   private readonly watched = new WeakSet<PoolSim>();
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
   private readonly clock: ConsoleClock;
@@ -118,29 +128,67 @@ export class ConsoleService {
   private liveConsole(consoleRef: string, ctx: RouteContext): LiveConsole {
     let live = this.live.get(consoleRef);
     if (!live) {
-      const record = ctx.db.get('console', consoleRef);
-      const vmRef = String(record.VM);
-      const info = this.guestInfoFor(ctx.pool, vmRef);
-      const started = this.domainStartedAt(ctx.pool, vmRef);
-      const booted = started !== undefined && this.sim.clock.now() - started > (this.options.bootedAfterMs ?? 20_000);
-      const timing: GuestScreenTiming = booted ? { bootLineMs: 0, windowsStartMs: 0 } : (this.options.timing ?? {});
-      live = { screen: createGuestScreen(info, this.clock, timing), sessions: new Set() };
+      const vmRef = String(ctx.db.get('console', consoleRef).VM);
+      live = { screen: this.domainScreen(ctx.pool, vmRef), sessions: new Set() };
       this.live.set(consoleRef, live);
     }
     return live;
   }
 
-  /** When a console record is destroyed (stop, reboot, migration), its tunnels close, as XAPI's do. */
+  /** The screen of the VM's current domain: the one it had before a migration, a new one after a start or reboot. */
+  private domainScreen(pool: PoolSim, vmRef: string): GuestScreen {
+    this.dropStaleScreen(pool, vmRef);
+    const key = screenKey(pool, vmRef);
+    const kept = this.screens.get(key);
+    if (kept) return kept.screen;
+    const info = this.guestInfoFor(pool, vmRef);
+    const startedAt = this.domainStartedAt(pool, vmRef);
+    const booted = startedAt !== undefined && this.sim.clock.now() - startedAt > (this.options.bootedAfterMs ?? 20_000);
+    const timing: GuestScreenTiming = booted ? { bootLineMs: 0, windowsStartMs: 0 } : (this.options.timing ?? {});
+    const screen = createGuestScreen(info, this.clock, timing);
+    this.screens.set(key, { screen, startedAt });
+    return screen;
+  }
+
+  /** Disposes a VM's screen once its domain is gone (stopped, suspended, deleted) or replaced (rebooted). */
+  private dropStaleScreen(pool: PoolSim, vmRef: string): void {
+    const key = screenKey(pool, vmRef);
+    const kept = this.screens.get(key);
+    if (!kept) return;
+    const vm = pool.db.find('VM', vmRef);
+    const running = vm && (vm.power_state === 'Running' || vm.power_state === 'Paused');
+    if (running && kept.startedAt === this.domainStartedAt(pool, vmRef)) return;
+    this.screens.delete(key);
+    kept.screen.dispose();
+  }
+
+  /**
+   * When a console record is destroyed (stop, reboot, migration), its tunnels close, as XAPI's do.
+   * A screen is dropped when its domain ends: on a VM leaving the running states, or on a new
+   * console whose domain started later than the screen's (reboot).
+   */
   private watch(pool: PoolSim): void {
     if (this.watched.has(pool)) return;
     this.watched.add(pool);
     pool.db.onChange((change) => {
-      if (change.cls !== 'console' || change.op !== 'del') return;
+      if (change.cls === 'VM' && (change.op === 'del' || change.rec.power_state !== change.before?.power_state)) {
+        if (change.op === 'del') {
+          const key = screenKey(pool, change.ref);
+          this.screens.get(key)?.screen.dispose();
+          this.screens.delete(key);
+        } else this.dropStaleScreen(pool, change.ref);
+        return;
+      }
+      if (change.cls !== 'console') return;
+      if (change.op === 'add') {
+        this.dropStaleScreen(pool, String(change.rec.VM));
+        return;
+      }
+      if (change.op !== 'del') return;
       const live = this.live.get(change.ref);
       if (!live) return;
       this.live.delete(change.ref);
       for (const session of [...live.sessions]) session.close();
-      live.screen.dispose();
     });
   }
 
@@ -183,6 +231,10 @@ export class ConsoleService {
   screenOf(consoleRef: string): GuestScreen | undefined {
     return this.live.get(consoleRef)?.screen;
   }
+}
+
+function screenKey(pool: PoolSim, vmRef: string): string {
+  return `${pool.uuid}/${vmRef}`;
 }
 
 function refuse(socket: Duplex, status: number, reason: string, body: string): void {
