@@ -54,6 +54,7 @@ export function scheduleOf(d: ScheduleDraft): Record<string, string> {
 
 function ScheduleEditor({ connectionId, vmssRef, initial, vms, onDone }: { connectionId: string; vmssRef?: string; initial: ScheduleDraft; vms: [string, VMRecord][]; onDone: () => void }) {
   const bridge = useBridge();
+  const schedules = useClassMap(connectionId, 'VMSS');
   const id = useId();
   const [d, setD] = useState(initial);
   const [touched, setTouched] = useState(false);
@@ -168,17 +169,20 @@ function ScheduleEditor({ connectionId, vmssRef, initial, vms, onDone }: { conne
           )}
         </fieldset>
       )}
-      <p className="muted snap-hint">Times are the pool master’s clock. Older scheduled snapshots beyond the number kept are deleted with their disks.</p>
+      <p className="muted snap-hint">
+        {d.frequency === 'hourly' ? `Every hour at :${d.min.padStart(2, '0')}` : d.frequency === 'daily' ? `Every day at ${d.hour.padStart(2, '0')}:${d.min.padStart(2, '0')}` : `Every ${d.days.join(', ') || '…'} at ${d.hour.padStart(2, '0')}:${d.min.padStart(2, '0')}`}{' '}
+        by the pool master’s clock. Older scheduled snapshots beyond the number kept are deleted with their disks.
+      </p>
       <fieldset className="snap-vms" disabled={busy}>
         <legend className="field-label">VMs</legend>
         <div className="snap-vm-list">
           {vms.map(([ref, vm]) => {
-            const other = !isNullRef(vm.snapshot_schedule) && vm.snapshot_schedule !== vmssRef;
+            const other = !isNullRef(vm.snapshot_schedule) && vm.snapshot_schedule !== vmssRef ? schedules.get(vm.snapshot_schedule) : undefined;
             return (
-              <label key={ref} className="snap-check">
+              <label key={ref} className="snap-check snap-vm" title={other ? `Now in “${other.name_label}”; checking it moves it here` : undefined}>
                 <input type="checkbox" checked={d.vms.includes(ref)} onChange={(e) => setD({ ...d, vms: e.target.checked ? [...d.vms, ref] : d.vms.filter((x) => x !== ref) })} />
-                {vm.name_label}
-                {other && <span className="muted"> (moves from another schedule)</span>}
+                <span className="snap-vm-name">{vm.name_label}</span>
+                {other && <span className="muted snap-vm-other">in {other.name_label}</span>}
               </label>
             );
           })}
@@ -189,7 +193,7 @@ function ScheduleEditor({ connectionId, vmssRef, initial, vms, onDone }: { conne
         Enabled
       </label>
       {error !== undefined && <ErrorMessage error={error} />}
-      <div className="form-buttons">
+      <div className="form-buttons snap-dialog-buttons">
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? 'Saving…' : vmssRef ? 'Save schedule' : 'Create schedule'}
         </button>
@@ -240,15 +244,14 @@ export function SchedulesDialog({ connectionId, onClose, preselectVm }: { connec
           {rows.length === 0 ? (
             <p className="muted">No schedules in this pool yet.</p>
           ) : (
-            <table className="snap-table" aria-label="Schedules">
+            <table className="snap-table snap-schedules" aria-label="Schedules">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">When</th>
-                  <th scope="col">Mode</th>
                   <th scope="col">Kept</th>
                   <th scope="col">VMs</th>
-                  <th scope="col">Enabled</th>
+                  <th scope="col">On</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -257,11 +260,13 @@ export function SchedulesDialog({ connectionId, onClose, preselectVm }: { connec
               <tbody>
                 {rows.map(([ref, v]) => (
                   <tr key={ref}>
-                    <td>{v.name_label}</td>
-                    <td>{describeSchedule(v)}</td>
-                    <td>{VMSS_TYPE_LABEL[v.type] ?? v.type}</td>
+                    <td>
+                      <span className="snap-nowrap">{v.name_label}</span>
+                      <span className="snap-sub muted">{VMSS_TYPE_LABEL[v.type] ?? v.type}</span>
+                    </td>
+                    <td className="snap-nowrap">{describeSchedule(v)}</td>
                     <td>{v.retained_snapshots}</td>
-                    <td>{v.VMs.map((r) => allVms.get(r)?.name_label).filter(Boolean).join(', ') || <span className="muted">none</span>}</td>
+                    <td className="snap-vms-cell">{v.VMs.map((r) => allVms.get(r)?.name_label).filter(Boolean).join(', ') || <span className="muted">none</span>}</td>
                     <td>
                       <input type="checkbox" aria-label={`Enable ${v.name_label}`} checked={v.enabled} onChange={(e) => toggle(ref, e.target.checked)} />
                     </td>
@@ -279,7 +284,7 @@ export function SchedulesDialog({ connectionId, onClose, preselectVm }: { connec
             </table>
           )}
           {error !== undefined && <ErrorMessage error={error} />}
-          <div className="form-buttons">
+          <div className="form-buttons snap-dialog-buttons">
             <button type="button" className="button button-primary" onClick={() => setEditing({})}>
               New schedule…
             </button>

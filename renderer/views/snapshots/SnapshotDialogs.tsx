@@ -9,7 +9,7 @@ import { Dialog, Field, fieldAria } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { appStore, objectId } from '../../store';
 import { formatTime } from '../tabs/format';
-import { defaultSnapshotName, KIND_LABEL, nameProblem, snapshotKind } from './snapshot-model';
+import { KIND_LABEL, nameProblem, snapshotKind } from './snapshot-model';
 import { deleteSnapshots, newFromSnapshot, revertTo } from './snapshot-ops';
 import { TaskProgress } from './TaskProgress';
 
@@ -49,7 +49,7 @@ export function RevertDialog({ connectionId, vmRef, vm, snapRef, snap, onClose }
     if (busy) return;
     setError(undefined);
     setStep({ words: 'Starting…' });
-    const safetyName = safety ? `Before reverting to ${snap.name_label} (${defaultSnapshotName(vm.name_label, new Date()).slice(vm.name_label.length + 1)})` : undefined;
+    const safetyName = safety ? `Before reverting to ${snap.name_label}` : undefined;
     revertTo({ bridge, connectionId }, vmRef, vm, snapRef, snap, safetyName, (words, task) => setStep({ words, task })).then(onClose, (err: unknown) => {
       setStep(undefined);
       setError(err);

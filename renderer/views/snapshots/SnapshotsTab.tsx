@@ -57,10 +57,10 @@ function SnapshotList({ entries, ...sel }: SelectionProps & { entries: SnapshotE
                 }
               }}
             >
-              <td>
+              <td className="snap-nowrap">
                 <SnapshotIcon kind={snapshotKind(record)} /> {record.name_label}
               </td>
-              <td>{formatTime(record.snapshot_time)}</td>
+              <td className="snap-nowrap">{formatTime(record.snapshot_time)}</td>
               <td>
                 {KIND_LABEL[snapshotKind(record)]}
                 {record.is_vmss_snapshot ? ' (scheduled)' : ''}

@@ -46,7 +46,8 @@ export async function takeSnapshot(ctx: Ctx, vmRef: string, vmName: string, kind
   const title = kind === 'memory' ? 'Take snapshot with memory' : kind === 'quiesced' ? 'Take quiesced snapshot' : 'Take snapshot';
   const snap = await runStep(ctx, title, vmName, vmRef, METHOD[kind], params, onTask);
   if (!snap) throw new StepFailed('INTERNAL_ERROR', ['the snapshot task returned no snapshot']);
-  if (description.trim()) await ctx.bridge.request('xapi.call', { connectionId: ctx.connectionId, method: 'VM.set_name_description', params: [snap, description.trim()] });
+  // xapi copies the VM's description onto the snapshot; the snapshot's own (possibly empty) replaces it, as XenCenter does.
+  await ctx.bridge.request('xapi.call', { connectionId: ctx.connectionId, method: 'VM.set_name_description', params: [snap, description.trim()] });
   return snap;
 }
 
