@@ -126,3 +126,13 @@ test("a host's graphs: CPU per core, load, memory, network per PIF, storage per 
   await expect.poll(() => perf.span(), { message: 'a year of daily rows' }).toBeGreaterThan(360 * 86400);
   await perf.shot('host');
 });
+
+test('a host that stops answering: its graphs keep the last data and say why', async ({ appPage: page, app }) => {
+  const perf = await PerformancePage.open(page, 'xcp-prod-02');
+  await expect(perf.plot('CPU usage')).toBeVisible();
+  await app.sim.control('kill-host', { host: 'xcp-prod-02' });
+  await expect(perf.tab.getByRole('alert')).toContainText('CONNECTION_FAILED', { timeout: 30_000 });
+  await expect(perf.tab).toContainText('The graphs show the last data received');
+  await expect(perf.plot('CPU usage')).toBeVisible();
+  await perf.shot('host-down');
+});

@@ -359,6 +359,8 @@ export class MetricsService {
         continue;
       }
       this.send(feed, sub, spec);
+      // Its host failing to answer may mean the VM moved or stopped meanwhile: look (placement resends if so).
+      if (sub.args.objectClass === 'VM' && feed.error) this.track(this.place(sub));
     }
   }
 
