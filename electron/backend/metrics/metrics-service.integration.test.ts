@@ -266,6 +266,42 @@ describe('host clock and step', () => {
   });
 });
 
+describe('sessions', () => {
+  it('renews the session through the connection when a host says SESSION_INVALID, and carries on', async () => {
+    // What the connection manager does: one re-login on SESSION_INVALID, and endpoint() gives the new session.
+    const renewing: MetricsConnectionPort = {
+      async call(_id, method, params) {
+        try {
+          return await rpc(method, [session, ...params]);
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'SESSION_INVALID') throw err;
+          session = await rpc<string>('session.login_with_password', ['root', 'xendeck', '1.0', 'metrics-test']);
+          return rpc(method, [session, ...params]);
+        }
+      },
+      endpoint: port.endpoint,
+    };
+    const clock = new ManualClock();
+    const updates: MetricsUpdate[] = [];
+    const service = new MetricsService({ connections: renewing, clock, emit: (u) => updates.push(u) });
+    try {
+      const host = busiestHost();
+      service.subscribe({ connectionId: CONN, objectClass: 'host', ref: host, range: 'live', visible: true });
+      await service.settled();
+      const before = session;
+      sim.faults.invalidateSessions();
+      await sim.clock.advance(5_000);
+      clock.tick(5_000);
+      await service.settled();
+      expect(session).not.toBe(before);
+      expect(updates.at(-1)!.state).toBe('ok');
+      expect(updates.at(-1)!.times.at(-1)).toBe(Math.floor(sim.clock.now() / 5000) * 5);
+    } finally {
+      await service.dispose();
+    }
+  });
+});
+
 describe('limits', () => {
   it('keeps at most three requests in flight however many hosts and archives are charted', async () => {
     const real = new HostHttp();
