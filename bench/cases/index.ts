@@ -2,6 +2,7 @@ import { consoleTunnelBench } from './console-tunnel';
 import { clientLoadBench } from './client-load';
 import { simLargeBench } from './sim-large';
 import { rrdParseBench } from './rrd-parse';
+import { uiBench } from './ui';
 
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
 export type BenchFigures = Record<string, { value: number; unit: string }>;
@@ -13,4 +14,5 @@ export const benchCases: Record<string, BenchCase> = {
   client: clientLoadBench,
   'sim-large': simLargeBench,
   'rrd-parse': rrdParseBench,
+  ui: uiBench,
 };

@@ -55,13 +55,25 @@ describe('startMirrorSync', () => {
     expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v')?.name_label).toBe('again');
   });
 
-  it('fetches the objects of a pool when it becomes connected', async () => {
+  it('loads a pool that connects later from its reset batch, without asking for a snapshot', async () => {
     const { bridge, emit, answer, replies } = manualBridge();
     const store = createMirrorStore();
     startMirrorSync(bridge, store);
     await answer('connections.list', [conn('a', 'connecting')]);
-    expect(replies).toHaveLength(0);
+    emit('mirror.batch', { ...vmBatch('loaded'), reset: true, added: { VM: { 'OpaqueRef:v': { uuid: 'v', name_label: 'loaded' } } }, modified: {} });
     emit('connections.changed', [conn('a', 'connected')]);
-    expect(replies.map((r) => r.name)).toEqual(['mirror.snapshot']);
+    expect(replies).toHaveLength(0);
+    expect(store.getState().mirrors.a.loaded).toBe(true);
+  });
+
+  it('fetches a pool first seen already connected, and skips its snapshot when a reset batch overtakes it', async () => {
+    const { bridge, emit, answer, replies } = manualBridge();
+    const store = createMirrorStore();
+    startMirrorSync(bridge, store);
+    emit('connections.changed', [conn('a', 'connected')]);
+    expect(replies.map((r) => r.name)).toEqual(['connections.list', 'mirror.snapshot']);
+    emit('mirror.batch', { ...vmBatch('from reset'), reset: true, added: { VM: { 'OpaqueRef:v': { uuid: 'v', name_label: 'from reset' } } }, modified: {} });
+    await answer('mirror.snapshot', { ...vmBatch('stale'), added: { VM: { 'OpaqueRef:old': { uuid: 'old', name_label: 'stale' } } }, modified: {} });
+    expect([...(store.getState().mirrors.a.objects.VM?.keys() ?? [])]).toEqual(['OpaqueRef:v']);
   });
 });

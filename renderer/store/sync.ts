@@ -5,6 +5,10 @@
  * Events are subscribed before anything is requested, so nothing between the two is lost. Batches that
  * arrive while a connection's snapshot is on its way are held and replayed after it: batches carry full
  * records, so replaying one the snapshot already contains changes nothing, and one it does not is kept.
+ *
+ * The main process sends a `reset` batch whenever a pool (re)loads, so a snapshot is needed only for a
+ * pool that was already connected when this page first heard of it; asking again on every reconnect
+ * would make the page receive and apply the whole pool twice (40 MB for 5,000 VMs).
  */
 import type { Bridge, ConnectionInfo, MirrorBatch } from '../../shared/bridge';
 import type { MirrorStore } from './mirror-store';
@@ -16,6 +20,7 @@ export interface MirrorSyncOptions {
 
 export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: MirrorSyncOptions = {}): () => void {
   const pending = new Map<string, MirrorBatch[]>();
+  const known = new Set<string>();
   let stopped = false;
 
   const load = (connectionId: string) => {
@@ -26,8 +31,10 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
         const held = pending.get(connectionId) ?? [];
         pending.delete(connectionId);
         if (stopped) return;
-        store.getState().applyBatch({ ...snapshot, connectionId, reset: true });
-        for (const batch of held) store.getState().applyBatch(batch);
+        // A reset that came meanwhile supersedes the snapshot: start from the last one.
+        const lastReset = held.map((b) => Boolean(b.reset)).lastIndexOf(true);
+        if (lastReset < 0) store.getState().applyBatch({ ...snapshot, connectionId, reset: true });
+        for (const batch of held.slice(Math.max(0, lastReset))) store.getState().applyBatch(batch);
       },
       (error: unknown) => {
         pending.delete(connectionId);
@@ -40,8 +47,10 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
     const { mirrors } = store.getState();
     store.getState().setConnections(connections);
     for (const c of connections) {
-      // A pool that is (again) connected and whose objects we do not have yet: fetch them.
-      if (c.status.state === 'connected' && !mirrors[c.id]?.loaded) load(c.id);
+      const firstSeen = !known.has(c.id);
+      known.add(c.id);
+      // Connected before this page knew it: its reset batch went by, so fetch what it holds.
+      if (firstSeen && c.status.state === 'connected' && !mirrors[c.id]?.loaded) load(c.id);
     }
   };
 
