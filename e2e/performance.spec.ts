@@ -109,6 +109,49 @@ test('alerts about the VM are marked on its timeline', async ({ appPage: page })
   await perf.shot('alerts');
 });
 
+test('graphs chosen once are the graphs of every VM; the navigator window pans; arrows change the range', async ({ appPage: page }) => {
+  let perf = await PerformancePage.open(page, 'web-01');
+  await expect(perf.chart('Disk latency')).toBeVisible();
+  await perf.tab.getByText('Graphs…').click();
+  await perf.tab.getByRole('checkbox', { name: 'Disk latency' }).uncheck();
+  await expect(perf.chart('Disk latency')).toHaveCount(0);
+  perf = await PerformancePage.open(page, 'db-primary');
+  await expect(perf.chart('CPU usage')).toBeVisible();
+  await expect(perf.chart('Disk latency')).toHaveCount(0);
+  perf = await PerformancePage.open(page, 'xcp-prod-01');
+  await expect(perf.chart('Disk latency')).toBeVisible(); // hosts have their own choice
+  perf = await PerformancePage.open(page, 'web-01');
+  await perf.tab.getByText('Graphs…').click();
+  await perf.tab.getByRole('checkbox', { name: 'Disk latency' }).check();
+  await expect(perf.chart('Disk latency')).toBeVisible();
+  await perf.tab.getByText('Graphs…').click();
+
+  // Arrow keys move through the ranges.
+  await perf.range('Last 10 minutes').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(perf.range('Last 2 hours')).toHaveAttribute('aria-checked', 'true');
+  await expect(perf.range('Last 2 hours')).toBeFocused();
+
+  // Zoom in on the navigator, then drag its window back in time: same width, earlier start.
+  await expect.poll(() => perf.span()).toBeGreaterThan(1.9 * 3600);
+  const strip = (await perf.tab.locator('.perf-navigator-plot .u-over').boundingBox())!;
+  await page.mouse.move(strip.x + strip.width * 0.7, strip.y + strip.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(strip.x + strip.width * 0.9, strip.y + strip.height / 2, { steps: 8 });
+  await page.mouse.up();
+  const span = await perf.span();
+  expect(span).toBeLessThan(0.3 * 7200);
+  const start = Number(await perf.navigator.getAttribute('aria-valuenow'));
+  const win = (await perf.navigator.boundingBox())!;
+  await page.mouse.move(win.x + win.width / 2, win.y + win.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(win.x + win.width / 2 - strip.width * 0.3, win.y + win.height / 2, { steps: 8 });
+  await page.mouse.up();
+  expect(Number(await perf.navigator.getAttribute('aria-valuenow'))).toBeLessThan(start - 0.2 * 7200);
+  expect(await perf.span()).toBeCloseTo(span, 0);
+  await perf.shot('panned');
+});
+
 test('a halted VM says there is no data while halted', async ({ appPage: page }) => {
   const perf = await PerformancePage.open(page, 'backup-proxy');
   await expect(perf.tab.getByText(/no data while halted/i)).toBeVisible();

@@ -11,7 +11,7 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './performance.css';
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { METRICS_RANGE_NAMES, METRICS_RANGES, type MetricsRange } from '../../../shared/api-client/rrd/rrd-ranges';
 import { useBridge } from '../../bridge-context';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -62,6 +62,16 @@ export function PerformanceTab({ connectionId, objectClass, objectRef }: Perform
     setRange(r);
     setZoom(null);
   };
+  // WAI-ARIA radio group: one tab stop, arrows move the choice.
+  const onRangeKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = METRICS_RANGE_NAMES.indexOf(range);
+    const next = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? i - 1 : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    const r = METRICS_RANGE_NAMES[(next + METRICS_RANGE_NAMES.length) % METRICS_RANGE_NAMES.length];
+    pickRange(r);
+    e.currentTarget.querySelectorAll<HTMLButtonElement>('[role="radio"]')[METRICS_RANGE_NAMES.indexOf(r)]?.focus();
+  };
   const toggleGraph = (id: GraphId, on: boolean) => {
     const next = GRAPH_IDS[objectClass].filter((g) => (g === id ? on : chosen.includes(g)));
     setChosen(next);
@@ -84,9 +94,9 @@ export function PerformanceTab({ connectionId, objectClass, objectRef }: Perform
   return (
     <section className="perf" aria-label="Performance">
       <div className="perf-toolbar" role="toolbar" aria-label="Performance graphs">
-        <div role="radiogroup" aria-label="Time range" className="perf-ranges">
+        <div role="radiogroup" aria-label="Time range" className="perf-ranges" onKeyDown={onRangeKey}>
           {METRICS_RANGE_NAMES.map((r) => (
-            <button key={r} type="button" role="radio" aria-checked={range === r} className="perf-range" onClick={() => pickRange(r)}>
+            <button key={r} type="button" role="radio" aria-checked={range === r} tabIndex={range === r ? 0 : -1} className="perf-range" onClick={() => pickRange(r)}>
               {METRICS_RANGES[r].label}
             </button>
           ))}

@@ -141,7 +141,8 @@ export function TimeNavigator(props: TimeNavigatorProps) {
       <div className="perf-navigator-plot" ref={host} />
       <div
         ref={windowEl}
-        className="perf-navigator-window"
+        // Showing everything, the window covers the strip: let drags through to choose a span instead.
+        className={`perf-navigator-window${props.view.min <= props.full.min && props.view.max >= props.full.max ? ' perf-navigator-window-full' : ''}`}
         role="slider"
         tabIndex={0}
         aria-label="Shown time span"
