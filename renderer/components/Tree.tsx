@@ -144,7 +144,7 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
 
   // The virtualizer re-renders this component on scroll by itself; nothing here relies on compiler memoization.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => TREE_ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => TREE_ROW_HEIGHT, overscan: 24 });
 
   const rowsRef = useRef(rows);
   const stateRef = useRef({ selectedIds, anchorKey, focusIndex });

@@ -86,7 +86,8 @@ export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: Tr
         <input
           id="tree-filter"
           type="search"
-          placeholder="Search name, tag, IP, UUID, state…"
+          placeholder="Search…"
+          title="Filter by name, tag, IP address, UUID or power state"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
