@@ -4,12 +4,15 @@ import type { MirrorState, Target } from '../store';
 import { connectionName } from '../views/tree/connection-status';
 import type { Action } from './types';
 
+/** A connection row, or the pool row that stands for a connected pool in the tree (XenCenter's pool node). */
+const isConnectionRow = (t: Target) => t.kind === 'connection' || t.cls === 'pool';
+
 function selectedConnections(targets: Target[], state: MirrorState): ConnectionInfo[] {
-  const ids = new Set(targets.filter((t) => t.kind === 'connection').map((t) => t.connectionId));
+  const ids = new Set(targets.filter(isConnectionRow).map((t) => t.connectionId));
   return state.connections.filter((c) => ids.has(c.id));
 }
 
-const onlyConnections = (targets: Target[], state: MirrorState) => targets.length > 0 && selectedConnections(targets, state).length === targets.length;
+const onlyConnections = (targets: Target[], state: MirrorState) => targets.length > 0 && targets.every(isConnectionRow) && selectedConnections(targets, state).length > 0;
 
 export const connectConnection: Action = {
   id: 'connection.connect',

@@ -42,6 +42,8 @@ describe('action registry', () => {
     expect(ids([vm('a')])).not.toContain('host.enterMaintenance');
     expect(ids([{ kind: 'object', connectionId: 'c', cls: 'host', ref: 'h' }])).toEqual(expect.arrayContaining(['host.enterMaintenance', 'host.reboot']));
     expect(ids([{ kind: 'connection', connectionId: 'c' }])).toEqual(expect.arrayContaining(['connection.disconnect', 'connection.hide', 'vm.new']));
+    // The pool row stands for its connection: Disconnect and Forget are there too.
+    expect(ids([{ kind: 'object', connectionId: 'c', cls: 'pool', ref: 'p' }])).toEqual(expect.arrayContaining(['connection.disconnect', 'vm.new']));
   });
 
   it('offers exit of maintenance mode only for a disabled host', () => {

@@ -18,6 +18,25 @@ export function formatFingerprint(fp: string): string {
   return hex.length ? (hex.match(/.{1,2}/g) ?? []).join(':') : fp;
 }
 
+/** Line breaks only between byte pairs, so no pair is split across lines when comparing by eye. */
+function GroupedFingerprint({ value }: { value: string }) {
+  const pairs = formatFingerprint(value).split(':');
+  return (
+    <>
+      {pairs.map((pair, i) => (
+        <span key={i}>
+          {pair}
+          {i < pairs.length - 1 && (
+            <>
+              :<wbr />
+            </>
+          )}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function validity(from: string, to: string, now = Date.now()): { text: string; problem?: string } {
   const a = Date.parse(from);
   const b = Date.parse(to);
@@ -92,14 +111,14 @@ export function CertificatePrompt() {
           <div className="property-row">
             <dt>Trusted fingerprint (old)</dt>
             <dd className="fingerprint fingerprint-old" aria-label={`Old SHA-256 fingerprint ${formatFingerprint(previous)}`}>
-              {formatFingerprint(previous)}
+              <GroupedFingerprint value={previous} />
             </dd>
           </div>
         )}
         <div className="property-row">
           <dt>{changed ? 'Presented fingerprint (new)' : 'SHA-256 fingerprint'}</dt>
           <dd className="fingerprint" data-testid="certificate-fingerprint">
-            {formatFingerprint(cert.fingerprint256)}
+            <GroupedFingerprint value={cert.fingerprint256} />
           </dd>
         </div>
         <div className="property-row">

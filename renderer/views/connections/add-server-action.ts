@@ -10,7 +10,7 @@ export const addServer: Action = {
   label: 'Add server…',
   icon: 'add-server',
   group: 'connection',
-  appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection'),
+  appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection' || t.cls === 'pool'),
   enabled: () => true,
   async run(ctx) {
     const added = await ctx.ui.dialog<ConnectionInfo>((done) => createElement(AddServerDialog, { onDone: done }));
