@@ -91,7 +91,11 @@ async function submitTrusting(page: Page, expectedFingerprint: string, screensho
     }
     if (!(await busy.isVisible())) return;
     // Still connecting: wait for the next thing to happen (a prompt, or the end of connecting).
-    await expect(prompt.or(add.getByRole('button', { name: 'Add', exact: true })).or(page.getByRole('dialog', { name: /^Connected to / })).first()).toBeVisible({ timeout: 30_000 }).catch(() => undefined);
+    await Promise.race([
+      prompt.waitFor({ state: 'visible', timeout: 30_000 }),
+      add.getByRole('button', { name: 'Add', exact: true }).waitFor({ state: 'visible', timeout: 30_000 }),
+      add.waitFor({ state: 'hidden', timeout: 30_000 }),
+    ].map((p) => p.catch(() => undefined)));
     if (!(await add.isVisible())) return;
   }
 }
