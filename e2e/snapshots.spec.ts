@@ -2,7 +2,8 @@
  * The Snapshots tab on the demo pools, in Chromium (changes lb-01: adds and deletes snapshots, reverts it, and
  * leaves a schedule's snapshot): a disk snapshot and a memory checkpoint of the running VM appear in the tree
  * above "Now"; reverting to the checkpoint brings the VM back Running with the checkpoint's settings; a deleted
- * snapshot leaves the tree; a schedule takes a snapshot when the simulated clock reaches its time.
+ * snapshot leaves the tree; a schedule takes a snapshot when the simulated clock reaches its time, and is then
+ * disabled and deleted.
  */
 import type { Page } from '@playwright/test';
 import { expect, saveScreenshot, test } from './fixtures';
@@ -139,4 +140,14 @@ test('a new schedule takes a snapshot when the simulated clock reaches its time'
   await app.sim.control('advance-clock', { ms: 61 * 60_000 });
   await expect(snapItem(page, new RegExp(`^${VM}-\\d{8}-\\d{4}, Disk snapshot`))).toBeVisible();
   await saveScreenshot(page, 'snapshots--scheduled');
+
+  // Disable it, then delete it (its VM is unassigned first, as xapi requires): the demo keeps only its own schedule.
+  await detail(page).getByRole('button', { name: 'Schedules…' }).click();
+  // The box follows the pool's record, so it changes once the call is through.
+  await dialog.getByRole('checkbox', { name: 'Enable e2e hourly' }).click();
+  await expect(dialog.getByRole('checkbox', { name: 'Enable e2e hourly' })).not.toBeChecked();
+  await dialog.getByRole('row', { name: /e2e hourly/ }).getByRole('button', { name: 'Delete' }).click();
+  await expect(dialog.getByRole('row', { name: /e2e hourly/ })).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Close' }).first().click();
+  await expect(detail(page).getByRole('complementary', { name: 'Snapshot details' })).toContainText('None');
 });
