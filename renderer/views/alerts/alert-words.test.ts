@@ -9,6 +9,7 @@ describe('alert words', () => {
 
   it('turns other message names into words', () => {
     expect(alertTitle({ name: 'HOST_CLOCK_SKEW_DETECTED', body: '' })).toBe('Host clock skew detected');
+    expect(alertTitle({ name: 'VM_SNAPSHOT_SCHEDULE_SNAPSHOT_SUCCEEDED', body: '' })).toBe('VM snapshot schedule snapshot succeeded');
   });
 
   it('filters by priority, pool and text in title, body or object name', () => {

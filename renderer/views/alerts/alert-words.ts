@@ -28,6 +28,8 @@ const ALARM_NAMES: Record<string, string> = {
   mem_usage: 'Memory usage',
 };
 
+const ACRONYMS = new Set(['vm', 'vms', 'vmss', 'sr', 'ha', 'pbd', 'vdi', 'vbd', 'vif', 'pif', 'ntp', 'cpu', 'ip', 'dns', 'tls', 'ssl', 'wlb', 'pvs', 'gpu', 'usb', 'iscsi', 'nfs']);
+
 function percent(v: string | undefined): string | undefined {
   const n = Number(v);
   return v !== undefined && Number.isFinite(n) ? `${Math.round(n * 100)}%` : undefined;
@@ -40,9 +42,15 @@ export function alertTitle(m: Pick<MessageRecord, 'name' | 'body'>): string {
     const value = percent(/<value>([^<]+)<\/value>/.exec(m.body)?.[1]);
     const trigger = percent(/<alarm_trigger_level\s+value="([^"]+)"/.exec(m.body)?.[1]);
     const what = (variable && ALARM_NAMES[variable]) ?? variable ?? 'A measurement';
+    // Free memory alarms fire when the value falls below the level (in KiB on real hosts): no percentages.
+    if (variable === 'memory_free_kib') return 'Free memory is low';
     return `${what}${value ? ` is ${value}` : ' crossed its alarm level'}${trigger ? ` (alarm at ${trigger})` : ''}`;
   }
-  const words = m.name.toLowerCase().replace(/_/g, ' ');
+  const words = m.name
+    .toLowerCase()
+    .split('_')
+    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+    .join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
