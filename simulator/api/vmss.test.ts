@@ -87,6 +87,19 @@ describe('VMSS', () => {
     expect(await count()).toBe(before);
   });
 
+  it('takes checkpoints of running VMs when its type is checkpoint', async () => {
+    const vmss = (await rpc(url, 'VMSS.create', s, { ...base, name_label: 'Memory', type: 'checkpoint', frequency: 'daily', schedule: { hour: '23', min: '45' } })) as string;
+    const vm = await byName('vpn-gw');
+    await rpc(url, 'VM.set_snapshot_schedule', s, vm, vmss);
+    const run = rpc(url, 'VMSS.snapshot_now', s, vmss);
+    await new Promise((r) => setTimeout(r, 100));
+    await sim.clock.advance(30_000);
+    expect(await run).toBe('SUCCESS');
+    const [snap] = (await rpc(url, 'VM.get_snapshots', s, vm)) as string[];
+    expect(await rpc(url, 'VM.get_record', s, snap)).toMatchObject({ power_state: 'Suspended', is_vmss_snapshot: true, snapshot_of: vm });
+    expect(await rpc(url, 'VM.get_power_state', s, vm)).toBe('Running');
+  });
+
   it('computes due times for each frequency (UTC)', () => {
     const mon = Date.UTC(2024, 5, 3, 10, 20);
     expect(new Date(nextRun('hourly', { min: '15' }, mon)).toISOString()).toBe('2024-06-03T11:15:00.000Z');

@@ -205,12 +205,12 @@ function ScheduleEditor({ connectionId, vmssRef, initial, vms, onDone }: { conne
   );
 }
 
-export function SchedulesDialog({ connectionId, onClose, preselectVm }: { connectionId: string; onClose: () => void; preselectVm?: string }) {
+export function SchedulesDialog({ connectionId, onClose }: { connectionId: string; onClose: () => void }) {
   const bridge = useBridge();
   const schedules = useClassMap(connectionId, 'VMSS');
   const allVms = useClassMap(connectionId, 'VM');
   const vms = [...allVms].filter(([, v]) => !v.is_a_template && !v.is_a_snapshot && !v.is_control_domain).sort((a, b) => a[1].name_label.localeCompare(b[1].name_label));
-  const [editing, setEditing] = useState<{ ref?: string } | undefined>(preselectVm ? {} : undefined);
+  const [editing, setEditing] = useState<{ ref?: string }>();
   const [error, setError] = useState<unknown>();
   const toggle = (ref: string, enabled: boolean) => {
     setError(undefined);
@@ -235,7 +235,7 @@ export function SchedulesDialog({ connectionId, onClose, preselectVm }: { connec
           key={editing.ref ?? 'new'}
           connectionId={connectionId}
           vmssRef={editing.ref}
-          initial={draftOf(current, editing.ref ? vms.filter(([, v]) => v.snapshot_schedule === editing.ref).map(([r]) => r) : preselectVm ? [preselectVm] : [])}
+          initial={draftOf(current, editing.ref ? vms.filter(([, v]) => v.snapshot_schedule === editing.ref).map(([r]) => r) : [])}
           vms={vms}
           onDone={() => setEditing(undefined)}
         />
