@@ -1,126 +1,156 @@
 /**
- * Console e2e (issue 7) in Chromium on the demo scenario: the Console tab shows web-01's login
- * prompt (read back from the canvas pixels with the console font), typing appears, Ctrl+Alt+Del
- * brings the boot log back, and after a reboot from the toolbar the console reconnects by itself.
+ * The Console tab in the real app (browser mode, demo pools), in Chromium: web-01's login prompt is read
+ * back from noVNC's canvas pixels with the console font, typing appears, Ctrl+Alt+Del brings the boot log
+ * back, and after a reboot from the toolbar, a forced reboot from the context menu (with its confirmation)
+ * and a live migration the console reconnects by itself. A halted VM says so and its Start button starts
+ * it; a host shows its control domain's console; Undock opens the console in a browser tab of its own.
  *
- * Runs on e2e/console-harness.ts (simulator + real tunnel + the real <ConsoleTab>) until the app
- * shell mounts the tab; screenshots go to e2e/results/.
+ * Changes the pools and puts them back: web-01 is rebooted and migrated back to its host, backup-proxy is
+ * started and switched off again.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { readScreenText } from '../simulator/console/screen-text';
+import type { Locator, Page } from '@playwright/test';
+import { expectScreen, loginPrompt } from './console-screen';
+import { loginToPool } from './console-xapi';
+import { expect, saveScreenshot, test } from './fixtures';
 
-test.use({
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  },
-  viewport: { width: 1280, height: 900 },
-});
-
-const results = join(import.meta.dirname, 'results');
-let harness: { url: string; process: ChildProcess };
-
-test.beforeAll(async () => {
-  mkdirSync(results, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'console-harness-main.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /CONSOLE_HARNESS_URL=(\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`console harness exited with ${code}`)));
-  });
-  harness = { url, process: child };
-});
-test.afterAll(async () => {
-  if (!harness) return;
-  const exited = new Promise((resolve) => harness.process.once('exit', resolve));
-  harness.process.kill('SIGTERM');
-  await exited;
-});
-
-/** The console screen's text as a viewer sees it: noVNC's canvas pixels, read cell by cell. */
-async function screenText(page: Page): Promise<string> {
-  const shot = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="console-screen"] canvas');
-    if (!canvas || canvas.width === 0) return undefined;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let bin = '';
-    for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, rgba: btoa(bin) };
-  });
-  if (!shot) return '';
-  const rgba = Buffer.from(shot.rgba, 'base64');
-  const pixels = new Uint32Array(shot.width * shot.height);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (rgba[i * 4] << 16) | (rgba[i * 4 + 1] << 8) | rgba[i * 4 + 2];
-  return readScreenText(pixels, shot.width, shot.height).join('\n');
+/** Selects `name` in the resource tree (through its search box) and opens the Console tab. */
+async function openConsole(page: Page, name: string): Promise<{ tab: Locator; status: Locator; screen: Locator }> {
+  await page.getByRole('searchbox', { name: 'Search resources' }).fill(name);
+  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name, exact: true }).click();
+  await page.getByRole('tab', { name: 'Console', exact: true }).click();
+  const tab = page.getByRole('region', { name: /^Console of / });
+  return { tab, status: tab.locator('[data-state]'), screen: tab.getByTestId('console-screen') };
 }
 
-async function expectScreen(page: Page, predicate: (text: string) => boolean, what: string): Promise<void> {
-  await expect.poll(async () => predicate(await screenText(page)), { message: what, timeout: 20_000 }).toBe(true);
-}
-
-test('console: login prompt, typing, Ctrl+Alt+Del and reconnect after a reboot', async ({ page }) => {
-  await page.goto(`${harness.url}/?vm=web-01`);
-  const status = page.getByRole('status').filter({ hasText: /Connected to|Connecting|Disconnected/ });
-  await expect(status).toContainText('Connected to web-01', { timeout: 20_000 });
-
-  await expectScreen(page, (t) => /web-01 login:\s*$/m.test(t), 'the login prompt on the canvas');
-  await page.screenshot({ path: join(results, 'console-1-login.png') });
-
-  // Typing goes to the guest once the screen has focus; the focus ring shows it.
-  await page.getByTestId('console-screen').locator('canvas').click();
-  await expect(page.getByTestId('console-screen')).toHaveClass(/console-screen-focused/);
-  await page.keyboard.type('xendeck');
-  await expectScreen(page, (t) => t.includes('web-01 login: xendeck'), 'the typed word on the canvas');
-  await page.screenshot({ path: join(results, 'console-2-typed.png') });
-
-  await page.getByRole('button', { name: 'Send Ctrl+Alt+Del' }).click();
-  await expectScreen(page, (t) => t.includes('Linux version') && !t.includes('login: xendeck'), 'the boot log after Ctrl+Alt+Del');
-  await page.screenshot({ path: join(results, 'console-3-ctrl-alt-del.png') });
-  await expectScreen(page, (t) => /web-01 login:\s*$/m.test(t), 'the login prompt after the boot log');
-
-  // Reboot from the VM toolbar: XAPI gives the VM a new console and drops the old tunnel; the tab
-  // notices on its own (no click) and connects to the new location.
-  await page.evaluate(() => {
+/** Records every state the console goes through from now on, to see it drop and come back without a click. */
+async function watchStates(tab: Locator): Promise<() => Promise<string>> {
+  await tab.evaluate((el) => {
     const w = window as unknown as { consoleStates: string[] };
     w.consoleStates = [];
-    const el = document.querySelector('[data-state]')!;
-    new MutationObserver(() => w.consoleStates.push(document.querySelector('[data-state]')!.getAttribute('data-state')!)).observe(el, { attributes: true });
+    const status = el.querySelector('[data-state]')!;
+    new MutationObserver(() => w.consoleStates.push(status.getAttribute('data-state')!)).observe(status, { attributes: true });
   });
-  const location = page.getByTestId('console-location');
-  const before = await location.textContent();
-  await page.getByRole('toolbar', { name: 'VM' }).getByRole('button', { name: 'Reboot' }).click();
-  await expect(location).not.toHaveText(before!, { timeout: 30_000 });
-  await expect(location).toContainText('/console?uuid=');
-  await expect.poll(() => page.evaluate(() => (window as unknown as { consoleStates: string[] }).consoleStates.join(' ')), { timeout: 30_000 }).toMatch(/(disconnected|connecting).* connected$/);
-  await expect(status).toContainText('Connected to web-01');
-  await page.screenshot({ path: join(results, 'console-4-reconnected.png') });
-  await expectScreen(page, (t) => /web-01 login:\s*$/m.test(t), 'the login prompt on the new console');
-  await page.screenshot({ path: join(results, 'console-5-login-after-reboot.png') });
+  return () => tab.evaluate(() => (window as unknown as { consoleStates: string[] }).consoleStates.join(' '));
+}
+
+test('web-01: login prompt, typing, Ctrl+Alt+Del, and it reconnects after reboots (changes the pool: reboots web-01)', async ({ appPage: page }) => {
+  const { tab, status, screen } = await openConsole(page, 'web-01');
+  await expect(status).toHaveText('Connected to web-01');
+  await expectScreen(screen, loginPrompt('web-01'), 'the login prompt on the canvas');
+  await saveScreenshot(page, 'console--1-login');
+
+  // Typing goes to the guest once the screen has focus; the focus ring shows it.
+  await screen.locator('canvas').click();
+  await expect(screen).toHaveClass(/console-screen-focused/);
+  await page.keyboard.type('xendeck');
+  await expectScreen(screen, (t) => t.includes('web-01 login: xendeck'), 'the typed word on the canvas');
+  await saveScreenshot(page, 'console--2-typed');
+
+  await tab.getByRole('button', { name: 'Send Ctrl+Alt+Del' }).click();
+  await expectScreen(screen, (t) => t.includes('Linux version') && !t.includes('login: xendeck'), 'the boot log after Ctrl+Alt+Del');
+  await saveScreenshot(page, 'console--3-ctrl-alt-del');
+  await expectScreen(screen, loginPrompt('web-01'), 'the login prompt after the boot log');
+
+  // Reboot from the main toolbar: XAPI gives the VM a new console and closes the old one; the tab
+  // notices on its own (no click) and connects to the new location.
+  let states = await watchStates(tab);
+  await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Reboot', exact: true }).click();
+  await expect.poll(states, { message: 'the console drops and comes back by itself', timeout: 45_000 }).toMatch(/(disconnected|connecting).* connected$/);
+  await expect(status).toHaveText('Connected to web-01');
+  await expectScreen(screen, (t) => t.includes('Linux version'), 'the boot log of the rebooted VM');
+  await saveScreenshot(page, 'console--4-reconnected-after-reboot');
+  await expectScreen(screen, loginPrompt('web-01'), 'the login prompt on the new console');
+
+  // Force reboot from the tree's context menu, through its confirmation dialog.
+  states = await watchStates(tab);
+  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: 'web-01', exact: true }).click({ button: 'right' });
+  await page.getByRole('menu').getByRole('menuitem', { name: /^Force reboot/ }).click();
+  const confirm = page.getByRole('dialog', { name: 'Force reboot this VM?' });
+  await expect(confirm).toContainText('web-01 will be reset at once');
+  await saveScreenshot(page, 'console--5-force-reboot-confirm');
+  await confirm.getByRole('button', { name: 'Force reboot' }).click();
+  await expect.poll(states, { message: 'the console drops and comes back after the forced reboot', timeout: 45_000 }).toMatch(/(disconnected|connecting).* connected$/);
+  await expectScreen(screen, loginPrompt('web-01'), 'the login prompt after the forced reboot');
 });
 
-test('console: a halted VM says so and offers Start, then connects once it runs', async ({ page }) => {
-  await page.goto(`${harness.url}/?vm=lb-01`);
-  const status = page.getByRole('status').filter({ hasText: /Connected to|Connecting|Disconnected|Not running/ });
-  await expect(status).toContainText('Connected to lb-01', { timeout: 20_000 });
-  await page.getByRole('toolbar', { name: 'VM' }).getByRole('button', { name: 'Shut down' }).click();
-  await expect(status).toContainText('Not running', { timeout: 30_000 });
-  await expect(page.getByText('lb-01 is halted: there is no console until it runs.')).toBeVisible();
-  await page.screenshot({ path: join(results, 'console-6-halted.png') });
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expect(status).toContainText('Connected to lb-01', { timeout: 30_000 });
-  await expectScreen(page, (t) => t.includes('Linux version'), 'the boot log of the started VM');
-  await expectScreen(page, (t) => /lb-01 login:\s*$/m.test(t), 'the login prompt of the started VM');
+test('web-01: the console follows a live migration to another host (migrates web-01 and back)', async ({ appPage: page, app }) => {
+  const pool = app.demo!.pools.find((p) => p.label === 'Production') ?? app.demo!.pools[0];
+  const xapi = await loginToPool(pool);
+  const [vm] = await xapi.call<string[]>('VM.get_by_name_label', 'web-01');
+  const home = await xapi.call<string>('VM.get_resident_on', vm);
+  const hosts = await xapi.call<string[]>('host.get_all');
+  const other = hosts.find((h) => h !== home)!;
+  try {
+    const { tab, status, screen } = await openConsole(page, 'web-01');
+    await expect(status).toHaveText('Connected to web-01');
+    await expectScreen(screen, loginPrompt('web-01'), 'the login prompt before the migration');
+    await screen.locator('canvas').click();
+    await page.keyboard.type('moving');
+    await expectScreen(screen, (t) => t.includes('web-01 login: moving'), 'the typed word before the migration');
+
+    const states = await watchStates(tab);
+    await xapi.call('VM.pool_migrate', vm, other, {});
+    await expect.poll(states, { message: 'the console reconnects to the new host by itself', timeout: 45_000 }).toMatch(/(disconnected|connecting).* connected$/);
+    await expect(status).toHaveText('Connected to web-01');
+    // The guest kept running: the same screen, typed word included, now served by the other host.
+    await expectScreen(screen, (t) => t.includes('web-01 login: moving'), 'the same screen after the migration');
+    await saveScreenshot(page, 'console--6-after-migration');
+    // Erase the word again, so the next test finds the bare prompt.
+    await screen.locator('canvas').click();
+    for (let i = 0; i < 'moving'.length; i++) await page.keyboard.press('Backspace');
+    await expectScreen(screen, loginPrompt('web-01'), 'the bare login prompt after erasing');
+  } finally {
+    await xapi.call('VM.pool_migrate', vm, home, {});
+    await xapi.logout();
+  }
+});
+
+test('backup-proxy: a halted VM says Not running, Start starts it and the console connects (starts it and switches it off again)', async ({ appPage: page }) => {
+  const { tab, status, screen } = await openConsole(page, 'backup-proxy');
+  await expect(status).toHaveText('Not running');
+  await expect(tab.getByText('backup-proxy is halted: there is no console until it runs.')).toBeVisible();
+  await expect(tab.getByRole('button', { name: 'Send Ctrl+Alt+Del' })).toBeDisabled();
+  await saveScreenshot(page, 'console--7-halted');
+
+  await tab.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(status).toHaveText('Connected to backup-proxy', { timeout: 45_000 });
+  await expectScreen(screen, (t) => t.includes('Linux version'), 'the boot log of the started VM');
+  await expectScreen(screen, loginPrompt('backup-proxy'), 'the login prompt of the started VM');
+
   // "Type text…" sends a string as key presses (capitals with Shift held).
-  await page.getByRole('button', { name: 'Type text…' }).click();
-  await page.getByLabel(/Text to type into the VM/).fill('Admin');
-  await page.getByRole('button', { name: 'Type it' }).click();
-  await expectScreen(page, (t) => t.includes('lb-01 login: Admin'), 'the typed text on the canvas');
-  await page.screenshot({ path: join(results, 'console-7-started-typed.png') });
+  await tab.getByRole('button', { name: 'Type text…' }).click();
+  await tab.getByLabel(/Text to type into the VM/).fill('Admin');
+  await tab.getByRole('button', { name: 'Type it' }).click();
+  await expectScreen(screen, (t) => t.includes('backup-proxy login: Admin'), 'the typed text on the canvas');
+  await saveScreenshot(page, 'console--8-started-typed');
+
+  // Put it back: Force shut down from the context menu, confirmed; the tab goes back to Not running.
+  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: 'backup-proxy', exact: true }).click({ button: 'right' });
+  await page.getByRole('menu').getByRole('menuitem', { name: /^Force shut down/ }).click();
+  await page.getByRole('dialog', { name: 'Force shut down this VM?' }).getByRole('button', { name: 'Force shut down' }).click();
+  await expect(status).toHaveText('Not running', { timeout: 45_000 });
+});
+
+test('a host shows its control domain console', async ({ appPage: page }) => {
+  const { status, screen } = await openConsole(page, 'xcp-prod-01');
+  await expect(status).toHaveText(/^Connected to /);
+  await expectScreen(screen, (t) => /login:\s*$/m.test(t), 'the control domain login prompt');
+  await expect(screen.locator('canvas')).toBeVisible();
+  await saveScreenshot(page, 'console--9-host');
+});
+
+test('Undock opens the console in its own browser tab, connected', async ({ appPage: page }) => {
+  const { tab } = await openConsole(page, 'web-01');
+  await expect(tab.locator('[data-state]')).toHaveText('Connected to web-01');
+  const [undocked] = await Promise.all([page.context().waitForEvent('page'), tab.getByRole('button', { name: 'Undock' }).click()]);
+  const errors: string[] = [];
+  undocked.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  undocked.on('pageerror', (e) => errors.push(e.message));
+  const alone = undocked.getByRole('region', { name: 'Console of web-01' });
+  await expect(alone.locator('[data-state]')).toHaveText('Connected to web-01');
+  await expect(alone.getByRole('button', { name: 'Undock' })).toHaveCount(0);
+  await expectScreen(alone.getByTestId('console-screen'), loginPrompt('web-01'), 'the login prompt in the undocked tab');
+  await saveScreenshot(undocked, 'console--10-undocked');
+  expect(errors, 'console errors in the undocked tab').toEqual([]);
+  await undocked.close();
 });

@@ -12,7 +12,7 @@ import { setConsoleFocused } from './console-focus';
 import { ConsoleToolbar } from './ConsoleToolbar';
 import { comboPresses, textPresses, type KeyCombo } from './key-sequences';
 import { useConsoleSession, type ConsoleState, type ScaleMode } from './use-console-session';
-import { CONSOLE_CSS } from './console-styles';
+import './console.css';
 
 export interface ConsoleTabProps {
   bridge: Pick<Bridge, 'request'>;
@@ -36,6 +36,7 @@ export function ConsoleTab(props: ConsoleTabProps) {
   const [scale, setScale] = useState<ScaleMode>('fit');
   const [focused, setFocused] = useState(false);
   const [startError, setStartError] = useState<string>();
+  const [starting, setStarting] = useState(false);
   const { state, rfb, retryNow } = useConsoleSession({ bridge, connectionId, vmRef, powerState, consoleLocation, screen, scale });
 
   // A view that goes away while focused must give the app its shortcuts back.
@@ -71,17 +72,24 @@ export function ConsoleTab(props: ConsoleTabProps) {
   };
   const start = async () => {
     setStartError(undefined);
+    setStarting(true);
     try {
       await bridge.request('xapi.callAsync', { connectionId, method: 'VM.start', params: [vmRef, false, false] });
     } catch (err) {
       const e = err as { code?: string; message?: string };
       setStartError(`${e.message ?? 'Start failed'}${e.code ? ` (${e.code})` : ''}`);
+      setStarting(false);
     }
   };
+  // The Start button stays busy until the power state changes (the call only launched the start task).
+  const [seenPowerState, setSeenPowerState] = useState(powerState);
+  if (seenPowerState !== powerState) {
+    setSeenPowerState(powerState);
+    setStarting(false);
+  }
 
   return (
     <section className="console-tab" ref={frame} aria-label={`Console of ${vmName}`}>
-      <style>{CONSOLE_CSS}</style>
       <ConsoleToolbar
         connected={state.kind === 'connected'}
         scale={scale}
@@ -93,15 +101,20 @@ export function ConsoleTab(props: ConsoleTabProps) {
         onFullscreen={fullscreen}
         onUndock={props.undocked ? undefined : () => undockConsole(connectionId, vmRef)}
       />
-      <StatusLine state={state} vmName={vmName} onRetry={retryNow} />
+      <StatusLine
+        state={state}
+        vmName={vmName}
+        onRetry={retryNow}
+        hint={state.kind === 'connected' ? (focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.') : undefined}
+      />
       {state.kind === 'not-running' && (
-        <div className="console-not-running" role="status">
+        <div className="console-not-running">
           <p>
             {vmName} is {state.powerState.toLowerCase()}: there is no console until it runs.
           </p>
           {!props.isControlDomain && state.powerState === 'Halted' && (
-            <button type="button" onClick={start}>
-              Start
+            <button type="button" className="button button-primary" onClick={start} disabled={starting}>
+              {starting ? 'Starting…' : 'Start'}
             </button>
           )}
           {startError && <p role="alert">{startError}</p>}
@@ -125,14 +138,11 @@ export function ConsoleTab(props: ConsoleTabProps) {
           }
         }}
       />
-      {state.kind === 'connected' && (
-        <p className="console-hint">{focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.'}</p>
-      )}
     </section>
   );
 }
 
-function StatusLine({ state, vmName, onRetry }: { state: ConsoleState; vmName: string; onRetry: () => void }) {
+function StatusLine({ state, vmName, onRetry, hint }: { state: ConsoleState; vmName: string; onRetry: () => void; hint?: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (state.kind !== 'disconnected') return;
@@ -155,13 +165,16 @@ function StatusLine({ state, vmName, onRetry }: { state: ConsoleState; vmName: s
       break;
   }
   return (
-    <div className={`console-status console-status-${state.kind}`} role="status" aria-live="polite" data-state={state.kind}>
-      <span>{text}</span>
+    <div className={`console-status console-status-${state.kind}`}>
+      <span className="console-state" role="status" aria-live="polite" data-state={state.kind}>
+        {text}
+      </span>
       {state.kind === 'disconnected' && (
-        <button type="button" onClick={onRetry}>
+        <button type="button" className="button" onClick={onRetry}>
           Retry now
         </button>
       )}
+      {hint && <span className="console-hint">{hint}</span>}
     </div>
   );
 }

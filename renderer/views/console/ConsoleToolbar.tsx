@@ -24,7 +24,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
   const off = !props.connected;
   return (
     <div className="console-toolbar" role="toolbar" aria-label="Console">
-      <button type="button" disabled={off} onClick={props.onCtrlAltDel}>
+      <button type="button" className="button" disabled={off} onClick={props.onCtrlAltDel}>
         Send Ctrl+Alt+Del
       </button>
       <label className="console-combo">
@@ -46,21 +46,21 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
           ))}
         </select>
       </label>
-      <button type="button" disabled={off} aria-expanded={typing} onClick={() => setTyping((t) => !t)}>
+      <button type="button" className="button" disabled={off} aria-expanded={typing} onClick={() => setTyping((t) => !t)}>
         Type text…
       </button>
       <span className="console-toolbar-gap" />
-      <button type="button" aria-pressed={props.scale === 'fit'} onClick={() => props.onScale(props.scale === 'fit' ? 'actual' : 'fit')}>
+      <button type="button" className="button" aria-pressed={props.scale === 'fit'} onClick={() => props.onScale(props.scale === 'fit' ? 'actual' : 'fit')}>
         {props.scale === 'fit' ? 'Actual size' : 'Scale to fit'}
       </button>
-      <button type="button" onClick={props.onFullscreen}>
+      <button type="button" className="button" onClick={props.onFullscreen}>
         Fullscreen
       </button>
-      <button type="button" disabled={off} onClick={props.onScreenshot}>
+      <button type="button" className="button" disabled={off} onClick={props.onScreenshot}>
         Screenshot
       </button>
       {props.onUndock && (
-        <button type="button" onClick={props.onUndock}>
+        <button type="button" className="button" onClick={props.onUndock}>
           Undock
         </button>
       )}
@@ -78,10 +78,10 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
             Text to type into the VM (sent as key presses; the guest's clipboard is not reachable)
             <textarea value={text} rows={3} onChange={(e) => setText(e.target.value)} autoFocus />
           </label>
-          <button type="submit" disabled={!text}>
+          <button type="submit" className="button button-primary" disabled={!text}>
             Type it
           </button>
-          <button type="button" onClick={() => setTyping(false)}>
+          <button type="button" className="button" onClick={() => setTyping(false)}>
             Cancel
           </button>
         </form>
