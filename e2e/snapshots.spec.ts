@@ -14,10 +14,10 @@ const detail = (page: Page) => page.getByRole('main');
 const snapTree = (page: Page) => detail(page).getByRole('tree', { name: 'Snapshot tree' });
 const snapItem = (page: Page, name: RegExp) => snapTree(page).getByRole('treeitem', { name });
 
-async function openVm(page: Page, tab: string) {
-  await page.getByRole('searchbox', { name: 'Search resources' }).fill(VM);
-  await tree(page).getByRole('treeitem', { name: VM, exact: true }).click();
-  await expect(detail(page).locator('.detail-title')).toHaveText(VM);
+async function openVm(page: Page, tab: string, vm = VM) {
+  await page.getByRole('searchbox', { name: 'Search resources' }).fill(vm);
+  await tree(page).getByRole('treeitem', { name: vm, exact: true }).click();
+  await expect(detail(page).locator('.detail-title')).toHaveText(vm);
   await detail(page).getByRole('tab', { name: tab }).click();
 }
 
@@ -32,6 +32,16 @@ async function takeSnapshot(page: Page, name: string, mode: 'Disk only' | 'Disks
 }
 
 test.describe.configure({ mode: 'serial' });
+
+test('shows the demo’s existing snapshot tree of db-primary', async ({ appPage }) => {
+  const page = appPage;
+  await openVm(page, 'Snapshots', 'db-primary');
+  await expect(snapItem(page, /^Before PostgreSQL 16 upgrade, Disk snapshot/)).toHaveAttribute('aria-level', '1');
+  await expect(snapItem(page, /^After upgrade, before schema migration, Disk and memory snapshot/)).toHaveAttribute('aria-level', '2');
+  await expect(snapItem(page, /^Now: current state, Running/)).toHaveAttribute('aria-level', '3');
+  await snapItem(page, /^Before PostgreSQL 16 upgrade/).click();
+  await expect(detail(page).getByRole('complementary', { name: 'Snapshot details' })).toContainText('pg_upgrade from 15');
+});
 
 test('takes a disk snapshot and a memory checkpoint of a running VM; both appear above Now', async ({ appPage }) => {
   test.setTimeout(90_000);
