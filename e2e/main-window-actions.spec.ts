@@ -110,3 +110,59 @@ test('puts a host in maintenance mode, moving its VMs away, and takes it out aga
   await clearSearch(page);
   await saveScreenshot(page, 'main-window-actions--out-of-maintenance');
 });
+
+test('creates a VM with the New VM wizard, copies it, and deletes both with their disks', async ({ appPage: page }) => {
+  const pool = await row(page, 'Lab');
+  await pool.click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'New VM…' }).click();
+  const wizard = page.getByRole('dialog', { name: 'New VM' });
+  await expect(wizard).toBeVisible();
+  await wizard.getByLabel('Template').selectOption({ label: 'Debian Bookworm 12' });
+  // Checked before anything is sent.
+  await wizard.getByLabel('Memory (MiB)').fill('12');
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard.getByText('Give the VM a name.')).toBeVisible();
+  await expect(wizard.getByText(/Memory must be a whole number of MiB, at least/)).toBeVisible();
+  await wizard.getByLabel('Name').fill('e2e-new-vm');
+  await wizard.getByLabel('Memory (MiB)').fill('1536');
+  await wizard.getByLabel('vCPUs').fill('3');
+  await wizard.getByRole('checkbox', { name: /Start the VM/ }).uncheck();
+  await saveScreenshot(page, 'main-window-actions--new-vm-wizard');
+  await wizard.getByRole('button', { name: 'Create' }).click();
+  await expect(wizard).toBeHidden();
+
+  await expect(taskPanel(page).getByRole('row', { name: 'New VM: create disks e2e-new-vm: Done' })).toBeVisible({ timeout: 30_000 });
+  // The wizard selects the new VM; its General tab shows what was asked for.
+  await expect(page.locator('.app-detail .detail-header')).toContainText('e2e-new-vm');
+  await expect(property(page, 'vCPUs')).toHaveText('3');
+  await expect(property(page, 'Memory')).toContainText('1.5 GiB');
+  await expect(property(page, 'Power state')).toHaveText('Halted');
+
+  const vm = await row(page, 'e2e-new-vm');
+  await vm.click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Copy…' }).click();
+  const copy = page.getByRole('dialog', { name: 'Copy e2e-new-vm' });
+  await expect(copy.getByLabel('Name of the copy')).toHaveValue('Copy of e2e-new-vm');
+  await copy.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(taskPanel(page).getByRole('row', { name: 'Clone e2e-new-vm: Done' })).toBeVisible({ timeout: 30_000 });
+
+  // Both VMs selected, one Delete: the dialog offers each VM's disk, checked.
+  await page.getByRole('searchbox').first().fill('e2e-new-vm');
+  await tree(page).getByRole('treeitem', { name: 'e2e-new-vm', exact: true }).click();
+  await tree(page).getByRole('treeitem', { name: 'Copy of e2e-new-vm', exact: true }).click({ modifiers: ['Control'] });
+  await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete 2 VMs?' });
+  const disks = confirm.getByRole('checkbox');
+  await expect(disks).toHaveCount(2);
+  for (const box of await disks.all()) await expect(box).toBeChecked();
+  await saveScreenshot(page, 'main-window-actions--delete-dialog');
+  await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+
+  for (const name of ['e2e-new-vm', 'Copy of e2e-new-vm']) {
+    await expect(taskPanel(page).getByRole('row', { name: `Delete VM ${name}: Done` })).toBeVisible({ timeout: 30_000 });
+    await expect(taskPanel(page).getByRole('row', { name: new RegExp(`^Delete disk .*\\(${name}\\): Done$`) })).toBeVisible({ timeout: 30_000 });
+  }
+  await expect(tree(page).getByRole('treeitem', { name: /e2e-new-vm/ })).toHaveCount(0);
+  await clearSearch(page);
+  await saveScreenshot(page, 'main-window-actions--deleted');
+});

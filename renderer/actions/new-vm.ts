@@ -31,6 +31,8 @@ async function createVm(ctx: Parameters<Action['run']>[0], c: NewVmChoice): Prom
     const provision = await launch(ctx.bridge, { ...info, targetRef: vm, title: 'New VM: create disks', method: 'VM.provision', params: [vm] });
     if (!provision || (await waitForTask(c.connectionId, provision)).status !== 'success') return;
     await call('VM.set_is_a_template', [vm, false]);
+    // The clone carries the template's description ("use this template from the CLI…"): a new VM starts blank.
+    await call('VM.set_name_description', [vm, '']);
     const tpl = (ctx.getState().mirrors[c.connectionId]?.objects.VM)?.get(c.template);
     const staticMin = Math.min(tpl?.memory_static_min ?? c.memoryBytes, c.memoryBytes);
     await call('VM.set_memory_limits', [vm, staticMin, c.memoryBytes, c.memoryBytes, c.memoryBytes]);

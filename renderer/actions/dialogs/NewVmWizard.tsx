@@ -48,6 +48,8 @@ export function NewVmWizard({ connectionId, state, template: initialTemplate, on
   const [network, setNetwork] = useState(networks[0]?.[0] ?? '');
   const [start, setStart] = useState(true);
   const [errors, setErrors] = useState<Errors>({});
+  /** Editing a field clears its message; the next Create checks everything again. */
+  const edited = (key: keyof Errors) => setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
 
   const pickTemplate = (ref: string) => {
     setTemplate(ref);
@@ -97,14 +99,14 @@ export function NewVmWizard({ connectionId, state, template: initialTemplate, on
           </select>
         </Field>
         <Field label="Name" htmlFor={`${id}-name`} error={errors.name}>
-          <input className="text-input" {...fieldAria(`${id}-name`, errors.name)} value={name} onChange={(e) => setName(e.target.value)} data-autofocus />
+          <input className="text-input" {...fieldAria(`${id}-name`, errors.name)} value={name} onChange={(e) => (setName(e.target.value), edited('name'))} data-autofocus />
         </Field>
         <div className="field-row">
           <Field label="Memory (MiB)" htmlFor={`${id}-memory`} error={errors.memory}>
-            <input className="text-input" inputMode="numeric" {...fieldAria(`${id}-memory`, errors.memory)} value={memoryMiB} onChange={(e) => setMemoryMiB(e.target.value)} />
+            <input className="text-input" inputMode="numeric" {...fieldAria(`${id}-memory`, errors.memory)} value={memoryMiB} onChange={(e) => (setMemoryMiB(e.target.value), edited('memory'))} />
           </Field>
           <Field label="vCPUs" htmlFor={`${id}-vcpus`} error={errors.vcpus}>
-            <input className="text-input" inputMode="numeric" {...fieldAria(`${id}-vcpus`, errors.vcpus)} value={vcpus} onChange={(e) => setVcpus(e.target.value)} />
+            <input className="text-input" inputMode="numeric" {...fieldAria(`${id}-vcpus`, errors.vcpus)} value={vcpus} onChange={(e) => (setVcpus(e.target.value), edited('vcpus'))} />
           </Field>
         </div>
         <Field label="Network" htmlFor={`${id}-network`}>

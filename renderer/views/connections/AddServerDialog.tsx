@@ -42,7 +42,11 @@ export function AddServerDialog({ onDone }: { onDone: (added: ConnectionInfo | u
     };
   }, [bridge]);
 
-  const set = <K extends keyof AddServerForm>(key: K, value: AddServerForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof AddServerForm>(key: K, value: AddServerForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    // Editing a field clears its message; the next Add checks everything again.
+    if (key === 'address' || key === 'user') setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
+  };
 
   /** Waits until the new connection is connected or has failed (the manager may answer while still logging in). */
   const settle = (added: ConnectionInfo): Promise<ConnectionInfo> =>
