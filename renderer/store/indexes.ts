@@ -75,22 +75,32 @@ export function indexKeys(name: IndexName, record: unknown): readonly string[] {
 export class IndexWriter {
   private out: Map<string, readonly string[]> | undefined;
   private readonly owned = new Set<string>();
+  /** Membership of long owned lists (an SR with 10,000 disks): `includes` on each add would be quadratic in a full load. */
+  private readonly members = new Map<string, Set<string>>();
 
   constructor(private readonly base: IndexMap) {}
 
   add(key: string, ref: string): void {
     const list = this.own(key);
-    if (!list.includes(ref)) list.push(ref);
+    const set = this.members.get(key);
+    if (set) {
+      if (set.has(ref)) return;
+      set.add(ref);
+    } else if (list.includes(ref)) return;
+    else if (list.length >= 32) this.members.set(key, new Set(list).add(ref));
+    list.push(ref);
   }
 
   remove(key: string, ref: string): void {
     const current = (this.out ?? this.base).get(key);
-    if (!current?.includes(ref)) return;
+    if (!(this.members.get(key)?.has(ref) ?? current?.includes(ref))) return;
     const list = this.own(key);
-    list.splice(list.indexOf(ref), 1);
+    list.splice(list.lastIndexOf(ref), 1);
+    this.members.get(key)?.delete(ref);
     if (list.length === 0) {
       this.out!.delete(key);
       this.owned.delete(key);
+      this.members.delete(key);
     }
   }
 
