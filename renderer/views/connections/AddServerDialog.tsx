@@ -45,7 +45,10 @@ export function AddServerDialog({ onDone }: { onDone: (added: ConnectionInfo | u
   const set = <K extends keyof AddServerForm>(key: K, value: AddServerForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     // Editing a field clears its message; the next Add checks everything again.
-    if (key === 'address' || key === 'user') setErrors((e) => (e[key] ? { ...e, [key]: undefined } : e));
+    if (key === 'address' || key === 'user') {
+      const field = key as 'address' | 'user';
+      setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
+    }
   };
 
   /** Waits until the new connection is connected or has failed (the manager may answer while still logging in). */
