@@ -14,7 +14,7 @@ import { AppMark, Icon } from './components/Icon';
 import { Tabs } from './components/Tabs';
 import { Toolbar, ToolbarButton, ToolbarSeparator, ToolbarSpacer } from './components/Toolbar';
 import { appStore, MirrorStoreProvider, startMirrorSync, useConnections, useMirror, useMirrorStoreApi, useRecord, useSelectionIds } from './store';
-import { parseObjectId, type Target } from './store/object-id';
+import { connectionNodeId, parseObjectId, type Target } from './store/object-id';
 import { ConsoleTab, parseConsoleRouteHash } from './views/console';
 import { HomeView } from './views/home/HomeView';
 import { ObjectDetail } from './views/tabs/ObjectDetail';
@@ -64,7 +64,7 @@ function DetailPane({ info }: { info: AppInfo | undefined }) {
           <span>Home</span>
         </header>
         <Tabs label="Views" tabs={[{ id: 'home', label: 'Home' }]} selected={homeTab} onSelect={setHomeTab}>
-          <HomeView connections={[...connections]} info={info} onOpen={(id) => store.getState().select([`c|${id}`])} />
+          <HomeView connections={[...connections]} info={info} onOpen={(id) => store.getState().select([connectionNodeId(id)])} />
         </Tabs>
       </main>
     );

@@ -150,6 +150,8 @@ export async function uiBench(): Promise<BenchFigures> {
       firstVmRowAt: (window as unknown as { __ui: { firstVmRowAt: number } }).__ui.firstVmRowAt,
       mirrorLoadedAt: performance.getEntriesByName('xendeck:mirror-loaded')[0]?.startTime ?? NaN,
     }));
+    // XENDECK_UI_SCREENSHOT=file.png: how the window looks with the big pool (to look at, not measured).
+    if (process.env.XENDECK_UI_SCREENSHOT) await page.screenshot({ path: process.env.XENDECK_UI_SCREENSHOT });
     const loadLongTasks = await page.evaluate(() => (window as unknown as { __ui: { longTasks: number[] } }).__ui.longTasks.slice());
 
     // Settle, then churn: 5,000 VM changes per second for 10 s while the page shows the tree.
