@@ -114,6 +114,8 @@ test('backup-proxy: a halted VM says Not running, Start starts it and the consol
 
   await tab.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(status).toHaveText('Connected to backup-proxy', { timeout: 45_000 });
+  // The start went through the task panel, named after the VM, like the toolbar's Start.
+  await expect(page.getByRole('row', { name: /^Start backup-proxy\b/ })).toBeVisible();
   await expectScreen(screen, (t) => t.includes('Linux version'), 'the boot log of the started VM');
   await expectScreen(screen, loginPrompt('backup-proxy'), 'the login prompt of the started VM');
 

@@ -8,6 +8,9 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Bridge } from '../../../shared/bridge';
+import { launch, waitForTask } from '../../actions/run-tasks';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { appTaskLog } from '../tasks/task-log';
 import { setConsoleFocused } from './console-focus';
 import { ConsoleToolbar } from './ConsoleToolbar';
 import { comboPresses, textPresses, type KeyCombo } from './key-sequences';
@@ -15,7 +18,7 @@ import { useConsoleSession, type ConsoleState, type ScaleMode } from './use-cons
 import './console.css';
 
 export interface ConsoleTabProps {
-  bridge: Pick<Bridge, 'request'>;
+  bridge: Bridge;
   connectionId: string;
   vmRef: string;
   vmName: string;
@@ -35,7 +38,7 @@ export function ConsoleTab(props: ConsoleTabProps) {
   const screen = useRef<HTMLDivElement>(null);
   const [scale, setScale] = useState<ScaleMode>('fit');
   const [focused, setFocused] = useState(false);
-  const [startError, setStartError] = useState<string>();
+  const [startError, setStartError] = useState<unknown>();
   const [starting, setStarting] = useState(false);
   const { state, rfb, retryNow } = useConsoleSession({ bridge, connectionId, vmRef, powerState, consoleLocation, screen, scale });
 
@@ -70,16 +73,18 @@ export function ConsoleTab(props: ConsoleTabProps) {
     if (document.fullscreenElement) void document.exitFullscreen();
     else void frame.current?.requestFullscreen();
   };
+  // Start goes through the task panel like the toolbar's Start (a task named after the VM), and its
+  // failure is also said here, where the user clicked.
   const start = async () => {
     setStartError(undefined);
     setStarting(true);
-    try {
-      await bridge.request('xapi.callAsync', { connectionId, method: 'VM.start', params: [vmRef, false, false] });
-    } catch (err) {
-      const e = err as { code?: string; message?: string };
-      setStartError(`${e.message ?? 'Start failed'}${e.code ? ` (${e.code})` : ''}`);
-      setStarting(false);
-    }
+    const info = { connectionId, title: 'Start', targetName: vmName, targetRef: vmRef };
+    const taskRef = await launch(bridge, { ...info, method: 'VM.start', params: [vmRef, false, false] });
+    const outcome = taskRef ? await waitForTask(connectionId, taskRef) : undefined;
+    if (outcome?.status === 'success') return;
+    const refused = appTaskLog.getState().finished.find((f) => f.targetRef === vmRef && f.title === 'Start' && f.status === 'failure');
+    setStartError(outcome ? (outcome.error ?? { code: 'TASK_CANCELLED', params: [] }) : refused?.error);
+    setStarting(false);
   };
   // The Start button stays busy until the power state changes (the call only launched the start task).
   const [seenPowerState, setSeenPowerState] = useState(powerState);
@@ -117,7 +122,7 @@ export function ConsoleTab(props: ConsoleTabProps) {
               {starting ? 'Starting…' : 'Start'}
             </button>
           )}
-          {startError && <p role="alert">{startError}</p>}
+          {startError !== undefined && <ErrorMessage error={startError} onDismiss={() => setStartError(undefined)} />}
         </div>
       )}
       <div
