@@ -172,3 +172,31 @@ test('forgets the added servers from the context menu', async ({ appPage: page }
   }
   await saveScreenshot(page, 'main-window-connections--forgotten');
 });
+
+test('disconnects and reconnects a pool, hides a demo pool and shows it again', async ({ appPage: page }) => {
+  const tree = page.getByRole('tree', { name: 'Resources' });
+  const lab = tree.getByRole('treeitem', { name: 'Lab', exact: true });
+  await page.getByRole('searchbox').first().fill('Lab');
+  await lab.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions' });
+  // Demo pools are hidden, not forgotten.
+  await expect(menu.getByRole('menuitem', { name: 'Forget…' })).toHaveAttribute('aria-disabled', 'true');
+  await menu.getByRole('menuitem', { name: 'Disconnect' }).click();
+  // Disconnected: the row is the connection itself now, its pool's objects are gone from the tree.
+  await expect(tree.getByRole('treeitem', { name: 'xcp-lab-01' })).toHaveCount(0);
+  await expect(lab).toContainText('Disconnected');
+  await saveScreenshot(page, 'main-window-connections--disconnected');
+  await lab.click({ button: 'right' });
+  await menu.getByRole('menuitem', { name: 'Connect', exact: true }).click();
+  await expect(tree.getByRole('treeitem', { name: 'xcp-lab-01' })).toBeVisible({ timeout: 30_000 });
+
+  await lab.click({ button: 'right' });
+  await menu.getByRole('menuitem', { name: 'Hide demo pool' }).click();
+  await expect(lab).toHaveCount(0);
+  await page.getByRole('searchbox').first().fill('');
+  await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Home' }).click();
+  await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Show demo pools' }).click();
+  await page.getByRole('searchbox').first().fill('Lab');
+  await expect(tree.getByRole('treeitem', { name: 'xcp-lab-01' })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('searchbox').first().fill('');
+});

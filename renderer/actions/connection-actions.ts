@@ -43,6 +43,8 @@ export const disconnectConnection: Action = {
         .filter((c) => c.status.state !== 'disconnected')
         .map((c) => ctx.bridge.request('connections.disconnect', { id: c.id })),
     );
+    // The pool row goes with the pool's objects: keep the connection row selected instead.
+    ctx.ui.select(selectedConnections(ctx.targets, ctx.state).map((c) => ({ kind: 'connection', connectionId: c.id })));
   },
 };
 
@@ -67,6 +69,7 @@ export const forgetConnection: Action = {
     });
     if (!ok) return;
     await Promise.all(forget.map((c) => ctx.bridge.request('connections.forget', { id: c.id })));
+    ctx.ui.select([]);
   },
 };
 
@@ -80,7 +83,21 @@ export const hideConnection: Action = {
   enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.demo && !c.hidden),
   async run(ctx) {
     await Promise.all(selectedConnections(ctx.targets, ctx.state).map((c) => ctx.bridge.request('connections.setHidden', { id: c.id, hidden: true })));
+    ctx.ui.select([]);
   },
 };
 
-export const CONNECTION_ACTIONS: Action[] = [connectConnection, disconnectConnection, forgetConnection, hideConnection];
+/** Brings hidden demo pools back (offered with nothing selected, as Add server is, once one is hidden). */
+export const showDemoPools: Action = {
+  id: 'connection.showDemos',
+  label: 'Show demo pools',
+  icon: 'connect',
+  group: 'connection',
+  appliesTo: (targets, state) => targets.length === 0 && state.connections.some((c) => c.demo && c.hidden),
+  enabled: () => true,
+  async run(ctx) {
+    await Promise.all(ctx.state.connections.filter((c) => c.demo && c.hidden).map((c) => ctx.bridge.request('connections.setHidden', { id: c.id, hidden: false })));
+  },
+};
+
+export const CONNECTION_ACTIONS: Action[] = [connectConnection, disconnectConnection, forgetConnection, hideConnection, showDemoPools];
