@@ -166,3 +166,22 @@ test('creates a VM with the New VM wizard, copies it, and deletes both with thei
   await clearSearch(page);
   await saveScreenshot(page, 'main-window-actions--deleted');
 });
+
+test('the context menu works from the keyboard: Shift+F10 opens it, arrows move, Esc closes it', async ({ appPage: page }) => {
+  const vm = await row(page, 'web-01');
+  await vm.click();
+  await vm.press('Shift+F10');
+  const menu = page.getByRole('menu', { name: 'Actions' });
+  await expect(menu).toBeVisible();
+  // Focus is on the first item that can run (a running VM cannot be started: Shut down comes first).
+  await expect(menu.getByRole('menuitem', { name: 'Shut down', exact: true })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Reboot', exact: true })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(menu.getByRole('menuitem', { name: 'New VM…' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  // Nothing ran: web-01 is still running.
+  await expect(property(page, 'Power state')).toHaveText('Running');
+  await clearSearch(page);
+});
