@@ -25,9 +25,9 @@ let stateDir: string;
  * A second simulator in its own process (the CLI, as a user would run it), so its addresses and its
  * certificate are new to XenDeck. Its hosts are read from what the CLI prints.
  */
-async function startSimProcess(): Promise<typeof sim> {
+async function startSimProcess(port = 0, dir = stateDir): Promise<typeof sim> {
   const root = join(import.meta.dirname, '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulator', 'cli.ts'), '--scenario', 'demo', '--port', '0', '--password', 'right-password', '--seed', '7', '--state-dir', stateDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulator', 'cli.ts'), '--scenario', 'demo', '--port', String(port), '--password', 'right-password', '--seed', '7', '--state-dir', dir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -49,12 +49,15 @@ test.beforeAll(async () => {
   sim = await startSimProcess();
 });
 
+async function stopSimProcess(): Promise<void> {
+  if (!sim || sim.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => sim.process.once('exit', resolve));
+  sim.process.kill('SIGTERM');
+  await exited;
+}
+
 test.afterAll(async () => {
-  if (sim) {
-    const exited = new Promise((resolve) => sim.process.once('exit', resolve));
-    sim.process.kill('SIGTERM');
-    await exited;
-  }
+  await stopSimProcess();
   rmSync(stateDir, { recursive: true, force: true });
 });
 
@@ -153,6 +156,45 @@ test('adding a pool member follows it to the master and says so', async ({ appPa
   await saveScreenshot(page, 'main-window-connections--member-note');
   await connected.getByRole('button', { name: 'OK' }).click();
   await expect(connected).toBeHidden();
+});
+
+test('a changed certificate blocks the connection with a warning showing the old and new fingerprints', async ({ appPage: page }) => {
+  const before = sim.hosts.find((h) => h.name === 'xcp-prod-01')!;
+  // The same server comes back with a new certificate (a reinstall, or someone in the middle).
+  await stopSimProcess();
+  const newDir = join(stateDir, 'reinstalled');
+  sim = await startSimProcess(Number(new URL(before.url).port), newDir);
+  const after = sim.hosts.find((h) => h.name === 'xcp-prod-01')!;
+  expect(after.url).toBe(before.url);
+  expect(after.fingerprint256).not.toBe(before.fingerprint256);
+
+  // Connect the added server again (it may already be retrying by itself).
+  const tree = page.getByRole('tree', { name: 'Resources' });
+  await page.getByRole('searchbox').first().fill('Production');
+  const added = tree.getByRole('treeitem', { name: 'Production', exact: true }).filter({ hasNotText: 'Demo' }).first();
+  const warning = page.getByRole('alertdialog', { name: /^The certificate of .* has changed$/ });
+  await added.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Actions' });
+  await menu.getByRole('menuitem', { name: 'Disconnect' }).click();
+  await expect(menu).toBeHidden();
+  if (!(await warning.isVisible())) {
+    await added.click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Connect', exact: true }).click();
+  }
+  await expect(warning).toBeVisible({ timeout: 30_000 });
+  await expect(warning).toContainText('This is not the certificate you trusted before');
+  await expect(warning.getByLabel(/^Old SHA-256 fingerprint/)).toHaveText(before.fingerprint256.toUpperCase());
+  await expect(warning.getByTestId('certificate-fingerprint')).toHaveText(after.fingerprint256.toUpperCase());
+  // Refusing is the default: the focus is on Cancel.
+  await expect(warning.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await saveScreenshot(page, 'main-window-connections--certificate-changed');
+  // Refuse every prompt (the member connection asks too when it retries).
+  while (await warning.isVisible()) {
+    await warning.getByRole('button', { name: 'Cancel' }).click();
+    await expect(warning.or(page.locator('body')).first()).toBeAttached();
+  }
+  await expect(added).toContainText(/Disconnected|CERTIFICATE/);
+  await page.getByRole('searchbox').first().fill('');
 });
 
 test('forgets the added servers from the context menu', async ({ appPage: page }) => {

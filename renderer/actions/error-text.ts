@@ -39,10 +39,10 @@ const SENTENCES: Record<string, Words> = {
   NOT_IMPLEMENTED: () => 'Not available yet in this version of XenDeck.',
 };
 
-export function errorSentence(error: Pick<BridgeErrorShape, 'code' | 'params'> | undefined): string {
+export function errorSentence(error: (Pick<BridgeErrorShape, 'code' | 'params'> & { message?: string }) | undefined): string {
   if (!error) return 'Failed.';
   const words = SENTENCES[error.code];
   if (words) return words(error.params ?? []);
-  const message = (error as Partial<BridgeErrorShape>).message;
-  return message && message !== error.code ? message : 'The pool refused the operation.';
+  // Failures XenDeck's backend words itself (connections, certificates) carry their sentence.
+  return error.message && error.message !== error.code ? error.message : 'The pool refused the operation.';
 }

@@ -9,6 +9,7 @@ import { useEffect, useId, useState } from 'react';
 import type { BridgeEvents } from '../../../shared/bridge';
 import { useBridge } from '../../bridge-context';
 import { Dialog } from '../../components/Dialog';
+import { appTaskLog, recordLaunchFailure } from '../tasks/task-log';
 
 type Prompt = BridgeEvents['connections.certificatePrompt'];
 
@@ -50,10 +51,10 @@ function validity(from: string, to: string, now = Date.now()): { text: string; p
 export function CertificatePrompt() {
   const bridge = useBridge();
   const [queue, setQueue] = useState<Prompt[]>([]);
-  const [error, setError] = useState<string>();
   const bodyId = useId();
 
-  useEffect(() => bridge.on('connections.certificatePrompt', (p) => setQueue((q) => [...q, p])), [bridge]);
+  // A newer prompt for the same connection replaces the older one (a retry saw the certificate again).
+  useEffect(() => bridge.on('connections.certificatePrompt', (p) => setQueue((q) => [...q.filter((x) => x.id !== p.id), p])), [bridge]);
 
   const current = queue[0];
   if (!current) return null;
@@ -62,13 +63,13 @@ export function CertificatePrompt() {
   const valid = validity(cert.validFrom, cert.validTo);
 
   const answer = async (trust: boolean) => {
-    setError(undefined);
     try {
       await bridge.request('connections.answerCertificate', { id: current.id, fingerprint256: cert.fingerprint256, trust });
       setQueue((q) => q.slice(1));
     } catch (err) {
-      const e = err as { message?: string; code?: string };
-      setError(`${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`);
+      // The backend no longer waits for this answer (the prompt is stale): drop it, and say why in the task panel.
+      setQueue((q) => q.slice(1));
+      recordLaunchFailure(appTaskLog, { connectionId: current.id, title: trust ? 'Trust certificate' : 'Refuse certificate', targetName: cert.host }, err);
     }
   };
 
@@ -101,11 +102,6 @@ export function CertificatePrompt() {
           <p>XenDeck has not seen this server before. Its certificate is not signed by an authority this computer knows (usual for XAPI hosts). Compare the fingerprint with the one the host shows before trusting it; XenDeck will remember your choice.</p>
         )}
       </div>
-      {error && (
-        <p className="error-block" role="alert">
-          {error}
-        </p>
-      )}
       <dl className="property-list cert-details">
         {changed && previous && (
           <div className="property-row">

@@ -32,7 +32,7 @@ describe('task log', () => {
   it('lists a call the pool refused before any task existed, and forgets finished tasks after the TTL', () => {
     const log = createTaskLog();
     recordLaunchFailure(log, { connectionId: 'c', title: 'Start', targetName: 'db' }, { code: 'VM_BAD_POWER_STATE', params: ['r', 'halted', 'running'], message: 'x' }, 5);
-    expect(log.getState().finished[0]).toMatchObject({ status: 'failure', error: { code: 'VM_BAD_POWER_STATE' } });
+    expect(log.getState().finished[0]).toMatchObject({ status: 'failure', error: { code: 'VM_BAD_POWER_STATE', message: 'x' } });
     pruneTaskLog(log, 5 + FINISHED_TASK_TTL_MS - 1);
     expect(log.getState().finished).toHaveLength(1);
     pruneTaskLog(log, 5 + FINISHED_TASK_TTL_MS);

@@ -25,7 +25,8 @@ export interface FinishedTask extends LaunchInfo {
   key: string;
   taskRef?: string;
   status: 'success' | 'failure' | 'cancelled';
-  error?: Pick<BridgeErrorShape, 'code' | 'params'>;
+  /** XAPI's code and parameters; `message` when XenDeck's backend worded it (connection failures). */
+  error?: Pick<BridgeErrorShape, 'code' | 'params'> & { message?: string };
   /** Local time it was seen finishing (drives the TTL). */
   finishedAt: number;
   /** Duration from the server's created/finished times, else from what this window saw. */
@@ -58,7 +59,11 @@ export function recordLaunch(log: TaskLog, taskRef: string, info: LaunchInfo, no
 /** A call refused before a task existed (OPERATION_NOT_ALLOWED, a lost connection…): listed as a failed task. */
 export function recordLaunchFailure(log: TaskLog, info: LaunchInfo, error: unknown, now = Date.now()): void {
   const e = error as Partial<BridgeErrorShape> | undefined;
-  const shaped = { code: typeof e?.code === 'string' ? e.code : 'INTERNAL_ERROR', params: Array.isArray(e?.params) ? e.params.map(String) : [String(e?.message ?? error)] };
+  const shaped = {
+    code: typeof e?.code === 'string' ? e.code : 'INTERNAL_ERROR',
+    params: Array.isArray(e?.params) ? e.params.map(String) : [String(e?.message ?? error)],
+    message: typeof e?.message === 'string' ? e.message : undefined,
+  };
   const entry: FinishedTask = { ...info, key: `local|${now}|${Math.random().toString(36).slice(2)}`, status: 'failure', error: shaped, finishedAt: now };
   log.setState((s) => ({ finished: [entry, ...s.finished] }));
 }
