@@ -105,12 +105,14 @@ export function ConsoleTab(props: ConsoleTabProps) {
         onScreenshot={screenshot}
         onFullscreen={fullscreen}
         onUndock={props.undocked ? undefined : () => undockConsole(connectionId, vmRef)}
-      />
-      <StatusLine
-        state={state}
-        vmName={vmName}
-        onRetry={retryNow}
-        hint={state.kind === 'connected' ? (focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.') : undefined}
+        status={
+          <StatusLine
+            state={state}
+            vmName={vmName}
+            onRetry={retryNow}
+            hint={state.kind === 'connected' ? (focused ? 'The console has the keyboard: app shortcuts are off. Click outside to release it.' : 'Click the screen to type into the VM.') : undefined}
+          />
+        }
       />
       {state.kind === 'not-running' && (
         <div className="console-not-running">
@@ -171,7 +173,7 @@ function StatusLine({ state, vmName, onRetry, hint }: { state: ConsoleState; vmN
   }
   return (
     <div className={`console-status console-status-${state.kind}`}>
-      <span className="console-state" role="status" aria-live="polite" data-state={state.kind}>
+      <span className="console-state" role="status" aria-live="polite" data-state={state.kind} title={text}>
         {text}
       </span>
       {state.kind === 'disconnected' && (
@@ -179,7 +181,11 @@ function StatusLine({ state, vmName, onRetry, hint }: { state: ConsoleState; vmN
           Retry now
         </button>
       )}
-      {hint && <span className="console-hint">{hint}</span>}
+      {hint && (
+        <span className="console-hint" title={hint}>
+          {hint}
+        </span>
+      )}
     </div>
   );
 }

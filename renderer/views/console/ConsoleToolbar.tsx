@@ -1,5 +1,5 @@
 /** The console's toolbar: Ctrl+Alt+Del, key combos, "Type text…", scale, fullscreen, screenshot, undock. */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { KEY_COMBOS, type KeyCombo } from './key-sequences';
 
 import type { ScaleMode } from './use-console-session';
@@ -16,6 +16,8 @@ export interface ConsoleToolbarProps {
   onScreenshot: () => void;
   onFullscreen: () => void;
   onUndock?: () => void;
+  /** The connection state in words, shown between the key buttons and the view buttons (one row, more screen). */
+  status?: ReactNode;
 }
 
 export function ConsoleToolbar(props: ConsoleToolbarProps) {
@@ -24,8 +26,8 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
   const off = !props.connected;
   return (
     <div className="console-toolbar" role="toolbar" aria-label="Console">
-      <button type="button" className="button" disabled={off} onClick={props.onCtrlAltDel}>
-        Send Ctrl+Alt+Del
+      <button type="button" className="button" disabled={off} onClick={props.onCtrlAltDel} aria-label="Send Ctrl+Alt+Del" title="Send Ctrl+Alt+Del to the VM">
+        Ctrl+Alt+Del
       </button>
       <label className="console-combo">
         <span className="console-visually-hidden">Send keys</span>
@@ -49,7 +51,7 @@ export function ConsoleToolbar(props: ConsoleToolbarProps) {
       <button type="button" className="button" disabled={off} aria-expanded={typing} onClick={() => setTyping((t) => !t)}>
         Type text…
       </button>
-      <span className="console-toolbar-gap" />
+      <div className="console-toolbar-gap">{props.status}</div>
       <button type="button" className="button" aria-pressed={props.scale === 'fit'} onClick={() => props.onScale(props.scale === 'fit' ? 'actual' : 'fit')}>
         {props.scale === 'fit' ? 'Actual size' : 'Scale to fit'}
       </button>
