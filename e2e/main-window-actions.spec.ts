@@ -185,3 +185,25 @@ test('the context menu works from the keyboard: Shift+F10 opens it, arrows move,
   await expect(property(page, 'Power state')).toHaveText('Running');
   await clearSearch(page);
 });
+
+test('the command palette (Ctrl+K) lists the actions of the selection and finds any object by name', async ({ appPage: page }) => {
+  await (await row(page, 'db-replica')).click();
+  await clearSearch(page);
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette).toBeVisible();
+  const input = palette.getByRole('combobox', { name: 'Search actions and objects' });
+  await expect(input).toBeFocused();
+  // Only what can run on the selected (running) VM is offered.
+  const options = palette.getByRole('listbox');
+  await expect(options.getByRole('option', { name: /^Shut down/ })).toBeVisible();
+  await expect(options.getByRole('option', { name: /^Start\b/ })).toHaveCount(0);
+
+  await input.fill('win2022-fil');
+  await expect(options.getByRole('option', { name: /^win2022-files VM · Production/ })).toHaveAttribute('aria-selected', 'true');
+  await saveScreenshot(page, 'main-window-actions--command-palette');
+  await input.press('Enter');
+  await expect(palette).toBeHidden();
+  await expect(page.locator('.app-detail .detail-header')).toContainText('win2022-files');
+  await expect(property(page, 'Power state')).toHaveText('Running');
+});

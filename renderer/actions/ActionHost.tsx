@@ -7,10 +7,11 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useBridge } from '../bridge-context';
 import { ContextMenu, type ContextMenuEntry } from '../components/ContextMenu';
-import { connectionNodeId, objectId, useMirrorStoreApi, type MirrorState, type Target } from '../store';
+import { connectionNodeId, objectId, parseObjectId, useMirrorStoreApi, type MirrorState, type Target } from '../store';
 import { CertificatePrompt } from '../views/connections/CertificatePrompt';
 import { appTaskLog, recordLaunchFailure } from '../views/tasks/task-log';
 import { ActionIcon } from './ActionIcon';
+import { CommandPalette } from './CommandPalette';
 import { ConfirmDialog } from './dialogs/ConfirmDialog';
 import { actionById, actionsFor } from './registry';
 import { describeKeys, type Action, type ActionUi } from './types';
@@ -18,6 +19,8 @@ import { describeKeys, type Action, type ActionUi } from './types';
 export interface ActionRunner {
   invoke(action: Action | string, targets: Target[]): void;
   openContextMenu(targets: Target[], at: { x: number; y: number }): void;
+  /** The command palette (Ctrl/Cmd+K) for the current selection. */
+  openPalette(): void;
   /** True while a dialog of an action is open (keyboard shortcuts stand down). */
   dialogOpen(): boolean;
 }
@@ -56,6 +59,7 @@ export function ActionHost({ children }: { children: ReactNode }) {
   const store = useMirrorStoreApi();
   const [dialogs, setDialogs] = useState<{ id: number; node: ReactNode }[]>([]);
   const [menu, setMenu] = useState<{ targets: Target[]; at: { x: number; y: number } }>();
+  const [palette, setPalette] = useState<{ targets: Target[] }>();
   const nextId = useRef(0);
   const openCount = useRef(0);
 
@@ -96,8 +100,13 @@ export function ActionHost({ children }: { children: ReactNode }) {
   );
 
   const runner = useMemo<ActionRunner>(
-    () => ({ invoke, openContextMenu: (targets, at) => setMenu({ targets, at }), dialogOpen: () => openCount.current > 0 }),
-    [invoke],
+    () => ({
+      invoke,
+      openContextMenu: (targets, at) => setMenu({ targets, at }),
+      openPalette: () => setPalette({ targets: store.getState().selection.ids.map(parseObjectId).filter((t): t is Target => Boolean(t)) }),
+      dialogOpen: () => openCount.current > 0 || Boolean(palette),
+    }),
+    [invoke, store, palette],
   );
 
   const menuState = menu ? store.getState() : undefined;
@@ -116,6 +125,15 @@ export function ActionHost({ children }: { children: ReactNode }) {
       {dialogs.map((d) => (
         <div key={d.id}>{d.node}</div>
       ))}
+      {palette && (
+        <CommandPalette
+          state={store.getState()}
+          targets={palette.targets}
+          onClose={() => setPalette(undefined)}
+          onRun={(action) => invoke(action, palette.targets)}
+          onGo={(target) => ui.select([target])}
+        />
+      )}
       {/* Trust-on-first-use questions come from the main process at any time (connect at start, Add server…). */}
       <CertificatePrompt />
     </RunnerContext.Provider>

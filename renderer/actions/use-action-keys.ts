@@ -1,6 +1,6 @@
 /**
  * Command keys for the selection (Ctrl+B start, Ctrl+E shut down, Ctrl+R reboot, Delete…), as listed
- * in the menus. Keys typed into a field, or while a dialog or menu is open, are left alone.
+ * in the menus, and Ctrl/Cmd+K for the command palette. Keys typed into a field, or while a dialog or menu is open, are left alone.
  */
 import { useEffect } from 'react';
 import { useMirrorStoreApi, parseObjectId, type Target } from '../store';
@@ -19,6 +19,12 @@ export function useActionKeys(): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || runner.dialogOpen()) return;
+      // Ctrl/Cmd+K: the command palette, from anywhere (also from the tree's search box).
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        runner.openPalette();
+        return;
+      }
       const el = e.target instanceof HTMLElement ? e.target : undefined;
       if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest('[role="menu"],[role="dialog"],[role="alertdialog"]'))) return;
       const state = store.getState();
