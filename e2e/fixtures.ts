@@ -17,26 +17,17 @@
  *   `await app.sim.state()` (pools, hosts, clock). Faults are reset after a test that injected any.
  * - `saveScreenshot(page, name)`: an extra screenshot, e2e/screenshots/<name>.png.
  *
- * One browser-mode host (and one demo simulator) serves the whole run (e2e/global-setup.ts): workers are 1 and
- * specs run in file order. A spec that changes the pools (adds a server, starts a VM) should say so in its name
- * or put things back.
+ * Each spec file gets its own browser-mode host with fresh demo pools and a fresh state folder (e2e/app-host.ts),
+ * started for its first test and stopped when the worker moves on: tests within a file share it and run in order
+ * (workers: 1), so a file may build on what its earlier tests did, and no file sees another's changes. After a
+ * failed test Playwright starts a new worker, so the rest of that file runs on a fresh host.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import type { DemoPool } from '../electron/backend/demo-pools';
+import { startBrowserMode, type AppUnderTest, type RunningApp } from './app-host';
 
-/** Environment variable through which the global setup hands AppUnderTest to the workers. */
-export const APP_ENV = 'XENDECK_E2E_APP';
-
-/** What electron/web-host-main.ts prints with --json. */
-export interface AppUnderTest {
-  url: string;
-  origin: string;
-  token: string;
-  stateDir: string;
-  demo: { pools: DemoPool[]; controlUrls: string[] } | null;
-}
+export type { AppUnderTest };
 
 export type SimFault = 'kill-host' | 'restart-host' | 'drop-connections' | 'delay' | 'malformed' | 'expire-event-tokens' | 'invalidate-sessions' | 'reset' | 'advance-clock';
 
@@ -60,10 +51,26 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   return path;
 }
 
-function appUnderTest(): AppUnderTest {
-  const json = process.env[APP_ENV];
-  if (!json) throw new Error(`${APP_ENV} is not set: run the specs with -c e2e/playwright.config.ts (its global setup starts browser mode)`);
-  return JSON.parse(json) as AppUnderTest;
+/** The browser-mode host of the spec file being run; replaced when the worker moves on to the next file. */
+class PerFileHost {
+  private current: { file: string; app: Promise<RunningApp> } | undefined;
+
+  forFile(file: string): Promise<RunningApp> {
+    if (this.current?.file !== file) {
+      const previous = this.current?.app;
+      const name = file.split(/[\\/]/).pop()!.replace(/\.spec\.ts$/, '');
+      this.current = { file, app: (async () => {
+        await previous?.then((a) => a.stop(), () => undefined);
+        return startBrowserMode(name);
+      })() };
+    }
+    return this.current.app;
+  }
+
+  async stop(): Promise<void> {
+    await this.current?.app.then((a) => a.stop(), () => undefined);
+    this.current = undefined;
+  }
 }
 
 /** The demo simulator's control endpoint; tries each host in turn, since a killed host's port is closed. */
@@ -95,14 +102,20 @@ function simControl(app: AppUnderTest, onFault: () => void): SimControl {
   };
 }
 
-export const test = base.extend<{ app: AppUnderTest & { sim: SimControl }; appPage: Page; allowedConsoleErrors: RegExp[] }>({
+export const test = base.extend<{ app: AppUnderTest & { sim: SimControl }; appPage: Page; allowedConsoleErrors: RegExp[] }, { hosts: PerFileHost }>({
   allowedConsoleErrors: [[], { option: true }],
 
   // Playwright reads a fixture's dependencies from its first parameter's destructuring: `{}` means none.
   // eslint-disable-next-line no-empty-pattern
-  app: async ({}, use) => {
+  hosts: [async ({}, use) => {
+    const hosts = new PerFileHost();
+    await use(hosts);
+    await hosts.stop();
+  }, { scope: 'worker' }],
+
+  app: async ({ hosts }, use, testInfo) => {
     let faulted = false;
-    const app = appUnderTest();
+    const { stop: _stop, ...app } = await hosts.forFile(testInfo.file);
     const sim = simControl(app, () => (faulted = true));
     await use({ ...app, sim });
     if (faulted) await sim.control('reset');
