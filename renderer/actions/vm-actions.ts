@@ -11,7 +11,7 @@ import { launchEach, waitForTask, type AsyncCall } from './run-tasks';
 import { onlyVms, selectedVms, vmAllows, type Resolved } from './targets';
 import { DeleteVmDialog, type DeleteVmChoice } from './dialogs/DeleteVmDialog';
 import { CopyVmDialog, type CopyVmChoice } from './dialogs/CopyVmDialog';
-import { errorSentence } from './error-text';
+import { describeError } from '../errors';
 
 interface PowerSpec {
   id: string;
@@ -116,7 +116,7 @@ export const shutdownVm: Action = {
         createElement(
           'ul',
           null,
-          stuck.map(({ vm, o }) => createElement('li', { key: vm.target.ref }, `${vm.record.name_label}: ${errorSentence(o.error)} `, createElement('span', { className: 'error-code' }, o.error?.code))),
+          stuck.map(({ vm, o }) => createElement('li', { key: vm.target.ref }, `${vm.record.name_label}: ${describeError(o.error).title} `, createElement('span', { className: 'error-code' }, o.error?.code))),
         ),
       ),
       confirmLabel: 'Force shut down',

@@ -9,7 +9,7 @@ import type { TaskRecord } from '../../../shared/xapi/generated/records';
 import { useStore } from 'zustand';
 import { useBridge } from '../../bridge-context';
 import { useMirrorShallow, useMirrorStoreApi, useConnections, type ClassMap, type MirrorState, type MirrorStore } from '../../store';
-import { errorSentence } from '../../actions/error-text';
+import { describeError } from '../../errors';
 import { appTaskLog, clearFinished, observeTasks, pruneTaskLog, taskKey, type FinishedTask, type TaskLog } from './task-log';
 import { methodWords } from './task-words';
 import { formatDuration, formatWhen } from './xapi-time';
@@ -179,7 +179,7 @@ function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
         {f.status === 'failure' && f.error && (
           <span className="task-error">
             {' '}
-            {errorSentence(f.error)} <span className="error-code">{[f.error.code, ...f.error.params].join(' ')}</span>
+            {describeError(f.error).title} <span className="error-code">{[f.error.code, ...f.error.params].join(' ')}</span>
           </span>
         )}
       </td>
