@@ -148,8 +148,11 @@ describe('data follows the VMs', () => {
     const to = sim.db.refs('host').find((h) => h !== from && sim.pools[0].pool.host(h))!;
     const uuid = String(vm.uuid);
     const hourAgo = nowSec() - 3600;
-    // What VM.pool_migrate does to the record at the end of a migration.
-    sim.db.update('VM', vmRef, { resident_on: to });
+    const migrated = call('VM.pool_migrate', vmRef, to, {});
+    let done = false;
+    void migrated.finally(() => (done = true));
+    while (!done) await sim.clock.advance(1000); // the memory copy takes simulated seconds
+    await migrated;
     await sim.clock.advance(5 * 60_000);
     const onNew = await updates(to, { start: hourAgo, interval: 60 });
     const onOld = await updates(from, { start: hourAgo, interval: 60 });

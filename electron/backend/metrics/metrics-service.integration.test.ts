@@ -234,7 +234,11 @@ describe('VMs that stop, start and move', () => {
     const id = await r.subscribe({ objectClass: 'VM', ref: vmRef, range: 'live' });
     expect(r.last(id)!.hostRef).toBe(from);
     const to = sim.db.refs('host').find((h) => h !== from && sim.pools[0].pool.host(h))!;
-    sim.db.update('VM', vmRef, { resident_on: to }); // what VM.pool_migrate does to the record
+    const migrated = rpc('VM.pool_migrate', [session, vmRef, to, {}]);
+    let done = false;
+    void migrated.finally(() => (done = true));
+    while (!done) await sim.clock.advance(1000); // the memory copy takes simulated seconds
+    await migrated;
     await r.advance(5_000);
     const u = r.last(id)!;
     expect(u.hostRef).toBe(to);
