@@ -40,6 +40,7 @@ export function useConsoleSession(input: ConsoleSessionInput): { state: ConsoleS
   const state: ConsoleState = running ? connection : { kind: 'not-running', powerState };
   const [retryToken, setRetryToken] = useState(0);
   const rfb = useRef<RFB | undefined>(undefined);
+  const keepFocus = useKeepFocus(screen);
 
   useEffect(() => {
     if (!running) return;
@@ -91,6 +92,7 @@ export function useConsoleSession(input: ConsoleSessionInput): { state: ConsoleS
       r.addEventListener('connect', () => {
         attempt = 0;
         setState({ kind: 'connected', desktopName });
+        if (keepFocus.current) r.focus();
       });
       r.addEventListener('disconnect', (e) => {
         if (rfb.current === r) rfb.current = undefined;
@@ -110,7 +112,7 @@ export function useConsoleSession(input: ConsoleSessionInput): { state: ConsoleS
       }
       closeTunnel();
     };
-  }, [bridge, connectionId, vmRef, running, consoleLocation, retryToken, screen, policy]);
+  }, [bridge, connectionId, vmRef, running, consoleLocation, retryToken, screen, policy, keepFocus]);
 
   // Scale to fit, re-applied whenever the space changes: noVNC only recomputes on window resizes
   // (novnc/noVNC#1747), so flip the setting off and on as XO Lite does (CLIENT-NOTES 21).
@@ -137,6 +139,35 @@ export function useConsoleSession(input: ConsoleSessionInput): { state: ConsoleS
 
   const retryNow = useCallback(() => setRetryToken((n) => n + 1), []);
   return { state, rfb, retryNow };
+}
+
+/**
+ * Whether the user was typing into the console: then a reconnect (reboot, migration) gives the new
+ * screen the keyboard again. Losing the old canvas drops focus without the user moving it, so only
+ * focus moving to another element, or a click elsewhere, count as leaving.
+ */
+function useKeepFocus(screen: RefObject<HTMLDivElement | null>): RefObject<boolean> {
+  const keep = useRef(false);
+  useEffect(() => {
+    const target = screen.current;
+    if (!target) return;
+    const onFocusIn = () => (keep.current = true);
+    const onFocusOut = (e: FocusEvent) => {
+      if (e.relatedTarget) keep.current = false;
+    };
+    const onPointerDown = (e: PointerEvent) => {
+      if (!target.contains(e.target as Node | null)) keep.current = false;
+    };
+    target.addEventListener('focusin', onFocusIn);
+    target.addEventListener('focusout', onFocusOut);
+    document.addEventListener('pointerdown', onPointerDown, true);
+    return () => {
+      target.removeEventListener('focusin', onFocusIn);
+      target.removeEventListener('focusout', onFocusOut);
+      document.removeEventListener('pointerdown', onPointerDown, true);
+    };
+  }, [screen]);
+  return keep;
 }
 
 function describe(err: unknown): string {
