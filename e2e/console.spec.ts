@@ -45,6 +45,15 @@ test('web-01: login prompt, typing, Ctrl+Alt+Del, and it reconnects after reboot
   await page.keyboard.type('xendeck');
   await expectScreen(screen, (t) => t.includes('web-01 login: xendeck'), 'the typed word on the canvas');
   await saveScreenshot(page, 'console--2-typed');
+  // While the console has the keyboard, the app's shortcuts stay off: Ctrl+R goes to the guest, not to
+  // the window (where it would reboot the selected VM, or reload the page).
+  await page.evaluate(() => {
+    const w = window as unknown as { appKeys: string[] };
+    w.appKeys = [];
+    window.addEventListener('keydown', (e) => w.appKeys.push(e.key));
+  });
+  await page.keyboard.press('Control+r');
+  expect(await page.evaluate(() => (window as unknown as { appKeys: string[] }).appKeys), 'keys that reached the window').toEqual([]);
 
   await tab.getByRole('button', { name: 'Send Ctrl+Alt+Del' }).click();
   await expectScreen(screen, (t) => t.includes('Linux version') && !t.includes('login: xendeck'), 'the boot log after Ctrl+Alt+Del');
