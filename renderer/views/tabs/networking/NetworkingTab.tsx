@@ -9,6 +9,7 @@ import { ErrorMessage } from '../../../components/ErrorMessage';
 import { useClassMap, useIndexed, useRecord, useRecords } from '../../../store/hooks';
 import { isNullRef } from '../../../store/object-id';
 import type { XapiObjectTabProps } from '../../object-tabs';
+import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
 import { useAction } from '../use-action';
 import { useXapi } from '../use-xapi';
 
@@ -62,14 +63,7 @@ function AddVifForm({ connectionId, vmRef, vm, onDone }: { connectionId: string;
         <input className="text-input mono" value={mac} onChange={(e) => setMac(e.target.value)} disabled={busy} aria-invalid={!macOk} placeholder="aa:bb:cc:dd:ee:ff" />
         {!macOk && <span className="field-error">Six pairs of hex digits separated by colons, e.g. 02:16:3e:00:00:01.</span>}
       </label>
-      <div className="form-buttons">
-        <button type="submit" className="button button-primary" disabled={busy || !network || !macOk}>
-          {busy ? 'Adding…' : 'Add interface'}
-        </button>
-        <button type="button" className="button" onClick={onDone} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit={busy ? 'Adding…' : 'Add interface'} submitDisabled={busy || !network || !macOk} busy={busy} onCancel={onDone} />
       {error !== undefined && <ErrorMessage error={error} />}
     </form>
   );
@@ -118,13 +112,7 @@ function VifRow({ connectionId, vifRef, vif, ips }: { connectionId: string; vifR
           </button>
         </td>
       </tr>
-      {error !== undefined && (
-        <tr>
-          <td colSpan={6}>
-            <ErrorMessage error={error} />
-          </td>
-        </tr>
-      )}
+      <ErrorRow error={error} colSpan={6} />
     </>
   );
 }
@@ -134,10 +122,7 @@ function VmNetworking({ connectionId, vmRef, vm }: { connectionId: string; vmRef
   const vifs = useClassMap(connectionId, 'VIF');
   const gm = useRecord(connectionId, 'VM_guest_metrics', isNullRef(vm.guest_metrics) ? undefined : vm.guest_metrics);
   const [adding, setAdding] = useState(false);
-  const rows = vifRefs.flatMap((ref) => {
-    const vif = vifs.get(ref);
-    return vif ? [[ref, vif] as const] : [];
-  });
+  const rows = presentPairs(vifRefs, vifs);
   rows.sort((a, b) => Number(a[1].device) - Number(b[1].device));
   return (
     <div className="view-networking">

@@ -3,12 +3,13 @@
  * calls), a host's or pool's SRs, an SR's disks.
  */
 import { useState } from 'react';
-import type { SRRecord, VBDRecord, VDIRecord, VMRecord } from '../../../../shared/xapi/generated/records';
+import type { SRRecord, VBDRecord, VMRecord } from '../../../../shared/xapi/generated/records';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { useClassMap, useIndexed, useRecord, useRecords } from '../../../store/hooks';
 import { isNullRef } from '../../../store/object-id';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { formatBytes, GiB } from '../format';
+import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
 import { useAction } from '../use-action';
 import { useXapi, type XapiCaller } from '../use-xapi';
 
@@ -73,14 +74,7 @@ function NewDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: string
           ))}
         </select>
       </label>
-      <div className="form-buttons">
-        <button type="submit" className="button button-primary" disabled={busy || !bytes || !sr || !name.trim()}>
-          {busy ? 'Creating…' : 'Create disk'}
-        </button>
-        <button type="button" className="button" onClick={onDone} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit={busy ? 'Creating…' : 'Create disk'} submitDisabled={busy || !bytes || !sr || !name.trim()} busy={busy} onCancel={onDone} />
       {error !== undefined && <ErrorMessage error={error} />}
     </form>
   );
@@ -125,14 +119,7 @@ function AttachDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: str
           ))}
         </select>
       </label>
-      <div className="form-buttons">
-        <button type="submit" className="button button-primary" disabled={busy || !vdi}>
-          {busy ? 'Attaching…' : 'Attach'}
-        </button>
-        <button type="button" className="button" onClick={onDone} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit={busy ? 'Attaching…' : 'Attach'} submitDisabled={busy || !vdi} busy={busy} onCancel={onDone} />
       {error !== undefined && <ErrorMessage error={error} />}
     </form>
   );
@@ -190,25 +177,12 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
                 <input className="text-input" inputMode="decimal" value={resizing} onChange={(e) => setResizing(e.target.value)} disabled={busy} />
               </label>
               {newSize !== undefined && newSize < vdi.virtual_size && <span className="field-error">A disk cannot shrink: enter at least {formatBytes(vdi.virtual_size)}.</span>}
-              <div className="form-buttons">
-                <button type="submit" className="button button-primary" disabled={busy || !newSize || newSize < vdi.virtual_size}>
-                  Resize
-                </button>
-                <button type="button" className="button" onClick={() => setResizing(undefined)} disabled={busy}>
-                  Cancel
-                </button>
-              </div>
+              <FormButtons submit="Resize" submitDisabled={busy || !newSize || newSize < vdi.virtual_size} busy={busy} onCancel={() => setResizing(undefined)} />
             </form>
           </td>
         </tr>
       )}
-      {error !== undefined && (
-        <tr>
-          <td colSpan={7}>
-            <ErrorMessage error={error} />
-          </td>
-        </tr>
-      )}
+      <ErrorRow error={error} colSpan={7} />
     </>
   );
 }
@@ -217,10 +191,7 @@ function VmStorage({ connectionId, vmRef, vm }: { connectionId: string; vmRef: s
   const vbdRefs = useIndexed(connectionId, 'vbdsByVm', vmRef);
   const vbds = useClassMap(connectionId, 'VBD');
   const [form, setForm] = useState<'new' | 'attach'>();
-  const rows = vbdRefs.flatMap((ref) => {
-    const vbd = vbds.get(ref);
-    return vbd ? [[ref, vbd] as const] : [];
-  });
+  const rows = presentPairs(vbdRefs, vbds);
   rows.sort((a, b) => Number(a[1].userdevice) - Number(b[1].userdevice));
   return (
     <div className="view-storage">
@@ -314,12 +285,7 @@ function VdiUsers({ connectionId, vdiRef }: { connectionId: string; vdiRef: stri
 
 function SrDisks({ connectionId, srRef }: { connectionId: string; srRef: string }) {
   const refs = useIndexed(connectionId, 'vdisBySr', srRef);
-  const pairs: [string, VDIRecord][] = [];
-  const all = useClassMap(connectionId, 'VDI');
-  for (const ref of refs) {
-    const v = all.get(ref);
-    if (v) pairs.push([ref, v]);
-  }
+  const pairs = presentPairs(refs, useClassMap(connectionId, 'VDI'));
   pairs.sort((a, b) => a[1].name_label.localeCompare(b[1].name_label));
   return (
     <table className="data-table" aria-label="Disks on this SR">
