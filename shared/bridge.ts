@@ -57,14 +57,26 @@ export interface CertificateInfo {
 }
 
 /**
- * One squashed batch of changes of one connection's mirror. `added` and `modified` carry full
- * records keyed by class then ref; `removed` lists refs by class. Applied in one store update.
+ * One squashed batch of changes of one connection's mirror, keyed by class then ref. Applied in one
+ * store update: `removed` first, then `added` and `modified` (a batch never names one ref in two of them).
  */
 export interface MirrorBatch {
   connectionId: string;
   /** True when this batch replaces everything known of the connection (initial load, resync). */
   reset?: boolean;
+  /**
+   * True when the next batches of this connection continue this one: a big batch (a pool's first load)
+   * is cut into chunks sent back to back, each small enough to parse at once. A load (`reset`) is
+   * complete at the first batch without `more`; until then the pool is not loaded.
+   */
+  more?: boolean;
+  /** Full records; a ref the renderer already holds is replaced by the record as is. */
   added: Record<string, Record<string, unknown>>;
+  /**
+   * Partial records: only the top-level fields that changed since the last batch, to merge into the
+   * record the renderer holds (`{ ...held, ...partial }`). A ref the renderer does not hold gets the
+   * full record. An index key field (a VM's `resident_on`) is there only when it changed.
+   */
   modified: Record<string, Record<string, unknown>>;
   removed: Record<string, string[]>;
 }

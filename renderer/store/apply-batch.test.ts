@@ -127,6 +127,56 @@ describe('applyBatch', () => {
     expect(after.objects.VM).toBe(twice.objects.VM);
   });
 
+  it('merges partial modified records: fields not sent are kept, index keys read from the merged record', () => {
+    const before = initial();
+    // Only the power state: v1 stays filed under h1 although resident_on is not in the batch.
+    let m = applyBatch(before, batch({ modified: { VM: { 'OpaqueRef:v1': { power_state: 'Paused' } } } }));
+    expect(m.objects.VM?.get('OpaqueRef:v1')).toEqual({ ...before.objects.VM?.get('OpaqueRef:v1'), power_state: 'Paused' });
+    expect(m.indexes).toBe(before.indexes);
+    expect(m.objects.VM?.get('OpaqueRef:v2')).toBe(before.objects.VM?.get('OpaqueRef:v2'));
+    // Only resident_on: v1 moves to h2, its other fields stay.
+    m = applyBatch(m, batch({ modified: { VM: { 'OpaqueRef:v1': { resident_on: 'OpaqueRef:h2' } } } }));
+    expect(refs(m, 'vmsByHost', 'OpaqueRef:h1')).toEqual(['OpaqueRef:v2']);
+    expect(refs(m, 'vmsByHost', 'OpaqueRef:h2')).toEqual(['OpaqueRef:v1']);
+    expect(m.objects.VM?.get('OpaqueRef:v1')).toMatchObject({ uuid: 'v1', name_label: 'v1', power_state: 'Paused', resident_on: 'OpaqueRef:h2' });
+    // A snapshot whose snapshot_of is not sent stays filed under its VM when only its name changes.
+    m = applyBatch(m, batch({ modified: { VM: { 'OpaqueRef:s1': { name_label: 'before upgrade' } } } }));
+    expect(refs(m, 'snapshotsByVm', 'OpaqueRef:v1')).toEqual(['OpaqueRef:s1']);
+  });
+
+  it('keeps a record identical when a replayed partial record changes nothing', () => {
+    const before = initial();
+    const held = before.objects.VM?.get('OpaqueRef:v1');
+    const after = applyBatch(before, batch({ modified: { VM: { 'OpaqueRef:v1': { power_state: 'Running', resident_on: 'OpaqueRef:h1' } } } }));
+    expect(after.objects.VM?.get('OpaqueRef:v1')).toBe(held);
+    expect(after.indexes).toBe(before.indexes);
+  });
+
+  it('replaces a known record given in added as a whole (a field went away)', () => {
+    const before = initial();
+    const { power_state: _gone, ...rest } = vm('v3');
+    const after = applyBatch(before, batch({ added: { VM: { 'OpaqueRef:v3': rest } } }));
+    expect(after.objects.VM?.get('OpaqueRef:v3')).toEqual(rest);
+    expect(after.objects.VM?.get('OpaqueRef:v3')).not.toHaveProperty('power_state');
+  });
+
+  it('is loaded only once the last chunk of a chunked load is applied', () => {
+    let m = applyBatch(initial(), batch({ reset: true, more: true, added: { host: { 'OpaqueRef:h9': { uuid: 'h9', name_label: 'host-9' } } } }));
+    expect(m.loaded).toBe(false);
+    expect(m.objects.VM).toBeUndefined(); // the reset dropped what was held
+    m = applyBatch(m, batch({ more: true, added: { VM: { 'OpaqueRef:v9': vm('v9', { resident_on: 'OpaqueRef:h9' }) } } }));
+    expect(m.loaded).toBe(false);
+    m = applyBatch(m, batch({ added: { VBD: { 'OpaqueRef:b9': { uuid: 'b9', VM: 'OpaqueRef:v9', VDI: 'OpaqueRef:d9' } } } }));
+    expect(m.loaded).toBe(true);
+    expect(refs(m, 'vmsByHost', 'OpaqueRef:h9')).toEqual(['OpaqueRef:v9']);
+    expect(refs(m, 'vbdsByVm', 'OpaqueRef:v9')).toEqual(['OpaqueRef:b9']);
+    // A batch cut in chunks after the load keeps the pool loaded throughout.
+    m = applyBatch(m, batch({ more: true, modified: { VM: { 'OpaqueRef:v9': { power_state: 'Running' } } } }));
+    expect(m.loaded).toBe(true);
+    // An unchunked reset is a whole load.
+    expect(applyBatch(m, batch({ reset: true, added: {} })).loaded).toBe(true);
+  });
+
   it('keeps the index consistent when the same ref moves twice within one batch sequence', () => {
     let m = initial();
     for (const host of ['OpaqueRef:h2', 'OpaqueRef:h1', 'OpaqueRef:h2']) {

@@ -14,14 +14,16 @@ export type MirrorObjects = { readonly [C in XapiClassName]?: ClassMap<C> };
 export interface ConnectionMirror {
   objects: MirrorObjects;
   indexes: Indexes;
-  /** True once a full load (snapshot or reset batch) has been applied. */
+  /** True once a full load (snapshot, or a reset batch and every chunk after it) has been applied. */
   loaded: boolean;
+  /** True while the chunks of a load are arriving (a reset batch with `more`, and no last chunk yet). */
+  loading: boolean;
   /** Number of batches applied; changes with every batch. */
   version: number;
 }
 
 export function emptyMirror(): ConnectionMirror {
-  return { objects: {}, indexes: emptyIndexes(), loaded: false, version: 0 };
+  return { objects: {}, indexes: emptyIndexes(), loaded: false, loading: false, version: 0 };
 }
 
 type AnyRecord = Record<string, unknown>;
@@ -79,17 +81,31 @@ export function applyBatch(mirror: ConnectionMirror | undefined, batch: MirrorBa
       own(cls).delete(ref);
     }
   }
-  // `added` and `modified` both carry full records; an add of a known ref or a modify of an unknown one is
-  // applied as what it means (the record as it now is), so replaying a batch is harmless.
-  for (const part of [batch.added, batch.modified]) {
-    for (const cls in part) {
-      const records = part[cls];
-      for (const ref in records) {
-        const record = records[ref] as AnyRecord;
-        if (objects[cls]?.get(ref) === undefined) {
-          own(cls).set(ref, record);
-          index(cls, ref, record);
-        } else put(cls, ref, record);
+  // `added` carries full records: an add of a known ref replaces it (the record as it now is).
+  for (const cls in batch.added) {
+    const records = batch.added[cls];
+    for (const ref in records) {
+      const record = records[ref] as AnyRecord;
+      if (objects[cls]?.get(ref) === undefined) {
+        own(cls).set(ref, record);
+        index(cls, ref, record);
+      } else put(cls, ref, record);
+    }
+  }
+  // `modified` carries the changed fields only, merged into the record held; the index keys are read
+  // from the merged record, so a key field (resident_on) counts whether or not it was sent. A modify
+  // of an unknown ref is the full record.
+  for (const cls in batch.modified) {
+    const records = batch.modified[cls];
+    for (const ref in records) {
+      const partial = records[ref] as AnyRecord;
+      const held = objects[cls]?.get(ref);
+      if (held === undefined) {
+        own(cls).set(ref, partial);
+        index(cls, ref, partial);
+      } else {
+        const merged = mergeRecord(held, partial);
+        if (merged !== held) put(cls, ref, merged);
       }
     }
   }
@@ -100,5 +116,14 @@ export function applyBatch(mirror: ConnectionMirror | undefined, batch: MirrorBa
     for (const [name, w] of writers) next[name] = w.result();
     indexes = next;
   }
-  return { objects: objects as MirrorObjects, indexes, loaded: base.loaded || Boolean(batch.reset), version: (mirror?.version ?? 0) + 1 };
+  // A load is complete at its last chunk: until then the tree shows the pool as still connecting.
+  const loading = batch.reset ? Boolean(batch.more) : base.loading && Boolean(batch.more);
+  const loaded = batch.reset ? !batch.more : base.loaded || (base.loading && !batch.more);
+  return { objects: objects as MirrorObjects, indexes, loaded, loading, version: (mirror?.version ?? 0) + 1 };
+}
+
+/** `held` with the fields of `partial`; `held` itself when they change nothing (a replayed batch). */
+function mergeRecord(held: AnyRecord, partial: AnyRecord): AnyRecord {
+  for (const key in partial) if (!Object.is(held[key], partial[key]) || !(key in held)) return { ...held, ...partial };
+  return held;
 }

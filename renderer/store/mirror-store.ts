@@ -57,9 +57,15 @@ export function createMirrorStore(): MirrorStore {
       }),
 
     applyBatch: (batch) => {
-      set((s) => ({ mirrors: { ...s.mirrors, [batch.connectionId]: applyBatch(s.mirrors[batch.connectionId], batch) } }));
-      // A mark in the page's performance timeline (DevTools, the `ui` bench): when a full load was applied.
-      if (batch.reset) globalThis.performance?.mark?.('xendeck:mirror-loaded', { detail: batch.connectionId });
+      let completesLoad = false;
+      set((s) => {
+        const before = s.mirrors[batch.connectionId];
+        const after = applyBatch(before, batch);
+        completesLoad = after.loaded && (Boolean(batch.reset) || before?.loaded === false);
+        return { mirrors: { ...s.mirrors, [batch.connectionId]: after } };
+      });
+      // A mark in the page's performance timeline (DevTools, the `ui` bench): when a full load (its last chunk) was applied.
+      if (completesLoad) globalThis.performance?.mark?.('xendeck:mirror-loaded', { detail: batch.connectionId });
     },
 
     dropMirror: (connectionId) =>

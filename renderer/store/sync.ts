@@ -3,8 +3,11 @@
  * `connections.changed`, objects from `mirror.snapshot` per connected pool and then `mirror.batch`.
  *
  * Events are subscribed before anything is requested, so nothing between the two is lost. Batches that
- * arrive while a connection's snapshot is on its way are held and replayed after it: batches carry full
- * records, so replaying one the snapshot already contains changes nothing, and one it does not is kept.
+ * arrive while a connection's snapshot is on its way are held and replayed after it: the main process
+ * sends what it has pending before taking the snapshot, so the held batches (partial records of what
+ * changed) lead to exactly what the snapshot holds, and the batches after it are relative to that.
+ * A chunked load (a reset with `more`) is complete at its last chunk; chunks are sent back to back,
+ * never split by the snapshot's answer.
  *
  * The main process sends a `reset` batch whenever a pool (re)loads, so a snapshot is needed only for a
  * pool that was already connected when this page first heard of it; asking again on every reconnect

@@ -79,14 +79,23 @@ async function nextPrompt(r: Rig, after = 0): Promise<BridgeEvents['connections.
 
 const statusOf = (r: Rig, id: string) => r.manager.list().find((c) => c.id === id)?.status;
 
-/** What the renderer holds after applying every batch of a connection, as class/ref → record. */
+/**
+ * What the renderer holds after applying every batch of a connection, as class/ref → record: removals,
+ * then full `added` records, then partial `modified` records merged into the held ones.
+ */
 function replica(r: Rig, id: string): Map<string, unknown> {
   const view = new Map<string, unknown>();
   for (const batch of payloads(r, 'mirror.batch')) {
     if (batch.connectionId !== id) continue;
     if (batch.reset) view.clear();
-    for (const group of [batch.added, batch.modified]) for (const cls in group) for (const ref in group[cls]) view.set(`${cls}/${ref}`, group[cls][ref]);
     for (const cls in batch.removed) for (const ref of batch.removed[cls]) view.delete(`${cls}/${ref}`);
+    for (const cls in batch.added) for (const ref in batch.added[cls]) view.set(`${cls}/${ref}`, batch.added[cls][ref]);
+    for (const cls in batch.modified) {
+      for (const ref in batch.modified[cls]) {
+        const key = `${cls}/${ref}`;
+        view.set(key, { ...(view.get(key) as object | undefined), ...(batch.modified[cls][ref] as object) });
+      }
+    }
   }
   return view;
 }
@@ -236,6 +245,10 @@ describe('ConnectionManager', () => {
     await expect.poll(() => (replica(r, demo.id).get(`VM/${vms[29]}`) as { name_description?: string })?.name_description, { timeout: 10_000 }).toBe('burst 299');
     const burst = payloads(r, 'mirror.batch').slice(before).filter((b) => b.connectionId === demo.id);
     expect(burst.length).toBeLessThan(30); // 302 changes, squashed
+    // Modified VMs carry the fields that changed, not their whole record.
+    const sentVm = burst.map((b) => b.modified.VM?.[vms[29]]).filter(Boolean).at(-1) as Record<string, unknown>;
+    expect(sentVm.name_description).toBe('burst 299');
+    expect(sentVm.name_label).toBeUndefined();
     expect(burst.some((b) => b.added.message?.[fleeting] || b.removed.message?.includes(fleeting))).toBe(false);
     // No lost and no ghost objects: the renderer's copy is the pool.
     const mine = replica(r, demo.id);

@@ -15,7 +15,8 @@
  *  - Retries (saved servers unreachable at start, dropped pools) show as `reconnecting` with the attempt
  *    and the wait before the next one, for as long as the client keeps trying.
  *  - A `reset` batch replaces everything the renderer holds of a connection (initial load; an empty
- *    one after disconnect, forget or hide).
+ *    one after disconnect, forget or hide). A big load comes as chunks (`more` on all but the last);
+ *    modified records carry only the fields that changed (see MirrorBatch).
  */
 import { randomUUID } from 'node:crypto';
 import { bridgeError, type BridgeErrorShape, type ConnectionInfo, type ConnectionStatus, type MirrorBatch } from '../../../shared/bridge';
@@ -237,6 +238,9 @@ export class ConnectionManager implements ConnectionService {
 
   snapshot(connectionId: string): MirrorBatch {
     const conn = this.get(connectionId);
+    // Send what is pending first: later batches carry fields changed since the last batch, so the
+    // snapshot must hold exactly what the batches sent so far lead to (a page replays those after it).
+    conn.batcher.flush();
     const added = conn.client?.snapshot().added ?? {};
     return { connectionId, reset: true, added, modified: {}, removed: {} };
   }

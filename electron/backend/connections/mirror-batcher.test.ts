@@ -32,11 +32,26 @@ function manualClock() {
 
 const change = (partial: Partial<ChangeSet>): ChangeSet => ({ added: {}, modified: {}, removed: {}, ...partial });
 
-/** Applies batches as the renderer store does, to check that squashing never changes the outcome. */
+/**
+ * Applies batches as the renderer store does (removals, then full added records, then partial modified
+ * records merged into the held one), to check that squashing and diffing never change the outcome.
+ */
 function apply(view: Map<string, unknown>, batch: MirrorBatch): void {
   if (batch.reset) view.clear();
-  for (const group of [batch.added, batch.modified]) for (const cls in group) for (const ref in group[cls]) view.set(`${cls}/${ref}`, group[cls][ref]);
   for (const cls in batch.removed) for (const ref of batch.removed[cls]) view.delete(`${cls}/${ref}`);
+  for (const cls in batch.added) for (const ref in batch.added[cls]) view.set(`${cls}/${ref}`, batch.added[cls][ref]);
+  for (const cls in batch.modified) {
+    for (const ref in batch.modified[cls]) {
+      const key = `${cls}/${ref}`;
+      view.set(key, { ...(view.get(key) as object | undefined), ...(batch.modified[cls][ref] as object) });
+    }
+  }
+}
+
+/** What a change set does to a view of full records (the client's mirror). */
+function applyFull(view: Map<string, unknown>, cs: ChangeSet): void {
+  for (const cls in cs.removed) for (const ref of cs.removed[cls]) view.delete(`${cls}/${ref}`);
+  for (const group of [cs.added, cs.modified]) for (const cls in group) for (const ref in group[cls]) view.set(`${cls}/${ref}`, group[cls][ref]);
 }
 
 describe('MirrorBatcher', () => {
@@ -74,6 +89,59 @@ describe('MirrorBatcher', () => {
     expect(sent[1]).toEqual({ connectionId: 'c1', added: {}, modified: { VM: { 'OpaqueRef:a': { v: 2 } } }, removed: {} });
   });
 
+  it('sends only the fields of a modified record that changed since the last batch', () => {
+    const { clock, advance } = manualClock();
+    const sent: MirrorBatch[] = [];
+    const batcher = new MirrorBatcher('c1', clock, (batch) => sent.push(batch));
+    const vm = { name_label: 'web', memory_target: 1024, resident_on: 'OpaqueRef:h1', other_config: { folder: '/a' }, tags: ['x'] };
+    batcher.reset({ VM: { 'OpaqueRef:a': vm, 'OpaqueRef:b': { ...vm, name_label: 'db' } } });
+    advance(150);
+    // Fresh objects with equal nested values count as unchanged; only memory_target and resident_on moved.
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:a': { ...vm, memory_target: 2048, resident_on: 'OpaqueRef:h2', other_config: { folder: '/a' }, tags: ['x'] } } } }));
+    // b changes and changes back before the flush: nothing to send for it.
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:b': { ...vm, name_label: 'db2' } } } }));
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:b': { ...vm, name_label: 'db' } } } }));
+    advance(150);
+    expect(sent[1]).toEqual({ connectionId: 'c1', added: {}, modified: { VM: { 'OpaqueRef:a': { memory_target: 2048, resident_on: 'OpaqueRef:h2' } } }, removed: {} });
+    // Compared with what was sent last, not with the load: a second change of the same VM.
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:a': { ...vm, memory_target: 2048, resident_on: 'OpaqueRef:h2', tags: ['x', 'y'] } } } }));
+    advance(150);
+    expect(sent[2].modified).toEqual({ VM: { 'OpaqueRef:a': { tags: ['x', 'y'] } } });
+    // Nothing changed at all: no batch.
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:b': { ...vm, name_label: 'db' } } } }));
+    advance(150);
+    expect(sent).toHaveLength(3);
+    // A record that lost a field cannot be merged: it goes as a full record in `added`, which replaces.
+    const { tags: _gone, ...withoutTags } = vm;
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:b': withoutTags } } }));
+    advance(150);
+    expect(sent[3]).toEqual({ connectionId: 'c1', added: { VM: { 'OpaqueRef:b': withoutTags } }, modified: {}, removed: {} });
+  });
+
+  it('cuts a big load into chunks of bounded size that add up to the load, marked reset first and more until the last', () => {
+    const { clock, advance } = manualClock();
+    const sent: MirrorBatch[] = [];
+    const batcher = new MirrorBatcher('c1', clock, (batch) => sent.push(batch), 10, 50_000);
+    const snapshot: ChangeSet['added'] = { VM: {}, VBD: {} };
+    for (let i = 0; i < 500; i++) snapshot.VM[`OpaqueRef:vm${i}`] = { uuid: `vm${i}`, name_description: 'd'.repeat(400), other_config: { k: 'v'.repeat(100) } };
+    for (let i = 0; i < 300; i++) snapshot.VBD[`OpaqueRef:vbd${i}`] = { uuid: `vbd${i}`, VM: `OpaqueRef:vm${i}` };
+    batcher.reset(snapshot);
+    advance(1);
+    expect(sent.length).toBeGreaterThan(5);
+    expect(sent.map((b) => Boolean(b.reset))).toEqual(sent.map((_, i) => i === 0));
+    expect(sent.map((b) => Boolean(b.more))).toEqual(sent.map((_, i) => i < sent.length - 1));
+    for (const chunk of sent) expect(JSON.stringify(chunk).length).toBeLessThan(50_000 + 1_000);
+    const view = new Map<string, unknown>();
+    for (const chunk of sent) apply(view, chunk);
+    const expected = new Map<string, unknown>();
+    applyFull(expected, change({ added: snapshot }));
+    expect(view).toEqual(expected);
+    // Changes after the load come in a batch of their own, relative to the load.
+    batcher.push(change({ modified: { VM: { 'OpaqueRef:vm7': { ...snapshot.VM['OpaqueRef:vm7'], name_description: 'short' } } } }));
+    advance(150);
+    expect(sent.at(-1)).toEqual({ connectionId: 'c1', added: {}, modified: { VM: { 'OpaqueRef:vm7': { name_description: 'short' } } }, removed: {} });
+  });
+
   it('gives the same result as applying every change set one by one', () => {
     const { clock, advance } = manualClock();
     const squashed: MirrorBatch[] = [];
@@ -85,10 +153,12 @@ describe('MirrorBatcher', () => {
     for (let i = 0; i < 2000; i++) {
       const ref = `OpaqueRef:${rnd(30)}`;
       let cs: ChangeSet;
-      if (!live.has(ref)) { live.add(ref); cs = change({ added: { VM: { [ref]: { i } } } }); }
+      // Records of several fields of which a modification changes some (or none).
+      const record = () => ({ i: rnd(4), host: `OpaqueRef:h${rnd(3)}`, tags: rnd(2) ? ['a'] : [], ...(rnd(5) ? { extra: rnd(2) } : {}) });
+      if (!live.has(ref)) { live.add(ref); cs = change({ added: { VM: { [ref]: record() } } }); }
       else if (rnd(3) === 0) { live.delete(ref); cs = change({ removed: { VM: [ref] } }); }
-      else cs = change({ modified: { VM: { [ref]: { i } } } });
-      apply(direct, { connectionId: 'c1', ...cs });
+      else cs = change({ modified: { VM: { [ref]: record() } } });
+      applyFull(direct, cs);
       batcher.push(cs);
       advance(rnd(40));
     }

@@ -4,32 +4,52 @@
  * store updates a second, not thousands. Squashing keeps the batch relative to what the renderer
  * holds: an object added then removed before a flush is never sent, a removal then re-add becomes a
  * modification, and the last full record of an object wins.
+ *
+ * At flush the batcher compares each modified record with the one it last sent and sends only the
+ * top-level fields that changed (a VM whose memory moved costs a few bytes, not its 4 KB record), and
+ * splits a big batch (the first load of 5,000 VMs is ~40 MB) into chunks of about `maxChunkBytes` of
+ * JSON sent back to back, so the page never parses or applies more than a few tens of ms at once.
  */
 import type { MirrorBatch } from '../../../shared/bridge';
-import type { ChangeSet } from '../../../shared/api-client/change-set';
+import type { ChangeSet, XapiObject } from '../../../shared/api-client/change-set';
+import { sameValue } from '../../../shared/api-client/object-cache';
 import type { Clock } from '../ports';
 
 /** A batch being squashed: removals as sets, so folding thousands of deletions stays linear. */
 export interface PendingBatch {
   reset: boolean;
-  added: Record<string, Record<string, unknown>>;
-  modified: Record<string, Record<string, unknown>>;
+  added: Record<string, Record<string, XapiObject>>;
+  modified: Record<string, Record<string, XapiObject>>;
   removed: Map<string, Set<string>>;
 }
 
 export const newPendingBatch = (reset = false): PendingBatch => ({ reset, added: {}, modified: {}, removed: new Map() });
+
+type AnyRecord = Record<string, unknown>;
+
+/** Default chunk size: about 2 MB of JSON, which a page parses and applies in a few tens of ms. */
+export const DEFAULT_MAX_CHUNK_BYTES = 2_000_000;
+/** Cap on records per chunk whatever their size: applying costs per record too. */
+export const MAX_CHUNK_RECORDS = 5_000;
 
 export class MirrorBatcher {
   private pending: PendingBatch | undefined;
   private timer: { cancel(): void } | undefined;
   private lastFlush = -Infinity;
   private readonly intervalMs: number;
+  /**
+   * The full records the renderer holds, as last sent (class → ref → record): what partial
+   * modifications are computed against. The records are the client's own (never mutated, replaced
+   * on change), so this costs one map entry per object.
+   */
+  private sent = new Map<string, Map<string, AnyRecord>>();
 
   constructor(
     private readonly connectionId: string,
     private readonly clock: Clock,
     private readonly send: (batch: MirrorBatch) => void,
     maxPerSecond = 10,
+    private readonly maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
   ) {
     this.intervalMs = 1000 / maxPerSecond;
   }
@@ -58,10 +78,11 @@ export class MirrorBatcher {
     const pending = this.pending;
     this.pending = undefined;
     if (!pending) return;
-    const batch = toBatch(this.connectionId, pending);
+    const batch = this.toPartialBatch(pending);
     if (!batch.reset && isEmptyBatch(batch)) return;
     this.lastFlush = this.clock.now();
-    this.send(batch);
+    // The chunks of one batch go back to back: they are one change, cut so each parses quickly.
+    for (const chunk of splitBatch(batch, this.maxChunkBytes, MAX_CHUNK_RECORDS)) this.send(chunk);
   }
 
   /** Drops what is pending and stops the timer. */
@@ -69,6 +90,55 @@ export class MirrorBatcher {
     this.timer?.cancel();
     this.timer = undefined;
     this.pending = undefined;
+    this.sent = new Map();
+  }
+
+  /**
+   * The batch to send for `pending`, with modified records cut down to the fields that differ from
+   * what was last sent; records what the renderer will hold after it.
+   */
+  private toPartialBatch(pending: PendingBatch): MirrorBatch {
+    if (pending.reset) this.sent = new Map();
+    const sentOf = (cls: string) => {
+      let m = this.sent.get(cls);
+      if (!m) this.sent.set(cls, (m = new Map()));
+      return m;
+    };
+    for (const [cls, refs] of pending.removed) {
+      const m = this.sent.get(cls);
+      if (m) for (const ref of refs) m.delete(ref);
+    }
+    for (const cls in pending.added) {
+      const m = sentOf(cls);
+      const records = pending.added[cls];
+      for (const ref in records) m.set(ref, records[ref]);
+    }
+    const added = pending.added;
+    const modified: MirrorBatch['modified'] = {};
+    for (const cls in pending.modified) {
+      const m = sentOf(cls);
+      const records = pending.modified[cls];
+      let out: Record<string, AnyRecord> | undefined;
+      for (const ref in records) {
+        const next = records[ref];
+        const before = m.get(ref);
+        m.set(ref, next);
+        if (before === next) continue;
+        if (!before) {
+          // Not known to the renderer as far as this batcher knows: the full record.
+          (out ??= modified[cls] = {})[ref] = next;
+          continue;
+        }
+        const delta = changedFields(before, next);
+        if (delta === 'replace') (added[cls] ??= {})[ref] = next; // a field went away: a partial merge cannot say so
+        else if (delta) (out ??= modified[cls] = {})[ref] = delta;
+      }
+    }
+    const removed: Record<string, string[]> = {};
+    for (const [cls, refs] of pending.removed) if (refs.size) removed[cls] = [...refs];
+    const batch: MirrorBatch = { connectionId: this.connectionId, added, modified, removed };
+    if (pending.reset) batch.reset = true;
+    return batch;
   }
 
   private schedule(): void {
@@ -83,12 +153,79 @@ export class MirrorBatcher {
   }
 }
 
-export function toBatch(connectionId: string, pending: PendingBatch): MirrorBatch {
-  const removed: Record<string, string[]> = {};
-  for (const [cls, refs] of pending.removed) if (refs.size) removed[cls] = [...refs];
-  const batch: MirrorBatch = { connectionId, added: pending.added, modified: pending.modified, removed };
-  if (pending.reset) batch.reset = true;
-  return batch;
+/**
+ * The top-level fields of `next` that differ from `before` (undefined when none does), or 'replace'
+ * when `before` has a field `next` lacks: only the full record can tell the renderer that.
+ */
+export function changedFields(before: AnyRecord, next: AnyRecord): AnyRecord | undefined | 'replace' {
+  let delta: AnyRecord | undefined;
+  for (const key in next) if (!sameValue(before[key], next[key]) || !(key in before)) (delta ??= {})[key] = next[key];
+  for (const key in before) if (!(key in next)) return 'replace';
+  return delta;
+}
+
+/**
+ * Cuts a batch into chunks of at most about `maxBytes` of JSON and `maxRecords` records each, in
+ * order: the first keeps `reset`, every one but the last has `more`. Refs are disjoint between
+ * `removed`, `added` and `modified` of a squashed batch, so applying the chunks one after the other
+ * equals applying the batch. A batch under both limits is returned as is.
+ */
+export function splitBatch(batch: MirrorBatch, maxBytes: number, maxRecords = MAX_CHUNK_RECORDS): MirrorBatch[] {
+  const chunks: MirrorBatch[] = [];
+  let current: MirrorBatch = { connectionId: batch.connectionId, added: {}, modified: {}, removed: {} };
+  let bytes = 0;
+  let records = 0;
+  const room = (size: number) => {
+    if ((bytes > 0 && bytes + size > maxBytes) || records >= maxRecords) {
+      chunks.push(current);
+      current = { connectionId: batch.connectionId, added: {}, modified: {}, removed: {} };
+      bytes = 0;
+      records = 0;
+    }
+    bytes += size;
+    records++;
+  };
+  for (const cls in batch.removed) {
+    for (const ref of batch.removed[cls]) {
+      room(ref.length + 3);
+      (current.removed[cls] ??= []).push(ref);
+    }
+  }
+  for (const part of ['added', 'modified'] as const) {
+    for (const cls in batch[part]) {
+      const group = batch[part][cls];
+      for (const ref in group) {
+        room(ref.length + 4 + approxJsonSize(group[ref]));
+        (current[part][cls] ??= {})[ref] = group[ref];
+      }
+    }
+  }
+  if (!chunks.length) return [batch];
+  chunks.push(current);
+  if (batch.reset) chunks[0].reset = true;
+  for (let i = 0; i < chunks.length - 1; i++) chunks[i].more = true;
+  return chunks;
+}
+
+/** About the length of JSON.stringify(value), without building the string. */
+export function approxJsonSize(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+      return 10;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      let size = 2;
+      if (Array.isArray(value)) for (const item of value) size += approxJsonSize(item) + 1;
+      else for (const key in value) size += key.length + 4 + approxJsonSize((value as AnyRecord)[key]);
+      return size;
+    }
+    default:
+      return 0;
+  }
 }
 
 /** Folds `next` into `batch` so that applying `batch` equals applying the old batch and then `next`. */
