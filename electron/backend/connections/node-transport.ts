@@ -9,12 +9,11 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import { setMaxListeners } from 'node:events';
-import tls from 'node:tls';
-import type { Duplex } from 'node:stream';
+import type tls from 'node:tls';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared/api-client/transport';
 import { ClientErrorCode, XapiError } from '../../../shared/api-client/xapi-error';
+import { connectVerified, type ConnectCallback } from './verified-tls';
 
 export interface PeerCertificate {
   /** host:port the certificate was presented by (IPv6 in brackets), the key pins are stored under. */
@@ -58,29 +57,13 @@ export interface NodeTransportOptions {
   maxSockets?: number;
 }
 
-type ConnectCallback = (err: Error | null, socket?: Duplex) => void;
-
 class PinnedHttpsAgent extends https.Agent {
   constructor(private readonly trust: TrustPolicy, options: https.AgentOptions) {
     super(options);
   }
 
-  // Node's Agent accepts an asynchronous createConnection (callback, undefined return).
   override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
-    const hostname = options.host ?? 'localhost';
-    const socket = tls.connect({ ...options, rejectUnauthorized: false, servername: isIP(hostname) ? undefined : hostname });
-    let done = false;
-    const finish = (err: Error | null) => {
-      if (done) return;
-      done = true;
-      if (err) {
-        socket.destroy();
-        callback(err);
-      } else callback(null, socket);
-    };
-    socket.once('error', finish);
-    socket.once('secureConnect', () => {
-      const raw = socket.getPeerCertificate();
+    connectVerified(options, callback, (raw, hostname) => {
       const certificate: PeerCertificate = {
         host: certificateHostKey(hostname, options.port ?? 443),
         fingerprint256: raw.fingerprint256 ?? '',
@@ -89,16 +72,16 @@ class PinnedHttpsAgent extends https.Agent {
         validFrom: raw.valid_from ?? '',
         validTo: raw.valid_to ?? '',
       };
-      Promise.resolve(this.trust.verify(certificate.host, certificate)).then((answer) => {
+      return Promise.resolve(this.trust.verify(certificate.host, certificate)).then((answer) => {
         const { verdict, pinnedFingerprint256 } = typeof answer === 'string' ? { verdict: answer, pinnedFingerprint256: undefined } : answer;
-        if (verdict === 'trusted') return finish(null);
+        if (verdict === 'trusted') return null;
         const code = verdict === 'changed' ? ClientErrorCode.CERTIFICATE_CHANGED : ClientErrorCode.CERTIFICATE_UNKNOWN;
         const message = verdict === 'changed'
           ? `The certificate of ${certificate.host} changed (now ${certificate.fingerprint256}${pinnedFingerprint256 ? `, pinned ${pinnedFingerprint256}` : ''})`
           : `The certificate of ${certificate.host} is not trusted yet (${certificate.fingerprint256})`;
         const params = [certificate.host, certificate.fingerprint256, ...(pinnedFingerprint256 ? [pinnedFingerprint256] : [])];
-        finish(Object.assign(new XapiError(code, params, undefined, message), { certificate, pinnedFingerprint256 }));
-      }, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
+        return Object.assign(new XapiError(code, params, undefined, message), { certificate, pinnedFingerprint256 });
+      });
     });
     return undefined;
   }

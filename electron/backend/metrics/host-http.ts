@@ -5,10 +5,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { siblingUrl, baseUrlOf } from '../../../shared/api-client/address';
+import { connectVerified, type ConnectCallback } from '../connections/verified-tls';
 
 export class HostHttpError extends Error {
   constructor(
@@ -31,31 +30,16 @@ export function memberBaseUrl(connectionAddress: string, hostAddress: string): s
   return siblingUrl(baseUrlOf(connectionAddress), hostAddress);
 }
 
-type ConnectCallback = (err: Error | null, socket?: Duplex) => void;
-
 class PinnedAgent extends https.Agent {
   constructor(private readonly pin: string) {
     super({ keepAlive: true, maxSockets: 4 });
   }
 
-  // Node's Agent accepts an asynchronous createConnection (callback, undefined return).
   override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
-    const hostname = options.host ?? 'localhost';
-    const socket = tls.connect({ ...options, rejectUnauthorized: false, servername: isIP(hostname) ? undefined : hostname });
-    let done = false;
-    const finish = (err: Error | null) => {
-      if (done) return;
-      done = true;
-      if (err) {
-        socket.destroy();
-        callback(err);
-      } else callback(null, socket);
-    };
-    socket.once('error', finish);
-    socket.once('secureConnect', () => {
-      const seen = socket.getPeerCertificate().fingerprint256 ?? '';
-      if (normaliseFingerprint(seen) === this.pin) return finish(null);
-      finish(new HostHttpError('CERTIFICATE_MISMATCH', [hostname, seen], `The certificate of ${hostname} is not the one pinned for this pool`));
+    connectVerified(options, callback, (peer, hostname) => {
+      const seen = peer.fingerprint256 ?? '';
+      if (normaliseFingerprint(seen) === this.pin) return null;
+      return new HostHttpError('CERTIFICATE_MISMATCH', [hostname, seen], `The certificate of ${hostname} is not the one pinned for this pool`);
     });
     return undefined;
   }
