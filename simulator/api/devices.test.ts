@@ -1,18 +1,16 @@
 /** Disks and network interfaces the way XenCenter's Storage and Networking tabs manage them, over the wire. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator } from '../contract/harness';
-import { login, rpc, RpcFailure } from '../contract/json-rpc-client';
+import { startSignedIn, type TestSimulator } from '../contract/harness';
+import { rpc, RpcFailure } from '../contract/json-rpc-client';
 
-let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+let sim: TestSimulator;
 let url: string;
 let s: string;
 type Rec = Record<string, unknown>;
 const GiB = 1024 ** 3;
 
 beforeAll(async () => {
-  sim = await startTestSimulator({ timeScale: 0 });
-  url = sim.hosts[0].httpUrl;
-  s = await login(url);
+  ({ sim, url, session: s } = await startSignedIn({ timeScale: 0 }));
 });
 afterAll(() => sim.cleanup());
 

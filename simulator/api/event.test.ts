@@ -1,18 +1,16 @@
 /** event.from / event.inject / legacy event.next as clients use them, over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator } from '../contract/harness';
+import { startSignedIn, type TestSimulator } from '../contract/harness';
 import { login, rpc } from '../contract/json-rpc-client';
 
 interface Batch { events: { id: number; class: string; operation: string; ref: string; snapshot: Record<string, unknown> }[]; valid_ref_counts: Record<string, number>; token: string }
 
-let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+let sim: TestSimulator;
 let url: string;
 let s: string;
 
 beforeAll(async () => {
-  sim = await startTestSimulator({ timeScale: 0 });
-  url = sim.hosts[0].httpUrl;
-  s = await login(url);
+  ({ sim, url, session: s } = await startSignedIn({ timeScale: 0 }));
 });
 afterAll(() => sim.cleanup());
 

@@ -1,17 +1,15 @@
 /** Making a VM from a template the way XenCenter's New VM wizard does, over the wire. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator } from '../contract/harness';
-import { login, rpc } from '../contract/json-rpc-client';
+import { startSignedIn, type TestSimulator } from '../contract/harness';
+import { rpc } from '../contract/json-rpc-client';
 
-let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+let sim: TestSimulator;
 let url: string;
 let s: string;
 type Rec = Record<string, unknown>;
 
 beforeAll(async () => {
-  sim = await startTestSimulator({ timeScale: 0 });
-  url = sim.hosts[0].httpUrl;
-  s = await login(url);
+  ({ sim, url, session: s } = await startSignedIn({ timeScale: 0 }));
 });
 afterAll(() => sim.cleanup());
 

@@ -1,18 +1,16 @@
 /** Snapshots, checkpoints, revert and delete over JSON-RPC: the tree relations and the SR's space as a client sees them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator } from '../contract/harness';
-import { login, rpc, RpcFailure } from '../contract/json-rpc-client';
+import { startSignedIn, type TestSimulator } from '../contract/harness';
+import { rpc, rpcFailure } from '../contract/json-rpc-client';
 
-let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+let sim: TestSimulator;
 let url: string;
 let s: string;
 type Rec = Record<string, unknown>;
 const NULL = 'OpaqueRef:NULL';
 
 beforeAll(async () => {
-  sim = await startTestSimulator({ timeScale: 0 });
-  url = sim.hosts[0].httpUrl;
-  s = await login(url);
+  ({ sim, url, session: s } = await startSignedIn({ timeScale: 0 }));
 });
 afterAll(() => sim.cleanup());
 
@@ -35,16 +33,6 @@ async function disks(vm: string): Promise<Rec[]> {
 async function srUsage(sr: string): Promise<{ physical: number; virtual: number }> {
   const r = (await rpc(url, 'SR.get_record', s, sr)) as Rec;
   return { physical: Number(r.physical_utilisation), virtual: Number(r.virtual_allocation) };
-}
-
-async function failure(p: Promise<unknown>): Promise<RpcFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcFailure) return e;
-    throw e;
-  }
-  throw new Error('call succeeded');
 }
 
 describe('snapshot tree of a running VM', () => {
@@ -147,7 +135,7 @@ describe('snapshot tree of a running VM', () => {
 describe('snapshot errors and copies', () => {
   it('quiesces only guests with a VSS provider', async () => {
     const linux = await byName('lb-01');
-    const e = await failure(rpc(url, 'VM.snapshot_with_quiesce', s, linux, 'q'));
+    const e = await rpcFailure(rpc(url, 'VM.snapshot_with_quiesce', s, linux, 'q'));
     expect(e.code).toBe('VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED');
     const win = await byName('win2022-files');
     const snap = resultRef(await runTask((await rpc(url, 'Async.VM.snapshot_with_quiesce', s, win, 'vss')) as string));
@@ -158,17 +146,17 @@ describe('snapshot errors and copies', () => {
 
   it('refuses a checkpoint of a halted VM, a snapshot of a template, and a revert of a VM that is not a snapshot', async () => {
     const halted = await byName('build-agent-02');
-    expect((await failure(rpc(url, 'VM.checkpoint', s, halted, 'x'))).params).toEqual([halted, 'running', 'halted']);
+    expect((await rpcFailure(rpc(url, 'VM.checkpoint', s, halted, 'x'))).params).toEqual([halted, 'running', 'halted']);
     const [template] = (await rpc(url, 'VM.get_by_name_label', s, 'Debian Bookworm 12')) as string[];
-    expect((await failure(rpc(url, 'VM.snapshot', s, template, 'x', []))).code).toBe('OPERATION_NOT_ALLOWED');
-    expect((await failure(rpc(url, 'VM.revert', s, halted))).code).toBe('OPERATION_NOT_ALLOWED');
+    expect((await rpcFailure(rpc(url, 'VM.snapshot', s, template, 'x', []))).code).toBe('OPERATION_NOT_ALLOWED');
+    expect((await rpcFailure(rpc(url, 'VM.revert', s, halted))).code).toBe('OPERATION_NOT_ALLOWED');
   });
 
   it('refuses a snapshot when allowed_operations lack it (another operation running)', async () => {
     const vm = await byName('monitoring');
     const task = (await rpc(url, 'Async.VM.clean_reboot', s, vm)) as string;
     await sim.clock.advance(500);
-    expect((await failure(rpc(url, 'VM.snapshot', s, vm, 'x', []))).code).toBe('OTHER_OPERATION_IN_PROGRESS');
+    expect((await rpcFailure(rpc(url, 'VM.snapshot', s, vm, 'x', []))).code).toBe('OTHER_OPERATION_IN_PROGRESS');
     await runTask(task);
   });
 

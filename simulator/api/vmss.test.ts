@@ -1,10 +1,10 @@
 /** Snapshot schedules over JSON-RPC: xapi's validation, and snapshots taken and pruned as the simulated clock moves. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator } from '../contract/harness';
-import { login, rpc, RpcFailure } from '../contract/json-rpc-client';
+import { startSignedIn, type TestSimulator } from '../contract/harness';
+import { rpc, rpcFailure } from '../contract/json-rpc-client';
 import { nextRun } from './vmss';
 
-let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+let sim: TestSimulator;
 let url: string;
 let s: string;
 type Rec = Record<string, unknown>;
@@ -12,36 +12,24 @@ const HOUR = 3600_000;
 
 beforeAll(async () => {
   // 00:10 UTC on a Monday, so the demo's nightly 02:00 schedule stays out of the way of the hourly one below.
-  sim = await startTestSimulator({ timeScale: 0, startTime: Date.UTC(2024, 5, 3, 0, 10) });
-  url = sim.hosts[0].httpUrl;
-  s = await login(url);
+  ({ sim, url, session: s } = await startSignedIn({ timeScale: 0, startTime: Date.UTC(2024, 5, 3, 0, 10) }));
 });
 afterAll(() => sim.cleanup());
 
 const byName = async (name: string) => ((await rpc(url, 'VM.get_by_name_label', s, name)) as string[])[0];
 
-async function failure(p: Promise<unknown>): Promise<RpcFailure> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RpcFailure) return e;
-    throw e;
-  }
-  throw new Error('call succeeded');
-}
-
 const base = { name_label: 'Hourly', name_description: '', enabled: true, type: 'snapshot', retained_snapshots: 2, frequency: 'hourly', schedule: { min: '15' } };
 
 describe('VMSS', () => {
   it('checks retention, schedule keys, type against the guests, and refuses to destroy a schedule with VMs', async () => {
-    expect((await failure(rpc(url, 'VMSS.create', s, { ...base, retained_snapshots: 11 }))).params).toEqual(['retained_snapshots', '11']);
-    expect((await failure(rpc(url, 'VMSS.create', s, { ...base, frequency: 'daily', schedule: { min: '0' } }))).params).toEqual(['hour', '']);
-    expect((await failure(rpc(url, 'VMSS.create', s, { ...base, schedule: { min: '7' } }))).code).toBe('INVALID_VALUE');
+    expect((await rpcFailure(rpc(url, 'VMSS.create', s, { ...base, retained_snapshots: 11 }))).params).toEqual(['retained_snapshots', '11']);
+    expect((await rpcFailure(rpc(url, 'VMSS.create', s, { ...base, frequency: 'daily', schedule: { min: '0' } }))).params).toEqual(['hour', '']);
+    expect((await rpcFailure(rpc(url, 'VMSS.create', s, { ...base, schedule: { min: '7' } }))).code).toBe('INVALID_VALUE');
     const weekly = (await rpc(url, 'VMSS.create', s, { ...base, name_label: 'Weekly', frequency: 'weekly', schedule: { hour: '3', min: '30', days: 'Saturday,Sunday' } })) as string;
     const linux = await byName('lb-01');
     await rpc(url, 'VM.set_snapshot_schedule', s, linux, weekly);
-    expect((await failure(rpc(url, 'VMSS.set_type', s, weekly, 'snapshot_with_quiesce'))).code).toBe('VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED');
-    expect((await failure(rpc(url, 'VMSS.destroy', s, weekly))).code).toBe('VMSS_HAS_VM');
+    expect((await rpcFailure(rpc(url, 'VMSS.set_type', s, weekly, 'snapshot_with_quiesce'))).code).toBe('VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED');
+    expect((await rpcFailure(rpc(url, 'VMSS.destroy', s, weekly))).code).toBe('VMSS_HAS_VM');
     await rpc(url, 'VMSS.set_frequency', s, weekly, 'hourly');
     expect(await rpc(url, 'VMSS.get_schedule', s, weekly)).toEqual({ min: '30' });
     await rpc(url, 'VM.set_snapshot_schedule', s, linux, 'OpaqueRef:NULL');

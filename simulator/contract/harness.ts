@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Xapi, type XapiObject } from 'xen-api';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../index';
+import { login } from './json-rpc-client';
 
 export type Transport = 'json-rpc' | 'xml-rpc';
 
-export async function startTestSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator & { cleanup(): Promise<void> }> {
+export type TestSimulator = RunningSimulator & { cleanup(): Promise<void> };
+
+export async function startTestSimulator(opts: SimulatorOptions = {}): Promise<TestSimulator> {
   const stateDir = mkdtempSync(join(tmpdir(), 'xendeck-sim-'));
   // 50× simulated time: a 4 s VM start takes 80 ms of wall time.
   const sim = await startSimulator({ scenario: 'demo', stateDir, seed: 7, timeScale: 50, ...opts });
@@ -17,6 +20,13 @@ export async function startTestSimulator(opts: SimulatorOptions = {}): Promise<R
       rmSync(stateDir, { recursive: true, force: true });
     },
   });
+}
+
+/** A test simulator and a JSON-RPC session on its first host over plain HTTP: where the over-the-wire API tests start. */
+export async function startSignedIn(opts: SimulatorOptions = {}): Promise<{ sim: TestSimulator; url: string; session: string }> {
+  const sim = await startTestSimulator(opts);
+  const url = sim.hosts[0].httpUrl;
+  return { sim, url, session: await login(url) };
 }
 
 export function client(url: string, transport: Transport, password = 'xendeck'): Xapi {

@@ -19,3 +19,14 @@ export async function rpc(baseUrl: string, method: string, ...params: unknown[])
 export async function login(baseUrl: string, password = 'xendeck'): Promise<string> {
   return (await rpc(baseUrl, 'session.login_with_password', 'root', password, '2.21', 'xendeck-tests')) as string;
 }
+
+/** The RpcFailure a call ends with; anything else it throws is thrown again, and a success is an error. */
+export async function rpcFailure(p: Promise<unknown>): Promise<RpcFailure> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RpcFailure) return e;
+    throw e;
+  }
+  throw new Error('call succeeded');
+}

@@ -3,19 +3,17 @@
  * parameters, generic messages, tasks and operations on simulated time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator } from '../contract/harness';
+import { startSignedIn, startTestSimulator, type TestSimulator } from '../contract/harness';
 import { login, rpc } from '../contract/json-rpc-client';
 
-let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+let sim: TestSimulator;
 let url: string;
 let s: string;
 const vmByName = async (name: string) => ((await rpc(url, 'VM.get_by_name_label', s, name)) as string[])[0];
 
 beforeAll(async () => {
   // Frozen clock: operations stay in progress until the test advances time.
-  sim = await startTestSimulator({ timeScale: 0 });
-  url = sim.hosts[0].httpUrl;
-  s = await login(url);
+  ({ sim, url, session: s } = await startSignedIn({ timeScale: 0 }));
 });
 afterAll(() => sim.cleanup());
 
