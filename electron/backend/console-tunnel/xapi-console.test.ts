@@ -3,12 +3,10 @@
  * console, opens CONNECT /console over TLS pinned to the pool's certificate, and an RFB client on
  * the loopback WebSocket sees the guest. After a reboot, a new one-time URL reaches the new console.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, createWebSocketStream } from 'ws';
-import { startSimulator, type RunningSimulator } from '../../../simulator/index';
+import { startTestSimulator, type TestSimulator } from '../../../simulator/contract/harness';
+import { rpc as wireRpc } from '../../../simulator/contract/json-rpc-client';
 import { createConsoleExtension } from '../../../simulator/console/console-extension';
 import { RfbTestClient } from '../../../simulator/console/rfb-test-client';
 import { ConsoleTunnelService } from './console-tunnel';
@@ -16,20 +14,11 @@ import { xapiConsoleOpener, type ConsoleConnectionPort } from './xapi-console-op
 import { consoleTarget } from './xapi-console-connect';
 
 const ORIGIN = 'http://127.0.0.1:5173';
-let sim: RunningSimulator;
-let stateDir: string;
+let sim: TestSimulator;
 let session = '';
 
-async function rpc<T>(method: string, params: unknown[]): Promise<T> {
-  const res = await fetch(`${sim.hosts[0].httpUrl}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string; data: string[] } };
-  if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.message, params: body.error.data });
-  return body.result as T;
-}
+/** JSON-RPC on the first host over plain HTTP; a XAPI failure arrives as an RpcFailure with its code and params. */
+const rpc = <T>(method: string, params: unknown[]) => wireRpc(sim.hosts[0].httpUrl, method, ...params) as Promise<T>;
 
 /** What the ConnectionManager provides in the app: calls on its session, the pin, the address in use. */
 function port(pin: () => string): ConsoleConnectionPort {
@@ -49,14 +38,12 @@ async function openWs(url: string): Promise<WebSocket> {
 }
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'xendeck-tunnel-'));
-  sim = await startSimulator({ scenario: 'demo', stateDir, seed: 7, timeScale: 50, extensions: [createConsoleExtension({ timing: { bootLineMs: 0 } })] });
+  sim = await startTestSimulator({ seed: 7, timeScale: 50, extensions: [createConsoleExtension({ timing: { bootLineMs: 0 } })] });
   session = await rpc<string>('session.login_with_password', ['root', 'xendeck', '1.0', 'tunnel-test']);
 });
 
 afterAll(async () => {
-  await sim?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await sim?.cleanup();
 });
 
 describe('console tunnel to the simulator through CONNECT /console', () => {

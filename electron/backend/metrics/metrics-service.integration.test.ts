@@ -4,32 +4,21 @@
  * interval, whatever the number of charts), pausing, halted and started VMs, migration, the step check and the
  * in-flight limit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../simulator/index';
+import { startTestSimulator, type TestSimulator } from '../../../simulator/contract/harness';
+import { rpc as wireRpc } from '../../../simulator/contract/json-rpc-client';
 import { rrdRequestLogs } from '../../../simulator/rrd/rrd-extension';
 import type { MetricsUpdate } from '../../../shared/bridge';
 import type { Clock } from '../ports';
 import { HostHttp } from './host-http';
 import { MetricsService, type MetricsConnectionPort, type SubscribeArgs } from './metrics-service';
 
-let sim: RunningSimulator;
-let stateDir: string;
+let sim: TestSimulator;
 let session = '';
 const CONN = 'prod';
 
-async function rpc<T>(method: string, params: unknown[]): Promise<T> {
-  const res = await fetch(`${sim.hosts[0].httpUrl}/jsonrpc`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string; data: string[] } };
-  if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.message, params: body.error.data });
-  return body.result as T;
-}
+/** JSON-RPC on the first host over plain HTTP; a XAPI failure arrives as an RpcFailure with its code and params. */
+const rpc = <T>(method: string, params: unknown[]) => wireRpc(sim.hosts[0].httpUrl, method, ...params) as Promise<T>;
 
 /** What the connection manager provides in the app: calls on its session, the pin, the address in use. */
 const port: MetricsConnectionPort = {
@@ -123,8 +112,7 @@ const busiestHost = () => {
 };
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'xendeck-metrics-'));
-  sim = await startSimulator({ scenario: 'demo', stateDir, seed: 3, timeScale: 0, startTime: 1_750_000_002_500 });
+  sim = await startTestSimulator({ seed: 3, timeScale: 0, startTime: 1_750_000_002_500 });
   session = await rpc<string>('session.login_with_password', ['root', 'xendeck', '1.0', 'metrics-test']);
 });
 
@@ -133,8 +121,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await sim?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
+  await sim?.cleanup();
 });
 
 describe('sharing', () => {
