@@ -7,6 +7,7 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { ErrorMessage } from './ErrorMessage';
 import { Icon } from './Icon';
+import { useAction } from './use-action';
 
 export interface InlineEditProps {
   /** Names the field for screen readers and buttons ("Name", "Description"). */
@@ -21,8 +22,7 @@ export interface InlineEditProps {
 
 export function InlineEdit({ label, value, multiline, validate, onSave, placeholder }: InlineEditProps) {
   const [draft, setDraft] = useState<string | undefined>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy: saving, error, run, clearError } = useAction();
   const hintId = useId();
   const invalid = draft !== undefined ? validate?.(draft) : undefined;
 
@@ -32,24 +32,13 @@ export function InlineEdit({ label, value, multiline, validate, onSave, placehol
       setDraft(undefined);
       return;
     }
-    setSaving(true);
-    setError(undefined);
-    onSave(draft).then(
-      () => {
-        setSaving(false);
-        setDraft(undefined);
-      },
-      (err: unknown) => {
-        setSaving(false);
-        setError(err);
-      },
-    );
+    run(() => onSave(draft), () => setDraft(undefined));
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.preventDefault();
       setDraft(undefined);
-      setError(undefined);
+      clearError();
     } else if (e.key === 'Enter' && (!multiline || e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       save();
@@ -83,7 +72,7 @@ export function InlineEdit({ label, value, multiline, validate, onSave, placehol
         <button type="button" className="button button-primary button-small" onClick={save} disabled={saving || Boolean(invalid)}>
           {saving ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" className="button button-small" onClick={() => (setDraft(undefined), setError(undefined))} disabled={saving}>
+        <button type="button" className="button button-small" onClick={() => (setDraft(undefined), clearError())} disabled={saving}>
           Cancel
         </button>
       </span>

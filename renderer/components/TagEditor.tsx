@@ -5,25 +5,11 @@
  */
 import { useState } from 'react';
 import { ErrorMessage } from './ErrorMessage';
+import { useAction } from './use-action';
 
 export function TagEditor({ tags, onAdd, onRemove }: { tags: readonly string[]; onAdd: (tag: string) => Promise<unknown>; onRemove: (tag: string) => Promise<unknown> }) {
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const run = (work: Promise<unknown>, after?: () => void) => {
-    setBusy(true);
-    setError(undefined);
-    work.then(
-      () => {
-        setBusy(false);
-        after?.();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(err);
-      },
-    );
-  };
+  const { busy, error, run } = useAction();
   const add = () => {
     const tag = text.trim();
     if (!tag) return;
@@ -31,7 +17,7 @@ export function TagEditor({ tags, onAdd, onRemove }: { tags: readonly string[]; 
       setText('');
       return;
     }
-    run(onAdd(tag), () => setText(''));
+    run(() => onAdd(tag), () => setText(''));
   };
   return (
     <div className="tag-editor">
@@ -40,7 +26,7 @@ export function TagEditor({ tags, onAdd, onRemove }: { tags: readonly string[]; 
         {tags.map((tag) => (
           <li key={tag} className="tag-chip">
             <span>{tag}</span>
-            <button type="button" className="tag-remove" aria-label={`Remove tag ${tag}`} disabled={busy} onClick={() => run(onRemove(tag))}>
+            <button type="button" className="tag-remove" aria-label={`Remove tag ${tag}`} disabled={busy} onClick={() => run(() => onRemove(tag))}>
               ×
             </button>
           </li>

@@ -6,10 +6,12 @@ import { useState } from 'react';
 import type { HostRecord, VMRecord } from '../../../../shared/xapi/generated/records';
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { PropertyList } from '../../../components/PropertyList';
+import { useAction } from '../../../components/use-action';
 import { useClassMap, useIndexed, useRecord, useRecords } from '../../../store/hooks';
 import { isNullRef } from '../../../store/object-id';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { formatBytes, MiB } from '../format';
+import { FormButtons } from '../tab-parts';
 import { useXapi } from '../use-xapi';
 import { memoryProblems, parseMiB, type MemoryLimits } from './memory-limits';
 
@@ -28,8 +30,7 @@ function VmMemory({ connectionId, vmRef, vm }: { connectionId: string; vmRef: st
   const xapi = useXapi(connectionId);
   const metrics = useRecord(connectionId, 'VM_metrics', isNullRef(vm.metrics) ? undefined : vm.metrics);
   const [draft, setDraft] = useState<Record<keyof MemoryLimits, string>>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy: saving, error, run, clearError } = useAction();
   const current = limitsOf(vm);
   const halted = vm.power_state === 'Halted';
 
@@ -40,20 +41,11 @@ function VmMemory({ connectionId, vmRef, vm }: { connectionId: string; vmRef: st
   const save = () => {
     if (!parsed || badFields.length || problems.length) return;
     const l = parsed as MemoryLimits;
-    setSaving(true);
-    setError(undefined);
-    const work = halted
-      ? xapi.call('VM.set_memory_limits', vmRef, l.staticMin, l.staticMax, l.dynamicMin, l.dynamicMax)
-      : xapi.call('VM.set_memory_dynamic_range', vmRef, l.dynamicMin, l.dynamicMax);
-    work.then(
-      () => {
-        setSaving(false);
-        setDraft(undefined);
-      },
-      (err: unknown) => {
-        setSaving(false);
-        setError(err);
-      },
+    run(
+      () => (halted
+        ? xapi.call('VM.set_memory_limits', vmRef, l.staticMin, l.staticMax, l.dynamicMin, l.dynamicMax)
+        : xapi.call('VM.set_memory_dynamic_range', vmRef, l.dynamicMin, l.dynamicMax)),
+      () => setDraft(undefined),
     );
   };
 
@@ -123,14 +115,7 @@ function VmMemory({ connectionId, vmRef, vm }: { connectionId: string; vmRef: st
                 ))}
               </ul>
             )}
-            <div className="form-buttons">
-              <button type="submit" className="button button-primary" disabled={saving || badFields.length > 0 || problems.length > 0}>
-                {saving ? 'Applying…' : 'Apply'}
-              </button>
-              <button type="button" className="button" disabled={saving} onClick={() => (setDraft(undefined), setError(undefined))}>
-                Cancel
-              </button>
-            </div>
+            <FormButtons submit={saving ? 'Applying…' : 'Apply'} submitDisabled={saving || badFields.length > 0 || problems.length > 0} busy={saving} onCancel={() => (setDraft(undefined), clearError())} />
             {error !== undefined && <ErrorMessage error={error} />}
           </form>
         )}

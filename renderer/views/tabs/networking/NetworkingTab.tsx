@@ -10,7 +10,7 @@ import { useClassMap, useIndexed, useRecord, useRecords } from '../../../store/h
 import { isNullRef } from '../../../store/object-id';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
-import { useAction } from '../use-action';
+import { useAction } from '../../../components/use-action';
 import { useXapi } from '../use-xapi';
 
 const MAC_RE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;

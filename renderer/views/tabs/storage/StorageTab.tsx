@@ -10,7 +10,7 @@ import { isNullRef } from '../../../store/object-id';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { formatBytes, GiB } from '../format';
 import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
-import { useAction } from '../use-action';
+import { useAction } from '../../../components/use-action';
 import { useXapi, type XapiCaller } from '../use-xapi';
 
 const parseGiB = (t: string): number | undefined => {
