@@ -13,6 +13,9 @@ import { expectScreen, loginPrompt } from './console-screen';
 import { loginToPool } from './console-xapi';
 import { expect, saveScreenshot, test } from './fixtures';
 
+// Two reboots or a migration there and back, each waited for on a shared 2-core machine: more room than the default 60 s.
+test.describe.configure({ timeout: 120_000 });
+
 /** Selects `name` in the resource tree (through its search box) and opens the Console tab. */
 async function openConsole(page: Page, name: string): Promise<{ tab: Locator; status: Locator; screen: Locator }> {
   await page.getByRole('searchbox', { name: 'Search resources' }).fill(name);
