@@ -200,6 +200,22 @@ describe('MirrorStore', () => {
     expect(store.getState().mirrors.other).toBe(other);
   });
 
+  it('marks the pool loaded in the performance timeline once, when the last chunk of its load is applied', () => {
+    const store = createMirrorStore();
+    const marks = () => performance.getEntriesByName('xendeck:mirror-loaded').filter((e) => (e as PerformanceMark).detail === 'chunked').length;
+    const chunk = (parts: Partial<Omit<MirrorBatch, 'connectionId'>>): MirrorBatch => ({ ...batch(parts), connectionId: 'chunked' });
+    const before = marks();
+    store.getState().applyBatch(chunk({ reset: true, more: true, added: { VM: { 'OpaqueRef:v1': vm('v1') } } }));
+    store.getState().applyBatch(chunk({ more: true, added: { VM: { 'OpaqueRef:v2': vm('v2') } } }));
+    expect(marks()).toBe(before);
+    expect(store.getState().mirrors.chunked.loaded).toBe(false);
+    store.getState().applyBatch(chunk({ added: { VM: { 'OpaqueRef:v3': vm('v3') } } }));
+    expect(marks()).toBe(before + 1);
+    expect(store.getState().mirrors.chunked.loaded).toBe(true);
+    store.getState().applyBatch(chunk({ modified: { VM: { 'OpaqueRef:v3': { power_state: 'Running' } } } }));
+    expect(marks()).toBe(before + 1);
+  });
+
   it('forgets the objects of a connection that is no longer listed', () => {
     const store = createMirrorStore();
     store.getState().applyBatch(batch({ reset: true, added: { VM: { 'OpaqueRef:v1': vm('v1') } } }));
