@@ -27,7 +27,10 @@ export const newPendingBatch = (reset = false): PendingBatch => ({ reset, added:
 
 type AnyRecord = Record<string, unknown>;
 
-/** Default chunk size: about 1 MB of JSON, which a page parses and applies in about 10 ms (2 MB chunks took 10–40 ms in the `ui` bench, with GC and a busy machine up to 100). */
+/**
+ * Default chunk size: about 1 MB of JSON, which a page parses and applies in about 10 ms (2 MB chunks
+ * took 10–40 ms in the `ui` bench, up to 100 with GC on a busy machine).
+ */
 export const DEFAULT_MAX_CHUNK_BYTES = 1_000_000;
 /** Cap on records per chunk whatever their size: applying costs per record too. */
 export const MAX_CHUNK_RECORDS = 5_000;
