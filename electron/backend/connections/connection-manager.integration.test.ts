@@ -327,7 +327,13 @@ describe('ConnectionManager and a changed certificate', () => {
         error: { code: 'CERTIFICATE_CHANGED', params: [certificateHostKeyOfUrl(url), newFingerprint, oldFingerprint], message: expect.stringMatching(/changed since you trusted it/) },
       });
       expect(second.pools.flatMap((p) => p.pool.sessions.all())).toHaveLength(0);
+      // Refused: the status says so, and retries do not ask again…
+      await again.manager.answerCertificate(info.id, newFingerprint, false);
+      expect(statusOf(again, info.id)).toMatchObject({ state: 'disconnected', error: { code: 'CERTIFICATE_REJECTED' } });
+      const asked = nextPrompt(again, payloads(again, 'connections.certificatePrompt').length);
+      // …but connecting on purpose does.
       await again.manager.connect(info.id).catch(() => undefined);
+      expect(await asked).toMatchObject({ id: info.id, previousFingerprint256: oldFingerprint, certificate: { fingerprint256: newFingerprint } });
       expect(statusOf(again, info.id)?.state).toBe('disconnected');
       expect(second.pools.flatMap((p) => p.pool.sessions.all())).toHaveLength(0);
       expect(await again.stores.certificates.get(certificateHostKeyOfUrl(url))).toBe(oldFingerprint);

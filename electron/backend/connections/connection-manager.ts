@@ -82,6 +82,8 @@ interface Connection {
   unsubscribe: (() => void)[];
   batcher: MirrorBatcher;
   prompt?: CertificatePrompt;
+  /** A certificate the user refused: not asked about again until they connect on purpose. */
+  refusedFingerprint256?: string;
 }
 
 export class ConnectionManager implements ConnectionService {
@@ -157,6 +159,8 @@ export class ConnectionManager implements ConnectionService {
       throw bridgeError(described.code, described.params, described.message);
     }
     if (conn.client?.state.state === 'connected') return;
+    // Connecting on purpose asks again about a certificate refused earlier.
+    conn.refusedFingerprint256 = undefined;
     try {
       await this.start(conn);
     } catch (err) {
@@ -212,6 +216,7 @@ export class ConnectionManager implements ConnectionService {
       throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
     }
     conn.prompt = undefined;
+    conn.refusedFingerprint256 = trust ? undefined : prompt.certificate.fingerprint256;
     if (trust) await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
     else {
       conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
@@ -362,6 +367,7 @@ export class ConnectionManager implements ConnectionService {
   }
 
   private askAboutCertificate(conn: Connection, err: CertificateError): Promise<boolean> {
+    if (conn.refusedFingerprint256 && sameFingerprint(conn.refusedFingerprint256, err.certificate.fingerprint256)) return Promise.resolve(false);
     this.promptFor(conn, err);
     return new Promise((resolve) => conn.prompt!.waiters.push(resolve));
   }
@@ -369,6 +375,8 @@ export class ConnectionManager implements ConnectionService {
   /** Emits the trust prompt once per certificate (the state callback and `establish` both get here). */
   private promptFor(conn: Connection, err: CertificateError): void {
     if (conn.prompt && sameFingerprint(conn.prompt.certificate.fingerprint256, err.certificate.fingerprint256)) return;
+    // Retries and member probes meet the refused certificate again: the answer stands until the user connects.
+    if (conn.refusedFingerprint256 && sameFingerprint(conn.refusedFingerprint256, err.certificate.fingerprint256)) return;
     const waiters = conn.prompt?.waiters ?? [];
     const previous = err.code === ClientErrorCode.CERTIFICATE_CHANGED ? err.pinnedFingerprint256 ?? err.params[2] : undefined;
     conn.prompt = { certificate: err.certificate, previous, waiters };
