@@ -168,16 +168,14 @@ test('a changed certificate blocks the connection with a warning showing the old
   expect(after.url).toBe(before.url);
   expect(after.fingerprint256).not.toBe(before.fingerprint256);
 
-  // Connect the added server again (it may already be retrying by itself).
+  // Retrying by itself, the added server meets the new certificate and warns; if it has not, connect it on purpose.
   const tree = page.getByRole('tree', { name: 'Resources' });
   await page.getByRole('searchbox').first().fill('Production');
   const added = tree.getByRole('treeitem', { name: 'Production', exact: true }).filter({ hasNotText: 'Demo' }).first();
   const warning = page.getByRole('alertdialog', { name: /^The certificate of .* has changed$/ });
-  await added.click({ button: 'right' });
-  const menu = page.getByRole('menu', { name: 'Actions' });
-  await menu.getByRole('menuitem', { name: 'Disconnect' }).click();
-  await expect(menu).toBeHidden();
-  if (!(await warning.isVisible())) {
+  const warned = await warning.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+  if (!warned) {
+    const menu = page.getByRole('menu', { name: 'Actions' });
     await added.click({ button: 'right' });
     await menu.getByRole('menuitem', { name: 'Connect', exact: true }).click();
   }
@@ -188,11 +186,13 @@ test('a changed certificate blocks the connection with a warning showing the old
   // Refusing is the default: the focus is on Cancel.
   await expect(warning.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await saveScreenshot(page, 'main-window-connections--certificate-changed');
-  // Refuse every prompt (the member connection asks too when it retries).
-  while (await warning.isVisible()) {
+  // Refuse both prompts: the server added by address and the one added through a pool member each ask once
+  // (a refused certificate is not asked about again by their retries).
+  for (let asked = 0; asked < 2; asked++) {
+    await expect(warning).toBeVisible({ timeout: 30_000 });
     await warning.getByRole('button', { name: 'Cancel' }).click();
-    await expect(warning.or(page.locator('body')).first()).toBeAttached();
   }
+  await expect(warning).toBeHidden();
   await expect(added).toContainText(/Disconnected|CERTIFICATE/);
   await page.getByRole('searchbox').first().fill('');
 });

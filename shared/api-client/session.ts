@@ -152,8 +152,10 @@ export class Session {
 
   /** Stops every call in flight (they reject with ABORTED) and logs out. */
   async close(): Promise<void> {
-    await this.logout();
+    // Calls in flight stop first (a login still probing pool members must not hold up a disconnect);
+    // the logout does not use that signal, so it still reaches the server.
     this.closed.abort();
+    await this.logout();
   }
 
   /** Allows calls again after close() (a user reconnecting a connection). */

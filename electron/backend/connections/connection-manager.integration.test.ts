@@ -337,6 +337,10 @@ describe('ConnectionManager and a changed certificate', () => {
       expect(statusOf(again, info.id)?.state).toBe('disconnected');
       expect(second.pools.flatMap((p) => p.pool.sessions.all())).toHaveLength(0);
       expect(await again.stores.certificates.get(certificateHostKeyOfUrl(url))).toBe(oldFingerprint);
+      // A blocked server can be forgotten.
+      await again.manager.answerCertificate(info.id, newFingerprint, false);
+      await again.manager.forget(info.id);
+      expect(again.manager.list().map((c) => c.id)).not.toContain(info.id);
     } finally {
       await Promise.all(rigs.splice(0).map((x) => x.manager.dispose()));
       await second.stop();
