@@ -18,6 +18,7 @@ import { FileSettingsStore } from '../stores/file-settings-store';
 import { ConnectionManager, SAVED_SERVERS_KEY, passwordKey } from './connection-manager';
 import { certificateHostKeyOfUrl } from './node-transport';
 import { labClient, startLab, type Lab } from './sim-harness';
+import { applyToReplica } from './mirror-replica';
 
 type Recorded = { [E in EventName]: { event: E; payload: BridgeEvents[E] } }[EventName];
 
@@ -85,18 +86,7 @@ const statusOf = (r: Rig, id: string) => r.manager.list().find((c) => c.id === i
  */
 function replica(r: Rig, id: string): Map<string, unknown> {
   const view = new Map<string, unknown>();
-  for (const batch of payloads(r, 'mirror.batch')) {
-    if (batch.connectionId !== id) continue;
-    if (batch.reset) view.clear();
-    for (const cls in batch.removed) for (const ref of batch.removed[cls]) view.delete(`${cls}/${ref}`);
-    for (const cls in batch.added) for (const ref in batch.added[cls]) view.set(`${cls}/${ref}`, batch.added[cls][ref]);
-    for (const cls in batch.modified) {
-      for (const ref in batch.modified[cls]) {
-        const key = `${cls}/${ref}`;
-        view.set(key, { ...(view.get(key) as object | undefined), ...(batch.modified[cls][ref] as object) });
-      }
-    }
-  }
+  for (const batch of payloads(r, 'mirror.batch')) if (batch.connectionId === id) applyToReplica(view, batch);
   return view;
 }
 

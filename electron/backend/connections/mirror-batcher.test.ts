@@ -3,6 +3,7 @@ import type { MirrorBatch } from '../../../shared/bridge';
 import type { ChangeSet } from '../../../shared/api-client/change-set';
 import type { Clock } from '../ports';
 import { MirrorBatcher } from './mirror-batcher';
+import { applyToReplica } from './mirror-replica';
 
 /** A clock driven by the test: time moves only when `advance` is called. */
 function manualClock() {
@@ -32,22 +33,6 @@ function manualClock() {
 
 const change = (partial: Partial<ChangeSet>): ChangeSet => ({ added: {}, modified: {}, removed: {}, ...partial });
 
-/**
- * Applies batches as the renderer store does (removals, then full added records, then partial modified
- * records merged into the held one), to check that squashing and diffing never change the outcome.
- */
-function apply(view: Map<string, unknown>, batch: MirrorBatch): void {
-  if (batch.reset) view.clear();
-  for (const cls in batch.removed) for (const ref of batch.removed[cls]) view.delete(`${cls}/${ref}`);
-  for (const cls in batch.added) for (const ref in batch.added[cls]) view.set(`${cls}/${ref}`, batch.added[cls][ref]);
-  for (const cls in batch.modified) {
-    for (const ref in batch.modified[cls]) {
-      const key = `${cls}/${ref}`;
-      view.set(key, { ...(view.get(key) as object | undefined), ...(batch.modified[cls][ref] as object) });
-    }
-  }
-}
-
 /** What a change set does to a view of full records (the client's mirror). */
 function applyFull(view: Map<string, unknown>, cs: ChangeSet): void {
   for (const cls in cs.removed) for (const ref of cs.removed[cls]) view.delete(`${cls}/${ref}`);
@@ -69,7 +54,7 @@ describe('MirrorBatcher', () => {
     for (let i = 1; i < sent.length; i++) expect(sent[i].at - sent[i - 1].at).toBeGreaterThanOrEqual(100);
     // The last full record of each object wins.
     const view = new Map<string, unknown>();
-    for (const { batch } of sent) apply(view, batch);
+    for (const { batch } of sent) applyToReplica(view, batch);
     expect(view.get('VM/OpaqueRef:49')).toEqual({ name_label: 'vm 999' });
   });
 
@@ -132,7 +117,7 @@ describe('MirrorBatcher', () => {
     expect(sent.map((b) => Boolean(b.more))).toEqual(sent.map((_, i) => i < sent.length - 1));
     for (const chunk of sent) expect(JSON.stringify(chunk).length).toBeLessThan(50_000 + 1_000);
     const view = new Map<string, unknown>();
-    for (const chunk of sent) apply(view, chunk);
+    for (const chunk of sent) applyToReplica(view, chunk);
     const expected = new Map<string, unknown>();
     applyFull(expected, change({ added: snapshot }));
     expect(view).toEqual(expected);
@@ -164,7 +149,7 @@ describe('MirrorBatcher', () => {
     }
     advance(200);
     const view = new Map<string, unknown>();
-    for (const batch of squashed) apply(view, batch);
+    for (const batch of squashed) applyToReplica(view, batch);
     expect(view).toEqual(direct);
     expect(squashed.length).toBeLessThan(2000 / 4);
   });
