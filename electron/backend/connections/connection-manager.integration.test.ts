@@ -290,6 +290,38 @@ describe('ConnectionManager', () => {
 });
 
 describe('ConnectionManager and a changed certificate', () => {
+  it('forgets a server added through a pool member while the master shows a changed certificate', async () => {
+    const simDir = newDir();
+    const first = await startSimulator({ scenario: 'demo', seed: 1, stateDir: join(simDir, 'a') });
+    const masterUrl = first.pools[0].masterUrl;
+    const member = first.hosts.find((h) => h.url !== masterUrl && new URL(h.url).port === new URL(masterUrl).port)!;
+    const r = await rig();
+    const adding = r.manager.add({ address: member.url, user: 'root', password: first.password, remember: true });
+    const prompt = await nextPrompt(r);
+    await r.manager.answerCertificate(prompt.id, prompt.certificate.fingerprint256, true);
+    let seen = 1;
+    for (;;) {
+      const settled = await Promise.race([adding.then(() => true), new Promise((ok) => setTimeout(() => ok(false), 300))]);
+      if (settled) break;
+      const more = payloads(r, 'connections.certificatePrompt');
+      while (seen < more.length) {
+        await r.manager.answerCertificate(more[seen].id, more[seen].certificate.fingerprint256, true);
+        seen++;
+      }
+    }
+    const info = await adding;
+    await first.stop();
+    const second = await startSimulator({ scenario: 'demo', seed: 1, stateDir: join(simDir, 'b'), port: Number(new URL(masterUrl).port) });
+    try {
+      const changed = await nextPrompt(r, payloads(r, 'connections.certificatePrompt').length);
+      await r.manager.answerCertificate(changed.id, changed.certificate.fingerprint256, false);
+      await r.manager.forget(info.id);
+      expect(r.manager.list().map((c) => c.id)).not.toContain(info.id);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
   it('blocks a saved server whose certificate changed, with the old and new fingerprints, and never logs in', async () => {
     const simDir = newDir();
     const first = await startSimulator({ scenario: 'demo', seed: 1, stateDir: join(simDir, 'a') });

@@ -61,6 +61,9 @@ interface CertificatePrompt {
   waiters: ((trusted: boolean) => void)[];
 }
 
+/** How long Forget waits for the client to log out before it drops the connection anyway. */
+const FORGET_TEARDOWN_WAIT_MS = 3_000;
+
 interface Connection {
   id: string;
   address: string;
@@ -183,7 +186,8 @@ export class ConnectionManager implements ConnectionService {
     const conn = this.get(id);
     // The demo pools come back at every start: forgetting one hides it.
     if (conn.demo) return this.setHidden(id, true);
-    await this.stopClient(conn);
+    // Forgetting is local: a session teardown that hangs on the network finishes in the background.
+    await Promise.race([this.stopClient(conn), new Promise((resolve) => setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS))]);
     conn.batcher.flush();
     conn.batcher.dispose();
     this.connections.delete(id);

@@ -39,6 +39,7 @@ export class MirrorBatcher {
   private pending: PendingBatch | undefined;
   private timer: { cancel(): void } | undefined;
   private lastFlush = -Infinity;
+  private disposed = false;
   private readonly intervalMs: number;
   /**
    * The full records the renderer holds, as last sent (class → ref → record): what partial
@@ -59,6 +60,7 @@ export class MirrorBatcher {
 
   /** Adds one change set of the client's mirror. */
   push(changes: ChangeSet): void {
+    if (this.disposed) return;
     this.pending ??= newPendingBatch();
     mergeInto(this.pending, changes);
     this.schedule();
@@ -69,6 +71,7 @@ export class MirrorBatcher {
    * renderer drops what it holds of this connection and takes this. An empty snapshot clears it.
    */
   reset(snapshot: ChangeSet['added']): void {
+    if (this.disposed) return;
     this.pending = newPendingBatch(true);
     for (const cls in snapshot) this.pending.added[cls] = { ...snapshot[cls] };
     this.schedule();
@@ -90,6 +93,8 @@ export class MirrorBatcher {
 
   /** Drops what is pending and stops the timer. */
   dispose(): void {
+    // A client stopping late (a forgotten connection's teardown) must not send batches afterwards.
+    this.disposed = true;
     this.timer?.cancel();
     this.timer = undefined;
     this.pending = undefined;
