@@ -64,21 +64,12 @@ interface CertificatePrompt {
 /** How long Forget waits for the client to log out before it drops the connection anyway. */
 const FORGET_TEARDOWN_WAIT_MS = 3_000;
 
-interface Connection {
-  id: string;
-  address: string;
-  user: string;
-  label: string;
-  demo: boolean;
-  remembered: boolean;
-  hidden: boolean;
+/** What the renderer sees of a connection (ConnectionInfo), plus what only the main process holds. */
+interface Connection extends ConnectionInfo {
   members: string[];
   password?: string;
   /** The demo simulator's fingerprint: trusted without asking. */
   preTrusted?: string;
-  status: ConnectionStatus;
-  masterAddress?: string;
-  note?: string;
   client?: XapiClient;
   transport?: NodeTransport;
   trust?: PinnedTrust;
@@ -187,7 +178,9 @@ export class ConnectionManager implements ConnectionService {
     // The demo pools come back at every start: forgetting one hides it.
     if (conn.demo) return this.setHidden(id, true);
     // Forgetting is local: a session teardown that hangs on the network finishes in the background.
-    await Promise.race([this.stopClient(conn), new Promise((resolve) => setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise((resolve) => (timer = setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS)));
+    await Promise.race([this.stopClient(conn), waited]).finally(() => clearTimeout(timer));
     conn.batcher.flush();
     conn.batcher.dispose();
     this.connections.delete(id);
