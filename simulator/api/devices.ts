@@ -18,6 +18,11 @@ function vbdsAttached(call: CallContext, vdiRef: string): string[] {
   return (call.db.get('VDI', vdiRef).VBDs as string[]).filter((r) => call.db.find('VBD', r)?.currently_attached);
 }
 
+function assertSrSpace(call: CallContext, srRef: string, bytes: number): void {
+  const free = srFreeBytes(call.db, srRef);
+  if (bytes > free) throw new XapiError('SR_FULL', [String(bytes), String(free)]);
+}
+
 function createVdi(call: CallContext, args: XRecord): string {
   const srRef = String(args.SR);
   const sr = call.db.get('SR', srRef);
@@ -25,7 +30,7 @@ function createVdi(call: CallContext, args: XRecord): string {
   if (!Number.isFinite(size) || size <= 0) throw new XapiError('FIELD_TYPE_ERROR', ['virtual_size']);
   if (sr.content_type === 'iso') throw new XapiError('OPERATION_NOT_ALLOWED', ['VDIs cannot be created on an ISO library']);
   const physical = THICK_SR_TYPES.has(String(sr.type)) ? size : 0;
-  if (physical > srFreeBytes(call.db, srRef)) throw new XapiError('SR_FULL', [String(physical), String(srFreeBytes(call.db, srRef))]);
+  assertSrSpace(call, srRef, physical);
   const ref = call.db.create('VDI', {
     type: 'user', sharable: false, read_only: false, other_config: {}, xenstore_data: {}, sm_config: {}, tags: [],
     ...args, uuid: undefined, SR: srRef, virtual_size: size, physical_utilisation: physical, managed: true, missing: false,
@@ -44,7 +49,7 @@ function resizeVdi(call: CallContext, vdiRef: string, size: number, online: bool
   const sr = call.db.get('SR', String(vdi.SR));
   const grow = size - current;
   const physical = THICK_SR_TYPES.has(String(sr.type)) ? grow : 0;
-  if (physical > srFreeBytes(call.db, String(vdi.SR))) throw new XapiError('SR_FULL', [String(physical), String(srFreeBytes(call.db, String(vdi.SR)))]);
+  assertSrSpace(call, String(vdi.SR), physical);
   call.db.update('VDI', vdiRef, { virtual_size: size, physical_utilisation: Number(vdi.physical_utilisation) + physical });
   chargeSr(call.db, String(vdi.SR), physical, grow);
 }
