@@ -24,6 +24,12 @@ export function decodeJsonRpcCall(body: string): JsonCall {
 }
 
 const recordCache = new WeakMap<object, string>();
+/**
+ * Encoded ref-keyed maps of records, as UTF-8 bytes ready for the socket: get_all_records hands out
+ * the same map object until its class changes, so a 17 MB VM map is built and encoded once, not
+ * once per client load.
+ */
+const recordMapCache = new WeakMap<object, Buffer>();
 
 function jsonRecord(rec: object): string {
   let s = recordCache.get(rec);
@@ -38,18 +44,36 @@ function jsonRecord(rec: object): string {
 export function jsonValue(v: unknown, t: XapiType | undefined): string {
   if (v === undefined) return '""';
   if (t?.k === 'record' && v !== null && typeof v === 'object') return jsonRecord(v);
-  if (t?.k === 'map' && t.value.k === 'record' && v !== null && typeof v === 'object') {
-    const parts: string[] = [];
-    for (const [k, r] of Object.entries(v as Record<string, object>)) parts.push(`${JSON.stringify(k)}:${jsonRecord(r)}`);
-    return `{${parts.join(',')}}`;
-  }
+  if (isRecordMap(v, t)) return encodedRecordMap(v).toString('utf8');
   if (t?.k === 'void') return '""';
   return JSON.stringify(v);
 }
 
-export function jsonSuccess(call: Pick<JsonCall, 'id' | 'version'>, encodedValue: string): string {
+function isRecordMap(v: unknown, t: XapiType | undefined): v is object {
+  return t?.k === 'map' && t.value.k === 'record' && v !== null && typeof v === 'object';
+}
+
+function encodedRecordMap(v: object): Buffer {
+  let bytes = recordMapCache.get(v);
+  if (bytes === undefined) {
+    const parts: string[] = [];
+    for (const [k, r] of Object.entries(v as Record<string, object>)) parts.push(`${JSON.stringify(k)}:${jsonRecord(r)}`);
+    bytes = Buffer.from(`{${parts.join(',')}}`, 'utf8');
+    recordMapCache.set(v, bytes);
+  }
+  return bytes;
+}
+
+/** A success reply as the bytes to send: a record map goes out as its cached bytes, between the envelope's. */
+export function jsonSuccessBytes(call: Pick<JsonCall, 'id' | 'version'>, value: unknown, t: XapiType | undefined): Buffer[] {
+  const [head, tail] = envelope(call);
+  const body = isRecordMap(value, t) ? encodedRecordMap(value) : Buffer.from(jsonValue(value, t), 'utf8');
+  return [Buffer.from(head, 'utf8'), body, Buffer.from(tail, 'utf8')];
+}
+
+function envelope(call: Pick<JsonCall, 'id' | 'version'>): [string, string] {
   const id = JSON.stringify(call.id ?? null);
-  return call.version === '2.0' ? `{"jsonrpc":"2.0","result":${encodedValue},"id":${id}}` : `{"result":${encodedValue},"error":null,"id":${id}}`;
+  return call.version === '2.0' ? ['{"jsonrpc":"2.0","result":', `,"id":${id}}`] : ['{"result":', `,"error":null,"id":${id}}`];
 }
 
 /** 2.0: {code, message: XAPI code, data: params}; 1.0: error is the ErrorDescription list, as xapi's rpc-light writes it. */

@@ -29,6 +29,9 @@ export class ObjectDb {
   private log: LogItem[] = [];
   private tombstones = new Map<string, Tombstone>();
   private listeners = new Set<(c: Change) => void>();
+  /** Per class: the generation of its newest change, and the ref-keyed map of its records as of then. */
+  private classGens = new Map<string, number>();
+  private recordMaps = new Map<string, { gen: number; records: Readonly<Record<string, XRecord>> }>();
   /** While building a scenario: reverse-set additions collected per parent, applied once at the end. */
   private pendingLinks: Map<string, { cls: string; ref: string; field: string; add: string[] }> | undefined;
   /** Current generation: the newest change's number. */
@@ -78,6 +81,23 @@ export class ObjectDb {
 
   *all<R extends XRecord = XRecord>(cls: string): IterableIterator<[string, R]> {
     for (const [ref, e] of this.table(cls)) yield [ref, e.rec as R];
+  }
+
+  /**
+   * Every record of a class as a ref-keyed map (get_all_records' result). The same object is returned
+   * until something in the class changes, so the codecs' caches of its encoded form stay valid: a
+   * client loading a 5,000-VM pool gets the reply built once, not once per login. Callers must not
+   * modify it.
+   */
+  allRecords(cls: string): Readonly<Record<string, XRecord>> {
+    const table = this.table(cls);
+    const gen = this.classGens.get(cls) ?? 0;
+    const held = this.recordMaps.get(cls);
+    if (held && held.gen === gen) return held.records;
+    const records: Record<string, XRecord> = {};
+    for (const [ref, e] of table) records[ref] = e.rec;
+    this.recordMaps.set(cls, { gen, records });
+    return records;
   }
 
   count(cls: string): number {
@@ -261,6 +281,7 @@ export class ObjectDb {
 
   private bump(cls: string, ref: string): number {
     const gen = ++this.gen;
+    this.classGens.set(cls, gen);
     this.log.push({ gen, cls, ref });
     if (this.log.length > LOG_LIMIT) {
       const drop = this.log.length >> 1;

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { SimHost } from '../core';
 import { decodeXmlRpcCall } from '../codec/xmlrpc-decode';
 import { xmlFailure, xmlSuccess, xmlValue } from '../codec/xmlrpc-encode';
-import { decodeJsonRpcCall, jsonFailure, jsonSuccess, jsonValue } from '../codec/jsonrpc';
+import { decodeJsonRpcCall, jsonFailure, jsonSuccessBytes } from '../codec/jsonrpc';
 import { ProtocolError } from '../codec/protocol-error';
 import { dispatch } from '../rpc/dispatch';
 import { toXapiError } from '../xapi-error';
@@ -41,15 +41,19 @@ function routeContext(host: SimHost): RouteContext {
   return { host, pool, db: pool.db, sessions: pool.sessions, clock: host.sim.clock, sim: host.sim };
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer[]): void {
   if (res.destroyed) return;
   res.writeHead(status, {
     // Clients test these headers exactly (xen-api: `application/json`, `text/xml`).
     'Content-Type': contentType,
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((n, b) => n + b.length, 0),
     'Access-Control-Allow-Origin': '*',
   });
-  res.end(body);
+  if (typeof body === 'string') res.end(body);
+  else {
+    for (const part of body) res.write(part);
+    res.end();
+  }
 }
 
 async function handleRpc(host: SimHost, req: IncomingMessage, res: ServerResponse, json: boolean): Promise<void> {
@@ -75,7 +79,7 @@ async function handleRpc(host: SimHost, req: IncomingMessage, res: ServerRespons
     }
     try {
       const { value, type } = await dispatch(host, call.method, call.params);
-      send(res, 200, 'application/json', jsonSuccess(call, jsonValue(value, type)));
+      send(res, 200, 'application/json', jsonSuccessBytes(call, value, type));
     } catch (err) {
       send(res, 200, 'application/json', jsonFailure(call, toXapiError(err).description));
     }

@@ -15,11 +15,7 @@ export function genericHandler(cls: ClassInfo, msg: MessageInfo): ApiHandler | u
   if (!msg.implicit && !always.includes(name)) return undefined;
   switch (name) {
     case 'get_all': return (call) => call.db.refs(c);
-    case 'get_all_records': return (call) => {
-      const out: Record<string, unknown> = {};
-      for (const [ref, rec] of call.db.all(c)) out[ref] = rec;
-      return out;
-    };
+    case 'get_all_records': return (call) => call.db.allRecords(c);
     case 'get_record': return (call, self: string) => call.db.get(c, self);
     case 'get_by_uuid': return (call, uuid: string) => call.db.byUuid(c, uuid);
     case 'get_by_name_label': return (call, label: string) => {
