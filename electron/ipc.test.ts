@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppInfo, ConnectionInfo } from '../shared/bridge';
 import { bridgeError } from '../shared/bridge';
 import type { BridgeReply } from '../shared/bridge-wire';
+import { RawRecord } from '../shared/api-client/raw-record';
 import { createBridgeHost, EventHub, type BridgeHandlers } from './backend/bridge-host';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels';
 import { createFakeWebContents, recorded, type FakeFrame, type FakeWebContents } from './testing/fake-electron';
@@ -30,10 +31,13 @@ function backendFor(calls: unknown[]) {
   return { host: createBridgeHost(handlers, events), events };
 }
 
-function invoke(event: { sender: FakeWebContents; senderFrame: FakeFrame | null }, name: unknown, args: unknown): Promise<BridgeReply> {
+/** A request as the page makes it: the reply crosses as JSON text, which the page parses. */
+async function invoke(event: { sender: FakeWebContents; senderFrame: FakeFrame | null }, name: unknown, args: unknown): Promise<BridgeReply> {
   const handler = recorded.ipcHandlers.get(REQUEST_CHANNEL);
   if (!handler) throw new Error('no IPC handler registered');
-  return handler(event, name, args) as Promise<BridgeReply>;
+  const text = await handler(event, name, args);
+  expect(typeof text).toBe('string');
+  return JSON.parse(text as string) as BridgeReply;
 }
 
 let calls: unknown[];
@@ -52,7 +56,7 @@ beforeEach(() => {
 describe('IPC requests', () => {
   it('answers a request from our window top frame on app://xendeck', async () => {
     expect(await invoke({ sender: win, senderFrame: win.mainFrame }, 'app.info', undefined)).toEqual({ ok: true, result: info });
-    expect(await invoke({ sender: win, senderFrame: win.mainFrame }, 'connections.connect', { id: 'c1' })).toEqual({ ok: true, result: undefined });
+    expect(await invoke({ sender: win, senderFrame: win.mainFrame }, 'connections.connect', { id: 'c1' })).toEqual({ ok: true, result: null });
     expect(calls).toEqual([{ id: 'c1' }]);
   });
 
@@ -118,7 +122,19 @@ describe('IPC events', () => {
     ipc.attach(win as never);
     const list: ConnectionInfo[] = [];
     backend.events.emit('connections.changed', list);
-    expect(win.sent).toEqual([[EVENT_CHANNEL, 'connections.changed', list]]);
+    expect(win.sent).toEqual([[EVENT_CHANNEL, 'connections.changed', '[]']]);
+  });
+
+  it('sends a mirror batch with records loaded as text as one JSON text the page parses into objects', () => {
+    const backend = backendFor([]);
+    recorded.reset();
+    bindIpc(backend.host, () => true).attach(win as never);
+    const vm = '{"name_label":"web-01 \\"prod\\"","VCPUs_max":4,"tags":["a"]}';
+    backend.events.emit('mirror.batch', { connectionId: 'c1', added: { VM: { 'OpaqueRef:1': new RawRecord(vm) } }, modified: {}, removed: {} });
+    const [[, name, text]] = win.sent as [string, string, string][];
+    expect(name).toBe('mirror.batch');
+    expect(text).toContain(vm);
+    expect(JSON.parse(text)).toEqual({ connectionId: 'c1', added: { VM: { 'OpaqueRef:1': { name_label: 'web-01 "prod"', VCPUs_max: 4, tags: ['a'] } } }, modified: {}, removed: {} });
   });
 
   it('sends nothing to a window that navigated away, or after it is destroyed', () => {
@@ -156,7 +172,7 @@ describe('preload', () => {
     expect(Object.values(api)).not.toContain(fakeElectron.ipcRenderer);
   });
 
-  it('sends requests on the one request channel and hands listeners the payload only', async () => {
+  it('sends requests on the one request channel and hands listeners the payload text only', async () => {
     recorded.reset();
     vi.resetModules();
     await import('./preload');
@@ -167,11 +183,11 @@ describe('preload', () => {
     const seen: unknown[][] = [];
     const off = api.on('connections.changed', (...args: unknown[]) => seen.push(args));
     const ipcEvent = { sender: 'the IpcRenderer', ports: [] };
-    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'connections.changed', ['payload']);
-    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'mirror.batch', ['other']);
+    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'connections.changed', '["payload"]');
+    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'mirror.batch', '["other"]');
     off();
-    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'connections.changed', ['late']);
-    expect(seen).toEqual([[['payload']]]);
+    recorded.ipcRendererListeners.get(EVENT_CHANNEL)!(ipcEvent, 'connections.changed', '["late"]');
+    expect(seen).toEqual([['["payload"]']]);
     expect(() => api.on('connections.changed', 'not a function' as never)).toThrow(TypeError);
   });
 });

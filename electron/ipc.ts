@@ -5,9 +5,11 @@
  * must come from one of our windows, from its top frame (not an iframe), from a page on `app://xendeck`;
  * then its arguments are validated by the Bridge's zod schema (inside `backend.request`). Replies are
  * `BridgeReply` envelopes, because Electron reduces a thrown error to its message and XAPI's code and
- * params must survive.
+ * params must survive. Replies and event payloads cross as JSON text (stringifyWithRawRecords): the
+ * mirror's records are kept as the text they were loaded as and are parsed once, in the page.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { stringifyWithRawRecords } from '../shared/api-client/raw-record';
 import { bridgeError } from '../shared/bridge';
 import type { BridgeReply } from '../shared/bridge-wire';
 import { toBridgeError } from '../shared/bridge-wire';
@@ -32,16 +34,17 @@ export interface IpcBinding {
 }
 
 export function bindIpc(backend: BridgeHost, isOurWindow: (contents: WebContents) => boolean): IpcBinding {
-  ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, args: unknown): Promise<BridgeReply> => {
+  ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, args: unknown): Promise<string> => {
+    let reply: BridgeReply;
     try {
       const problem = senderProblem(event, isOurWindow);
       if (problem) throw bridgeError('BRIDGE_SENDER_REFUSED', [problem], `Request refused: ${problem}`);
       if (typeof name !== 'string') throw bridgeError('BRIDGE_UNKNOWN_REQUEST', [String(name)], 'Request name must be a string');
-      const result = await backend.request(name, args);
-      return { ok: true, result };
+      reply = { ok: true, result: (await backend.request(name, args)) ?? null };
     } catch (err) {
-      return { ok: false, error: toBridgeError(err) };
+      reply = { ok: false, error: toBridgeError(err) };
     }
+    return stringifyWithRawRecords(reply);
   });
 
   const detachers = new Set<() => void>();
@@ -49,7 +52,7 @@ export function bindIpc(backend: BridgeHost, isOurWindow: (contents: WebContents
     attach(contents) {
       const unsubscribe = backend.subscribe((eventName, payload) => {
         // Only our own page gets events; after a (blocked) navigation attempt nothing leaks elsewhere.
-        if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, eventName, payload);
+        if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, eventName, stringifyWithRawRecords(payload));
       });
       detachers.add(unsubscribe);
       contents.once('destroyed', () => {

@@ -6,22 +6,23 @@
  *
  * `request` resolves with the BridgeReply envelope rather than throwing, because contextBridge keeps
  * only the message of a thrown Error; renderer/bridge.ts turns `{ok:false}` back into an error with
- * XAPI's code and params.
+ * XAPI's code and params. Replies and event payloads arrive as JSON text and are handed on as text:
+ * the page parses them (a string crosses contextBridge as one copy, an object graph as a deep clone).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { BridgeReply } from '../shared/bridge-wire';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels';
 
-type Listener = (payload: unknown) => void;
+type Listener = (payloadJson: string) => void;
 const listeners = new Map<string, Set<Listener>>();
 
-ipcRenderer.on(EVENT_CHANNEL, (_event, name: string, payload: unknown) => {
-  for (const listener of listeners.get(name) ?? []) listener(payload);
+ipcRenderer.on(EVENT_CHANNEL, (_event, name: string, payloadJson: string) => {
+  for (const listener of listeners.get(name) ?? []) listener(payloadJson);
 });
 
 export const preloadApi = {
-  request(name: string, args: unknown): Promise<BridgeReply> {
-    return ipcRenderer.invoke(REQUEST_CHANNEL, String(name), args) as Promise<BridgeReply>;
+  /** The BridgeReply envelope as JSON text. */
+  request(name: string, args: unknown): Promise<string> {
+    return ipcRenderer.invoke(REQUEST_CHANNEL, String(name), args) as Promise<string>;
   },
   on(event: string, listener: Listener): () => void {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');

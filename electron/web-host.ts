@@ -16,6 +16,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RequestFrame, ServerFrame } from '../shared/bridge-wire';
 import { toBridgeError } from '../shared/bridge-wire';
+import { stringifyWithRawRecords } from '../shared/api-client/raw-record';
 import type { BridgeHost } from './backend/bridge-host';
 import { mimeTypeOf, RENDERER_SECURITY_HEADERS, resolveRendererFile } from './backend/renderer-assets';
 
@@ -114,7 +115,8 @@ function tokenMatches(candidate: string | null, expectedDigest: Buffer): boolean
 
 function attachBridge(ws: WebSocket, backend: BridgeHost): void {
   const send = (frame: ServerFrame) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    // The mirror's records go out as the JSON text they were loaded as (see raw-record.ts).
+    if (ws.readyState === ws.OPEN) ws.send(stringifyWithRawRecords(frame));
   };
   const unsubscribe = backend.subscribe((event, payload) => send({ type: 'event', event, payload } as ServerFrame));
   ws.on('close', unsubscribe);

@@ -7,10 +7,13 @@ import type { BridgeReply } from '../shared/bridge-wire';
 import { fromBridgeError } from '../shared/bridge-wire';
 import { connectWebSocketBridge, takeAccessToken } from './ws-bridge';
 
-/** What electron/preload.ts exposes (see PreloadApi there); replies are envelopes so XAPI error codes survive. */
+/**
+ * What electron/preload.ts exposes (see PreloadApi there): replies are envelopes so XAPI error codes
+ * survive; replies and event payloads come as JSON text, parsed here.
+ */
 interface PreloadBridge {
-  request(name: string, args: unknown): Promise<BridgeReply>;
-  on(event: string, listener: (payload: unknown) => void): () => void;
+  request(name: string, args: unknown): Promise<string>;
+  on(event: string, listener: (payloadJson: string) => void): () => void;
 }
 
 declare global {
@@ -22,11 +25,11 @@ declare global {
 function ipcBridge(preload: PreloadBridge): Bridge {
   return {
     async request(name, args) {
-      const reply = await preload.request(name, args);
+      const reply = JSON.parse(await preload.request(name, args)) as BridgeReply;
       if (!reply.ok) throw fromBridgeError(reply.error);
       return reply.result as never;
     },
-    on: (event, listener) => preload.on(event, listener as (payload: unknown) => void),
+    on: (event, listener) => preload.on(event, (payloadJson) => (listener as (payload: unknown) => void)(JSON.parse(payloadJson))),
   };
 }
 

@@ -70,7 +70,11 @@ export interface MirrorBatch {
    * complete at the first batch without `more`; until then the pool is not loaded.
    */
   more?: boolean;
-  /** Full records; a ref the renderer already holds is replaced by the record as is. */
+  /**
+   * Full records; a ref the renderer already holds is replaced by the record as is. In the main
+   * process a record may still be a RawRecord (the JSON text it was loaded as): the transports write
+   * its text as it is (stringifyWithRawRecords), so the page always receives objects.
+   */
   added: Record<string, Record<string, unknown>>;
   /**
    * Partial records: only the top-level fields that changed since the last batch, to merge into the

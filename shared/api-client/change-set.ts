@@ -1,12 +1,15 @@
 /**
  * A change set: what one event batch, one load or one resync did to the mirror, by class then ref.
  * Same shape as the bridge's MirrorBatch body so the backend can forward it without reshaping.
+ * Records loaded by get_all_records over JSON-RPC are RawRecords (their JSON text, see raw-record.ts).
  */
+import type { MirrorRecord } from './raw-record';
+
 export type XapiObject = Record<string, unknown>;
 
 export interface ChangeSet {
-  added: Record<string, Record<string, XapiObject>>;
-  modified: Record<string, Record<string, XapiObject>>;
+  added: Record<string, Record<string, MirrorRecord>>;
+  modified: Record<string, Record<string, MirrorRecord>>;
   removed: Record<string, string[]>;
 }
 

@@ -13,6 +13,7 @@ import { classesFromMethods, type ClassSet } from './class-discovery';
 import { emptyChangeSet, type ChangeSet, type XapiObject } from './change-set';
 import { restoreNumbers } from './codec/restore-numbers';
 import type { ConcurrencyLimit } from './concurrency-limit';
+import type { MirrorRecord } from './raw-record';
 import type { ObjectCache } from './object-cache';
 import type { Session } from './session';
 import { ClientErrorCode, XapiError, isXapiError } from './xapi-error';
@@ -142,7 +143,7 @@ export class EventLoop {
   private async loadClasses(classes: readonly string[], changes: ChangeSet): Promise<void> {
     const results = await Promise.all(classes.map((cls) => this.limit.run(async () => {
       try {
-        return [cls, await this.session.call(`${cls}.get_all_records`)] as const;
+        return [cls, await this.session.call(`${cls}.get_all_records`, [], { recordsAsText: true })] as const;
       } catch (err) {
         // A class this user may not read, or removed on this version: mirror the rest.
         if (err instanceof XapiError && (err.code === 'MESSAGE_METHOD_UNKNOWN' || err.code === 'MESSAGE_REMOVED' || err.code === 'RBAC_PERMISSION_DENIED' || err.code === 'PERMISSION_DENIED')) {
@@ -159,7 +160,7 @@ export class EventLoop {
       }
       if (!isRecord(records)) throw malformed(`${cls}.get_all_records`, 'not a map of records');
       if (this.session.protocol === 'xml-rpc') for (const ref in records) if (isRecord(records[ref])) restoreNumbers(cls, records[ref]);
-      this.cache.replaceClass(cls, records as Record<string, XapiObject>, changes);
+      this.cache.replaceClass(cls, records as Record<string, MirrorRecord>, changes);
     }
   }
 

@@ -6,6 +6,7 @@ export type { Transport, TransportRequest, TransportResponse } from './transport
 export { bodyText } from './transport';
 export type { ConnectionState } from './connection-state';
 export { type ChangeSet, type XapiObject, emptyChangeSet, isEmptyChangeSet, countChanges } from './change-set';
+export { RawRecord, recordValue, stringifyWithRawRecords, type MirrorRecord } from './raw-record';
 export { ObjectCache, sameValue } from './object-cache';
 export { ConcurrencyLimit } from './concurrency-limit';
 export { systemClock, type Clock } from './clock';

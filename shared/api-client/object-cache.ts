@@ -5,17 +5,24 @@
  * sweep and the first events harmless.
  */
 import type { ChangeSet, XapiObject } from './change-set';
+import { RawRecord, recordValue, type MirrorRecord } from './raw-record';
 
 export class ObjectCache {
-  private readonly byClass = new Map<string, Map<string, XapiObject>>();
+  /** Records as loaded: a RawRecord is parsed the first time it is read, and kept decoded from then on. */
+  private readonly byClass = new Map<string, Map<string, MirrorRecord>>();
 
   get(cls: string, ref: string): XapiObject | undefined {
-    return this.byClass.get(cls)?.get(ref);
+    const map = this.byClass.get(cls);
+    const record = map?.get(ref);
+    return record instanceof RawRecord ? this.decode(map!, ref, record) : record;
   }
 
-  /** Records of a class (live view: do not mutate). */
-  records(cls: string): ReadonlyMap<string, XapiObject> {
-    return this.byClass.get(cls) ?? EMPTY;
+  /** Every record of a class by ref, decoded: a new map each call, of the cached records (do not mutate them). */
+  records(cls: string): Map<string, XapiObject> {
+    const map = this.byClass.get(cls);
+    const out = new Map<string, XapiObject>();
+    if (map) for (const [ref, record] of map) out.set(ref, record instanceof RawRecord ? this.decode(map, ref, record) : record);
+    return out;
   }
 
   size(cls: string): number {
@@ -26,7 +33,7 @@ export class ObjectCache {
     return [...this.byClass.keys()];
   }
 
-  upsert(cls: string, ref: string, record: XapiObject, changes: ChangeSet): void {
+  upsert(cls: string, ref: string, record: MirrorRecord, changes: ChangeSet): void {
     const map = this.classMap(cls);
     const known = map.has(ref);
     map.set(ref, record);
@@ -60,23 +67,23 @@ export class ObjectCache {
    * Replaces a class with a fresh `get_all_records` result and records the exact difference:
    * new refs added, changed ones modified, vanished ones removed (no ghosts, no duplicates).
    */
-  replaceClass(cls: string, fresh: Record<string, XapiObject>, changes: ChangeSet): void {
+  replaceClass(cls: string, fresh: Record<string, MirrorRecord>, changes: ChangeSet): void {
     const old = this.byClass.get(cls);
     if (!old || old.size === 0) {
       // First load: hand the decoded object over as is (no copy, no per-record work).
-      const map = new Map<string, XapiObject>();
+      const map = new Map<string, MirrorRecord>();
       for (const ref in fresh) map.set(ref, fresh[ref]);
       this.byClass.set(cls, map);
       if (map.size) changes.added[cls] = changes.added[cls] ? Object.assign(changes.added[cls], fresh) : fresh;
       return;
     }
-    const next = new Map<string, XapiObject>();
+    const next = new Map<string, MirrorRecord>();
     for (const ref in fresh) {
       const record = fresh[ref];
       next.set(ref, record);
       const before = old.get(ref);
       if (before === undefined) (changes.added[cls] ??= {})[ref] = record;
-      else if (!sameValue(before, record)) (changes.modified[cls] ??= {})[ref] = record;
+      else if (!sameRecord(before, record)) (changes.modified[cls] ??= {})[ref] = record;
       else next.set(ref, before); // unchanged: keep the old object so identity-based consumers stay quiet
     }
     for (const ref of old.keys()) if (!next.has(ref)) (changes.removed[cls] ??= []).push(ref);
@@ -102,14 +109,24 @@ export class ObjectCache {
     this.byClass.clear();
   }
 
-  private classMap(cls: string): Map<string, XapiObject> {
+  private classMap(cls: string): Map<string, MirrorRecord> {
     let map = this.byClass.get(cls);
     if (!map) this.byClass.set(cls, (map = new Map()));
     return map;
   }
+
+  private decode(map: Map<string, MirrorRecord>, ref: string, raw: RawRecord): XapiObject {
+    const value = recordValue(raw);
+    map.set(ref, value);
+    return value;
+  }
 }
 
-const EMPTY: ReadonlyMap<string, XapiObject> = new Map();
+/** Whether two records hold the same value; the same JSON text settles it without parsing. */
+export function sameRecord(a: MirrorRecord, b: MirrorRecord): boolean {
+  if (a instanceof RawRecord && b instanceof RawRecord && a.json === b.json) return true;
+  return sameValue(recordValue(a), recordValue(b));
+}
 
 /** Structural equality of decoded XAPI values (strings, numbers, booleans, arrays, plain objects). */
 export function sameValue(a: unknown, b: unknown): boolean {

@@ -4,7 +4,7 @@
  * answers anything but JSON (XenServer 6.x / XCP 1.x answer text/xml or 404 there). Unlike xen-api,
  * `application/json; charset=utf-8` counts as JSON.
  */
-import { decodeJsonRpcResponse, encodeJsonRpcRequest } from './codec/json-rpc';
+import { decodeJsonRpcRecordMapResponse, decodeJsonRpcResponse, encodeJsonRpcRequest } from './codec/json-rpc';
 import { encodeXmlRpcCall } from './codec/xml-rpc-encode';
 import { decodeXapiXmlRpcResponse } from './codec/xapi-envelope';
 import { XAPI_FLOAT_PARAMS } from '../xapi/generated/wire';
@@ -17,6 +17,8 @@ export interface RpcCallOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   lane?: 'call' | 'events';
+  /** A get_all_records map: over JSON-RPC its records stay JSON text (codec/raw-json.ts). XML-RPC decodes as usual. */
+  recordsAsText?: boolean;
 }
 
 export class RpcChannel {
@@ -41,7 +43,8 @@ export class RpcChannel {
     const type = mediaType(reply.contentType);
     if (type === 'application/json') {
       this.detected = 'json-rpc';
-      return decodeJsonRpcResponse(bodyText(reply.body), method);
+      const text = bodyText(reply.body);
+      return options.recordsAsText ? decodeJsonRpcRecordMapResponse(text, method) : decodeJsonRpcResponse(text, method);
     }
     if (this.detected === undefined && (type === 'text/xml' || type === 'application/xml' || reply.status === 404 || reply.status === 405 || reply.status === 501)) {
       const result = await this.callXml(baseUrl, method, params, options);

@@ -37,6 +37,8 @@ export interface SessionCallOptions {
   timeoutMs?: number;
   lane?: 'call' | 'events';
   signal?: AbortSignal;
+  /** The result is a get_all_records map: over JSON-RPC keep its records as text (RawRecord). */
+  recordsAsText?: boolean;
 }
 
 const MAX_REDIRECTS = 4;
@@ -165,7 +167,7 @@ export class Session {
 
   private rpcOptions(options: SessionCallOptions) {
     const signal = options.signal ? anySignal(options.signal, this.closed.signal) : this.closed.signal;
-    return { timeoutMs: options.timeoutMs ?? this.options.callTimeoutMs ?? 120_000, lane: options.lane, signal };
+    return { timeoutMs: options.timeoutMs ?? this.options.callTimeoutMs ?? 120_000, lane: options.lane, signal, recordsAsText: options.recordsAsText };
   }
 
   private ensureSession(): Promise<string> {

@@ -6,6 +6,7 @@
 import type { ChangeSet, XapiObject } from './change-set';
 import { decodeTaskResult } from './codec/xapi-envelope';
 import type { ObjectCache } from './object-cache';
+import { recordValue } from './raw-record';
 import { ClientErrorCode, XapiError, errorFromDescription } from './xapi-error';
 
 interface Waiter {
@@ -40,7 +41,7 @@ export class TaskWatcher {
       if (!group) continue;
       for (const ref in group) {
         const list = this.waiters.get(ref);
-        if (list && this.settle(ref, group[ref], list)) this.waiters.delete(ref);
+        if (list && this.settle(ref, recordValue(group[ref]), list)) this.waiters.delete(ref);
       }
     }
     for (const ref of changes.removed.task ?? []) {

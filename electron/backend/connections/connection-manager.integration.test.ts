@@ -19,6 +19,7 @@ import { ConnectionManager, SAVED_SERVERS_KEY, passwordKey } from './connection-
 import { certificateHostKeyOfUrl } from './node-transport';
 import { labClient, startLab, type Lab } from './sim-harness';
 import { applyToReplica } from './mirror-replica';
+import { stringifyWithRawRecords } from '../../../shared/api-client/raw-record';
 
 type Recorded = { [E in EventName]: { event: E; payload: BridgeEvents[E] } }[EventName];
 
@@ -56,7 +57,8 @@ async function rig(dir = newDir()): Promise<Rig> {
   const events: Recorded[] = [];
   const manager = new ConnectionManager({
     ...stores,
-    emit: (event, payload) => events.push({ event, payload } as Recorded),
+    // Recorded as the page receives it: through the JSON both transports send (records loaded as text spliced in).
+    emit: (event, payload) => events.push({ event, payload: onTheWire(payload) } as Recorded),
     client: { eventTimeoutSeconds: 2, retryMinMs: 50, retryMaxMs: 400, gracePeriodMs: 60_000, probeTimeoutMs: 3_000 },
   });
   await manager.init();
@@ -69,6 +71,8 @@ async function stop(r: Rig): Promise<void> {
   rigs.splice(rigs.indexOf(r), 1);
   await r.manager.dispose();
 }
+
+const onTheWire = <T>(value: T): T => JSON.parse(stringifyWithRawRecords(value)) as T;
 
 const payloads = <E extends EventName>(r: Rig, event: E): BridgeEvents[E][] =>
   r.events.filter((e) => e.event === event).map((e) => e.payload as BridgeEvents[E]);
@@ -140,7 +144,7 @@ describe('ConnectionManager', () => {
     // The password is in the secret store only, never in the settings file.
     expect(await r.stores.secrets.get(passwordKey(info.id))).toBe(lab.sim.password);
     expect(readFileSync(join(r.dir, 'settings.json'), 'utf8')).not.toContain(lab.sim.password);
-    await expect.poll(() => replica(r, info.id).size).toBe(flatten(r.manager.snapshot(info.id)).size);
+    await expect.poll(() => replica(r, info.id).size).toBe(flatten(onTheWire(r.manager.snapshot(info.id))).size);
   });
 
   it('connects nothing when the certificate is refused', async () => {
@@ -242,7 +246,7 @@ describe('ConnectionManager', () => {
     expect(burst.some((b) => b.added.message?.[fleeting] || b.removed.message?.includes(fleeting))).toBe(false);
     // No lost and no ghost objects: the renderer's copy is the pool.
     const mine = replica(r, demo.id);
-    expect(mine).toEqual(flatten(r.manager.snapshot(demo.id)));
+    expect(mine).toEqual(flatten(onTheWire(r.manager.snapshot(demo.id))));
     const fresh = await freshRecords(pool.masterUrl, classesOf(mine));
     expect([...mine.keys()].sort()).toEqual([...fresh.keys()].sort());
     for (const [key, record] of fresh) expect(mine.get(key), key).toEqual(record);

@@ -11,15 +11,16 @@
  * JSON sent back to back, so the page never parses or applies more than a few tens of ms at once.
  */
 import type { MirrorBatch } from '../../../shared/bridge';
-import type { ChangeSet, XapiObject } from '../../../shared/api-client/change-set';
+import type { ChangeSet } from '../../../shared/api-client/change-set';
 import { sameValue } from '../../../shared/api-client/object-cache';
+import { RawRecord, recordValue, type MirrorRecord } from '../../../shared/api-client/raw-record';
 import type { Clock } from '../ports';
 
 /** A batch being squashed: removals as sets, so folding thousands of deletions stays linear. */
 export interface PendingBatch {
   reset: boolean;
-  added: Record<string, Record<string, XapiObject>>;
-  modified: Record<string, Record<string, XapiObject>>;
+  added: Record<string, Record<string, MirrorRecord>>;
+  modified: Record<string, Record<string, MirrorRecord>>;
   removed: Map<string, Set<string>>;
 }
 
@@ -46,7 +47,7 @@ export class MirrorBatcher {
    * modifications are computed against. The records are the client's own (never mutated, replaced
    * on change), so this costs one map entry per object.
    */
-  private sent = new Map<string, Map<string, AnyRecord>>();
+  private sent = new Map<string, Map<string, MirrorRecord>>();
 
   constructor(
     private readonly connectionId: string,
@@ -126,7 +127,7 @@ export class MirrorBatcher {
     for (const cls in pending.modified) {
       const m = sentOf(cls);
       const records = pending.modified[cls];
-      let out: Record<string, AnyRecord> | undefined;
+      let out: Record<string, unknown> | undefined;
       for (const ref in records) {
         const next = records[ref];
         const before = m.get(ref);
@@ -137,7 +138,8 @@ export class MirrorBatcher {
           (out ??= modified[cls] = {})[ref] = next;
           continue;
         }
-        const delta = changedFields(before, next);
+        if (before instanceof RawRecord && next instanceof RawRecord && before.json === next.json) continue;
+        const delta = changedFields(recordValue(before), recordValue(next));
         if (delta === 'replace') (added[cls] ??= {})[ref] = next; // a field went away: a partial merge cannot say so
         else if (delta) (out ??= modified[cls] = {})[ref] = delta;
       }
@@ -217,6 +219,7 @@ export function splitBatch(batch: MirrorBatch, maxBytes: number, maxRecords = MA
 
 /** About the length of JSON.stringify(value), without building the string. */
 export function approxJsonSize(value: unknown): number {
+  if (value instanceof RawRecord) return value.json.length;
   switch (typeof value) {
     case 'string':
       return value.length + 2;

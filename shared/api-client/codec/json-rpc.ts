@@ -1,10 +1,12 @@
 /**
  * JSON-RPC codec for XAPI's `POST /jsonrpc`. Requests are JSON-RPC 2.0; replies may be 2.0
  * (`{jsonrpc, result | error:{code, message: XAPI_CODE, data: params}, id}`) or 1.0 (`result` and
- * `error`, one of them null). Decoding goes straight through JSON.parse: big get_all_records replies
- * are megabytes and no hand-written parser beats the engine's.
+ * `error`, one of them null). Decoding goes straight through JSON.parse, except for get_all_records
+ * replies the mirror loads: those are checked and cut into per-record texts (raw-json.ts), which is
+ * cheaper than any parse into objects.
  */
 import { ClientErrorCode, XapiError, errorFromDescription } from '../xapi-error';
+import { readRecordMapReply } from './raw-json';
 
 export function encodeJsonRpcRequest(method: string, params: readonly unknown[], id: number | string): string {
   return JSON.stringify({ jsonrpc: '2.0', method, params, id });
@@ -26,7 +28,24 @@ export function decodeJsonRpcRequest(text: string): { method: string; params: un
 
 /** Decodes a reply: the result, or throws the XAPI failure (typed) or MALFORMED_REPLY. */
 export function decodeJsonRpcResponse(text: string, method: string): unknown {
-  const reply = parseJson(text, method);
+  return resultOf(parseJson(text, method), method);
+}
+
+/**
+ * Decodes a `get_all_records` reply keeping each record as JSON text (RawRecord): the same checks
+ * and errors as decodeJsonRpcResponse, without building 40 MB of objects nobody in this process reads.
+ */
+export function decodeJsonRpcRecordMapResponse(text: string, method: string): unknown {
+  let reply: unknown;
+  try {
+    reply = readRecordMapReply(text);
+  } catch (err) {
+    throw new XapiError(ClientErrorCode.MALFORMED_REPLY, [method, `invalid JSON: ${(err as Error).message}`], method);
+  }
+  return resultOf(reply, method);
+}
+
+function resultOf(reply: unknown, method: string): unknown {
   if (!isObject(reply)) throw new XapiError(ClientErrorCode.MALFORMED_REPLY, [method, 'reply is not an object'], method);
   const error = reply.error;
   if (error !== undefined && error !== null) throw errorFromJsonRpc(error, method);
