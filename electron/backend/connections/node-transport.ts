@@ -7,6 +7,7 @@
  * The request is written only after the policy has accepted the peer: the agent's createConnection
  * hands the socket to http only once the check passes.
  */
+import { isAscii } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import { setMaxListeners } from 'node:events';
@@ -142,10 +143,10 @@ export class NodeTransport implements Transport {
         headers: { ...request.headers, 'Content-Length': String(body.length) },
       }, (res) => {
         answered = true;
-        // Decoded chunk by chunk: no second copy of a 10 MB reply as one Buffer before it becomes text.
-        res.setEncoding('utf8');
-        const chunks: string[] = [];
-        res.on('data', (chunk: string) => chunks.push(chunk));
+        // Kept as bytes and decoded once: XAPI replies are nearly always plain ASCII, which decodes as
+        // Latin-1 at memory speed (checked first with isAscii); anything else goes through UTF-8.
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (err) => fail(connectionError(host, err)));
         res.on('aborted', () => fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply'])));
         res.on('end', () => {
@@ -153,7 +154,8 @@ export class NodeTransport implements Transport {
           if (!res.complete) return fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply']));
           settled = true;
           cleanup();
-          const text = chunks.length === 1 ? chunks[0] : chunks.join('');
+          const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+          const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
           resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text });
         });
       });
