@@ -14,7 +14,7 @@ import { setMaxListeners } from 'node:events';
 import type tls from 'node:tls';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared/api-client/transport';
 import { ClientErrorCode, XapiError } from '../../../shared/api-client/xapi-error';
-import { connectVerified, type ConnectCallback } from './verified-tls';
+import { connectVerified, type ConnectCallback, type ResumableSession } from './verified-tls';
 
 export interface PeerCertificate {
   /** host:port the certificate was presented by (IPv6 in brackets), the key pins are stored under. */
@@ -59,12 +59,21 @@ export interface NodeTransportOptions {
 }
 
 class PinnedHttpsAgent extends https.Agent {
+  /** The last TLS session of each accepted host:port, to resume on the next socket there. */
+  private readonly sessions = new Map<string, ResumableSession>();
+
   constructor(private readonly trust: TrustPolicy, options: https.AgentOptions) {
     super(options);
   }
 
   override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
-    connectVerified(options, callback, (raw, hostname) => {
+    const key = certificateHostKey(options.host ?? 'localhost', options.port ?? 443);
+    const done: ConnectCallback = (err, socket) => {
+      // A refused or failed peer leaves no session to resume: the next socket shows its certificate again.
+      if (err) this.sessions.delete(key);
+      callback(err, socket);
+    };
+    connectVerified(options, done, (raw, hostname) => {
       const certificate: PeerCertificate = {
         host: certificateHostKey(hostname, options.port ?? 443),
         fingerprint256: raw.fingerprint256 ?? '',
@@ -83,7 +92,7 @@ class PinnedHttpsAgent extends https.Agent {
         const params = [certificate.host, certificate.fingerprint256, ...(pinnedFingerprint256 ? [pinnedFingerprint256] : [])];
         return Object.assign(new XapiError(code, params, undefined, message), { certificate, pinnedFingerprint256 });
       });
-    });
+    }, { resume: this.sessions.get(key), onSession: (fresh) => this.sessions.set(key, fresh) });
     return undefined;
   }
 }
