@@ -7,6 +7,10 @@
  * `BridgeReply` envelopes, because Electron reduces a thrown error to its message and XAPI's code and
  * params must survive. Replies and event payloads cross as JSON text (stringifyWithRawRecords): the
  * mirror's records are kept as the text they were loaded as and are parsed once, in the page.
+ *
+ * Each document a window shows is one Bridge caller: it ends when the window is destroyed, its renderer
+ * dies, or it navigates (a reload is a new page), which releases what the page started (metrics polling,
+ * console tunnels); the next request of that window opens a new caller.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { stringifyWithRawRecords } from '../shared/api-client/raw-record';
@@ -14,7 +18,7 @@ import { bridgeError } from '../shared/bridge';
 import type { BridgeReply } from '../shared/bridge-wire';
 import { toBridgeError } from '../shared/bridge-wire';
 import { isAppUrl } from './app-origin';
-import type { BridgeHost } from './backend/bridge-host';
+import type { BridgeHost, PageCaller } from './backend/bridge-host';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels';
 
 /** Why a sender is refused, or undefined when it may call the backend. */
@@ -34,13 +38,36 @@ export interface IpcBinding {
 }
 
 export function bindIpc(backend: BridgeHost, isOurWindow: (contents: WebContents) => boolean): IpcBinding {
+  // The page each window shows now; a window without one gets one at its next request.
+  const callers = new Map<WebContents, PageCaller>();
+  const watched = new WeakSet<WebContents>();
+  const endPage = (contents: WebContents) => {
+    const caller = callers.get(contents);
+    callers.delete(contents);
+    caller?.end();
+  };
+  const watch = (contents: WebContents) => {
+    if (watched.has(contents)) return;
+    watched.add(contents);
+    contents.once('destroyed', () => endPage(contents));
+    contents.on('render-process-gone', () => endPage(contents));
+    // A committed main-frame navigation (a reload included) replaces the document; in-page navigations do not.
+    contents.on('did-navigate', () => endPage(contents));
+  };
+  const callerOf = (contents: WebContents): PageCaller => {
+    watch(contents);
+    let caller = callers.get(contents);
+    if (!caller) callers.set(contents, (caller = backend.openCaller()));
+    return caller;
+  };
+
   ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, args: unknown): Promise<string> => {
     let reply: BridgeReply;
     try {
       const problem = senderProblem(event, isOurWindow);
       if (problem) throw bridgeError('BRIDGE_SENDER_REFUSED', [problem], `Request refused: ${problem}`);
       if (typeof name !== 'string') throw bridgeError('BRIDGE_UNKNOWN_REQUEST', [String(name)], 'Request name must be a string');
-      reply = { ok: true, result: (await backend.request(name, args)) ?? null };
+      reply = { ok: true, result: (await backend.request(name, args, callerOf(event.sender))) ?? null };
     } catch (err) {
       reply = { ok: false, error: toBridgeError(err) };
     }
@@ -50,6 +77,7 @@ export function bindIpc(backend: BridgeHost, isOurWindow: (contents: WebContents
   const detachers = new Set<() => void>();
   return {
     attach(contents) {
+      watch(contents);
       const unsubscribe = backend.subscribe((eventName, payload) => {
         // Only our own page gets events; after a (blocked) navigation attempt nothing leaks elsewhere.
         if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(EVENT_CHANNEL, eventName, stringifyWithRawRecords(payload));
@@ -64,6 +92,7 @@ export function bindIpc(backend: BridgeHost, isOurWindow: (contents: WebContents
       ipcMain.removeHandler(REQUEST_CHANNEL);
       for (const d of detachers) d();
       detachers.clear();
+      for (const contents of [...callers.keys()]) endPage(contents);
     },
   };
 }

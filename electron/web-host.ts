@@ -113,20 +113,25 @@ function tokenMatches(candidate: string | null, expectedDigest: Buffer): boolean
   return candidate !== null && timingSafeEqual(sha256(candidate), expectedDigest);
 }
 
+/** One WebSocket is one page (one tab's document): what it started ends when the socket closes (tab closed, reload, dropped). */
 function attachBridge(ws: WebSocket, backend: BridgeHost): void {
   const send = (frame: ServerFrame) => {
     // The mirror's records go out as the JSON text they were loaded as (see raw-record.ts).
     if (ws.readyState === ws.OPEN) ws.send(stringifyWithRawRecords(frame));
   };
+  const caller = backend.openCaller();
   const unsubscribe = backend.subscribe((event, payload) => send({ type: 'event', event, payload } as ServerFrame));
-  ws.on('close', unsubscribe);
+  ws.on('close', () => {
+    unsubscribe();
+    caller.end();
+  });
   ws.on('message', (data, isBinary) => {
     const frame = isBinary ? undefined : parseRequestFrame(data.toString());
     if (!frame) {
       ws.close(1003, 'Expected a JSON request frame');
       return;
     }
-    backend.request(frame.name, frame.args).then(
+    backend.request(frame.name, frame.args, caller).then(
       (result) => send({ type: 'response', id: frame.id, ok: true, result: result ?? null }),
       (err: unknown) => send({ type: 'response', id: frame.id, ok: false, error: toBridgeError(err) }),
     );

@@ -14,6 +14,7 @@ import { xapiConsoleOpener, type ConsoleConnectionPort } from './console-tunnel/
 import type { CertificateStore, Clock, EmitEvent, SecretStore, SettingsStore } from './ports';
 import { startDemoPools, type DemoPools } from './demo-pools';
 import { MetricsService } from './metrics/metrics-service';
+import { consoleHandlers, metricsHandlers } from './page-state-handlers';
 
 /** What the backend needs of the connection manager (electron/backend/connections/). */
 export interface ConnectionService extends ConsoleConnectionPort {
@@ -118,14 +119,12 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'xapi.call': (a) => connections.call(a.connectionId, a.method, a.params),
     'xapi.callAsync': (a) => connections.callAsync(a.connectionId, a.method, a.params),
     'shell.openExternal': (a) => options.shell.openExternal(a.url),
-    'console.open': (a) => consoles.open(a.connectionId, a.vmRef),
-    'console.close': async (a) => consoles.close(a.tunnelId),
-    'metrics.subscribe': async (a) => metrics.subscribe(a),
-    'metrics.setVisible': async (a) => metrics.setVisible(a.subscriptionId, a.visible),
-    'metrics.unsubscribe': async (a) => metrics.unsubscribe(a.subscriptionId),
+    // Held by the page that asked, and released when it goes (page-state-handlers.ts).
+    ...consoleHandlers(consoles),
+    ...metricsHandlers(metrics),
   };
 
-  const host = createBridgeHost(handlers, events);
+  const host = createBridgeHost(handlers, events, { log: options.log });
   return {
     ...host,
     info,

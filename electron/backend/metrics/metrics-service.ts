@@ -154,6 +154,11 @@ export class MetricsService {
     this.subs.delete(subscriptionId);
   }
 
+  /** Subscriptions open now, over all pages (a page that goes takes its own away: page-state-handlers.ts). */
+  get subscriptionCount(): number {
+    return this.subs.size;
+  }
+
   /** Resolves once no fetch or placement is running or queued (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.work.size) await Promise.allSettled([...this.work]);
