@@ -22,14 +22,39 @@ declare global {
   }
 }
 
-function ipcBridge(preload: PreloadBridge): Bridge {
+type Listener = (payload: unknown) => void;
+
+export function ipcBridge(preload: PreloadBridge): Bridge {
+  // One preload subscription per event name: each payload is parsed once and every listener gets
+  // the same object, as over the WebSocket (a mirror batch is a megabyte of JSON).
+  const listeners = new Map<string, Set<Listener>>();
+  const unsubscribe = new Map<string, () => void>();
   return {
     async request(name, args) {
       const reply = JSON.parse(await preload.request(name, args)) as BridgeReply;
       if (!reply.ok) throw fromBridgeError(reply.error);
       return reply.result as never;
     },
-    on: (event, listener) => preload.on(event, (payloadJson) => (listener as (payload: unknown) => void)(JSON.parse(payloadJson))),
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) {
+        const subscribers = (set = new Set());
+        listeners.set(event, subscribers);
+        unsubscribe.set(event, preload.on(event, (payloadJson) => {
+          const payload: unknown = JSON.parse(payloadJson);
+          for (const l of [...subscribers]) l(payload);
+        }));
+      }
+      const subscribers = set;
+      subscribers.add(listener as Listener);
+      return () => {
+        subscribers.delete(listener as Listener);
+        if (subscribers.size || listeners.get(event) !== subscribers) return;
+        listeners.delete(event);
+        unsubscribe.get(event)?.();
+        unsubscribe.delete(event);
+      };
+    },
   };
 }
 
