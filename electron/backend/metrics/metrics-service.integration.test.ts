@@ -9,7 +9,7 @@ import { startTestSimulator, type TestSimulator } from '../../../simulator/contr
 import { rpc as wireRpc } from '../../../simulator/contract/json-rpc-client';
 import { rrdRequestLogs } from '../../../simulator/rrd/rrd-extension';
 import type { MetricsUpdate } from '../../../shared/bridge';
-import type { Clock } from '../ports';
+import { ManualClock } from '../../testing/manual-clock';
 import { HostHttp } from './host-http';
 import { MetricsService, type MetricsConnectionPort, type SubscribeArgs } from './metrics-service';
 
@@ -25,27 +25,6 @@ const port: MetricsConnectionPort = {
   call: (_id, method, params) => rpc(method, [session, ...params]),
   endpoint: async () => ({ sessionId: session, pinnedFingerprint256: sim.hosts[0].fingerprint256, address: new URL(sim.url).host }),
 };
-
-/** Timers that fire only when the test moves time, together with the simulator's clock. */
-class ManualClock implements Clock {
-  private t = 1_900_000_000_000;
-  private timers: { at: number; fn: () => void; live: boolean }[] = [];
-  now = () => this.t;
-  setTimeout(fn: () => void, ms: number) {
-    const timer = { at: this.t + ms, fn, live: true };
-    this.timers.push(timer);
-    return { cancel: () => void (timer.live = false) };
-  }
-  tick(ms: number): void {
-    this.t += ms;
-    this.fire();
-  }
-  private fire(): void {
-    const due = this.timers.filter((x) => x.live && x.at <= this.t).sort((a, b) => a.at - b.at);
-    this.timers = this.timers.filter((x) => x.live && x.at > this.t);
-    for (const x of due) x.fn();
-  }
-}
 
 interface Rig {
   service: MetricsService;
