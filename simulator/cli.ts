@@ -1,7 +1,7 @@
 /**
  * `npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N]
- *   [--password P] [--state-dir DIR] [--address IP] [--time-scale X]`
- * Prints every host's URL, the credentials and the certificate fingerprint, then runs until Ctrl+C.
+ *   [--password P] [--state-dir DIR] [--address IP] [--time-scale X] [--certificates per-host|shared]`
+ * Prints every host's URL and certificate fingerprint (each host has its own), the credentials, then runs until Ctrl+C.
  */
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimulatorOptions } from './index';
@@ -18,12 +18,13 @@ const { values, positionals } = parseArgs({
     'state-dir': { type: 'string' },
     address: { type: 'string' },
     'time-scale': { type: 'string' },
+    certificates: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 
 if (values.help) {
-  console.log('usage: npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N] [--password P] [--state-dir DIR] [--address IP] [--time-scale X]');
+  console.log('usage: npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N] [--password P] [--state-dir DIR] [--address IP] [--time-scale X] [--certificates per-host|shared]');
   process.exit(0);
 }
 
@@ -39,6 +40,7 @@ const opts: SimulatorOptions = {
   address: values.address,
   timeScale: values['time-scale'] ? Number(values['time-scale']) : undefined,
   dumpFile: scenario === 'dump' ? positionals[0] : undefined,
+  certificates: values.certificates === 'shared' || values.certificates === 'per-host' ? values.certificates : undefined,
 };
 
 const t0 = performance.now();
@@ -47,13 +49,16 @@ const ms = performance.now() - t0;
 const counts = sim.pools.map((p) => `${p.name}: ${p.db.count('host')} hosts, ${[...p.db.all('VM')].filter(([, v]) => !v.is_a_template && !v.is_control_domain).length} VMs`).join('; ');
 console.log(`XenDeck XAPI simulator: scenario ${scenario} ready in ${(ms / 1000).toFixed(2)} s (${counts})`);
 console.log(`credentials: user root, password ${sim.password}`);
-console.log(`certificate SHA-256 fingerprint: ${sim.hosts[0].fingerprint256}`);
+const shared = new Set(sim.hosts.map((h) => h.fingerprint256)).size === 1 && sim.hosts.length > 1;
+console.log(shared
+  ? `certificates: one for every host (SHA-256 fingerprint ${sim.hosts[0].fingerprint256}), no Certificate records`
+  : 'certificates: one per host, published as Certificate records (type host); SHA-256 fingerprints below');
 console.log(`addresses: ${sim.addressMode === 'per-host-ip' ? 'one loopback IP per host, same port' : 'one port per host (host.address is IP:PORT)'}`);
 for (const p of sim.pools) {
   console.log(`pool ${p.name} (${p.uuid})`);
   for (const h of p.pool.hosts) {
     const master = h.isMaster ? ' [master]' : '';
-    console.log(`  ${h.name.padEnd(16)} ${h.url}  (also ${h.httpUrl})  address ${h.address}${master}`);
+    console.log(`  ${h.name.padEnd(16)} ${h.url}  (also ${h.httpUrl})  address ${h.address}${master}  fingerprint: ${h.fingerprint256}`);
   }
 }
 console.log('control endpoint (localhost only): POST <host url>/sim/control/<kill-host|restart-host|drop-connections|delay|malformed|expire-event-tokens|invalidate-sessions|reset>');

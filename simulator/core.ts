@@ -9,6 +9,7 @@ import { Tasks } from './rpc/tasks';
 import { ApiRegistry } from './rpc/api-registry';
 import { RouteRegistry } from './http/routes';
 import type { HostListener } from './http/listener';
+import type { ServerCertificate } from './http/certificate';
 import type { SeededRandom } from './random';
 import type { Faults } from './faults';
 import { vmAllowedOperations } from './api/vm-state';
@@ -36,6 +37,9 @@ export class SimHost {
   port = 0;
   alive = true;
   listener: HostListener | undefined;
+  /** The TLS certificate this host's listener serves (its own, or the run's shared one). */
+  certificate: ServerCertificate | undefined;
+  /** SHA-256 fingerprint of `certificate` (`AB:CD:…`). */
   fingerprint256 = '';
 
   constructor(readonly pool: PoolSim, readonly ref: string) {}

@@ -11,11 +11,12 @@ import { installCoreApi } from './api';
 import { attachLegacyQueues } from './api/event';
 import { refreshConsoleLocations } from './api/vm-state';
 import { installControlEndpoint } from './http/control';
-import { loadOrCreateCertificate } from './http/certificate';
+import { loadOrCreateCertificate, loadOrCreateHostCertificate, type ServerCertificate } from './http/certificate';
 import { bindHosts } from './http/binding';
 import { buildLab, buildProduction } from './scenarios/demo';
 import { buildLarge } from './scenarios/large';
 import { loadDump } from './scenarios/dump';
+import { publishHostCertificates } from './scenarios/host-certificates';
 import { extensions as defaultExtensions } from './extensions';
 import type { SimExtension } from './extension';
 import { defaultStateDir } from './state-dir';
@@ -46,6 +47,12 @@ export interface SimulatorOptions {
   startTime?: number;
   /** Extra extension installers (the defaults from extensions.ts always run). */
   extensions?: SimExtension[];
+  /**
+   * `per-host` (default; `shared` for `dump`): every host serves its own certificate, published as a
+   * `Certificate` record of type `host`. `shared`: one certificate for every host and no Certificate
+   * records, like a server from before XenServer 8.2 (the dumps come from such servers).
+   */
+  certificates?: 'per-host' | 'shared';
 }
 
 export interface HostInfo { uuid: string; name: string; address: string; url: string; httpUrl: string; fingerprint256: string; readonly alive: boolean }
@@ -109,8 +116,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   for (const p of sim.pools) attachLegacyQueues(p);
   for (const install of [...defaultExtensions, ...(opts.extensions ?? [])]) await install(sim);
 
-  const cert = await loadOrCreateCertificate(stateDir);
-  const addressMode = await bindHosts(sim.hosts, cert, opts.address ?? 'loopback-per-host', opts.port ?? 0);
+  const perHost = (opts.certificates ?? (scenario === 'dump' ? 'shared' : 'per-host')) === 'per-host';
+  const certs = new Map<SimHost, ServerCertificate>();
+  if (perHost) for (const h of sim.hosts) certs.set(h, await loadOrCreateHostCertificate(stateDir, { uuid: h.uuid, name: h.name }));
+  else {
+    const shared = await loadOrCreateCertificate(stateDir);
+    for (const h of sim.hosts) certs.set(h, shared);
+  }
+  const addressMode = await bindHosts(sim.hosts, (h) => certs.get(h)!, opts.address ?? 'loopback-per-host', opts.port ?? 0);
   for (const pool of sim.pools) {
     for (const h of pool.hosts) {
       pool.db.update('host', h.ref, { address: h.address });
@@ -119,6 +132,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       }
     }
     refreshConsoleLocations(pool);
+    if (perHost) publishHostCertificates(pool);
   }
 
   const pools: PoolInfo[] = sim.pools.map((p) => ({

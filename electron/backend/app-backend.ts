@@ -14,6 +14,7 @@ import { xapiConsoleOpener, type ConsoleConnectionPort } from './console-tunnel/
 import type { CertificateStore, Clock, EmitEvent, SecretStore, SettingsStore } from './ports';
 import { startDemoPools, type DemoPools } from './demo-pools';
 import { MetricsService } from './metrics/metrics-service';
+import { HostHttp, type VerifyPoolPeer } from './metrics/host-http';
 import { consoleHandlers, metricsHandlers } from './page-state-handlers';
 
 /** What the backend needs of the connection manager (electron/backend/connections/). */
@@ -29,6 +30,8 @@ export interface ConnectionService extends ConsoleConnectionPort {
   addDemo(demo: { label: string; url: string; user: string; password: string; fingerprint256: string }): Promise<unknown>;
   snapshot(connectionId: string): MirrorBatch | Promise<MirrorBatch>;
   callAsync(connectionId: string, method: string, params: unknown[]): Promise<string>;
+  /** Trust of pool members' own certificates for host HTTP requests (connections/pool-trust.ts). */
+  verifyPoolPeer?: VerifyPoolPeer;
   dispose(): Promise<void> | void;
 }
 
@@ -85,7 +88,10 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     isOriginAllowed: options.isPageOrigin,
   });
 
-  const metrics = new MetricsService({ connections, emit: (update) => events.emit('metrics.update', update), log: options.log });
+  // Members' RRDs are served with their own certificates: trusted by what their pool publishes.
+  const verifyPoolPeer = connections.verifyPoolPeer?.bind(connections);
+  const http = new HostHttp({ verifyPeer: verifyPoolPeer });
+  const metrics = new MetricsService({ connections, http, emit: (update) => events.emit('metrics.update', update), log: options.log });
 
   let demo: DemoPools | undefined;
   if (options.demo ?? true) {

@@ -37,9 +37,12 @@ async function bindSharedIp(hosts: SimHost[], ip: string, port: number): Promise
   }
 }
 
-export async function bindHosts(hosts: SimHost[], cert: ServerCertificate, mode: AddressMode, port: number): Promise<'per-host-ip' | 'shared-ip'> {
+/** Binds every host, each serving its own certificate (`certificateOf`, as a real host serves its xapi-ssl.pem). */
+export async function bindHosts(hosts: SimHost[], certificateOf: (host: SimHost) => ServerCertificate, mode: AddressMode, port: number): Promise<'per-host-ip' | 'shared-ip'> {
   for (const h of hosts) {
+    const cert = certificateOf(h);
     h.listener = new HostListener(cert, hostHandlers(h));
+    h.certificate = cert;
     h.fingerprint256 = cert.fingerprint256;
   }
   if (mode !== 'loopback-per-host') {

@@ -29,8 +29,9 @@ import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
 import type { Clock } from '../ports';
 import { describeConnectionError } from './error-words';
 import { MirrorBatcher } from './mirror-batcher';
-import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate } from './node-transport';
+import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
+import { PoolTrust, type PoolMirror } from './pool-trust';
 
 /** Saved servers, without passwords. */
 export const SAVED_SERVERS_KEY = 'connections.servers';
@@ -72,7 +73,7 @@ interface Connection extends ConnectionInfo {
   preTrusted?: string;
   client?: XapiClient;
   transport?: NodeTransport;
-  trust?: PinnedTrust;
+  trust?: PoolTrust;
   unsubscribe: (() => void)[];
   batcher: MirrorBatcher;
   prompt?: CertificatePrompt;
@@ -271,6 +272,33 @@ export class ConnectionManager implements ConnectionService {
     return { sessionId, pinnedFingerprint256: pinned ?? '', address: new URL(masterUrl).host };
   }
 
+  /**
+   * Whether the connection trusts the certificate `fingerprint256` seen at `hostKey` (host:port): its
+   * pins, and for pool members the fingerprints the pool publishes (pool-trust.ts). For the console
+   * tunnel, which opens its own TLS connections to the host of a VM.
+   */
+  async verifyPeer(connectionId: string, hostKey: string, fingerprint256: string): Promise<TrustAnswer> {
+    return (await this.connections.get(connectionId)?.trust?.check(hostKey, fingerprint256)) ?? 'unknown';
+  }
+
+  /**
+   * The same for callers that know a connection only by the fingerprint `endpoint()` gave them for its
+   * master (host HTTP requests: performance data): every connection whose master has that fingerprint decides.
+   */
+  async verifyPoolPeer(masterFingerprint256: string, hostKey: string, fingerprint256: string): Promise<TrustAnswer> {
+    let answer: TrustAnswer = 'unknown';
+    for (const conn of this.connections.values()) {
+      const client = conn.client;
+      if (!conn.trust || !client?.masterUrl.startsWith('https:')) continue;
+      const master = (await conn.trust.fingerprintOf(certificateHostKeyOfUrl(client.masterUrl))) ?? '';
+      if (!sameFingerprint(master, masterFingerprint256)) continue;
+      const mine = await conn.trust.check(hostKey, fingerprint256);
+      if (mine === 'trusted') return mine;
+      if (typeof mine !== 'string') answer = mine;
+    }
+    return answer;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const all = [...this.connections.values()];
@@ -304,7 +332,9 @@ export class ConnectionManager implements ConnectionService {
   }
 
   private createClient(conn: Connection): XapiClient {
-    const trust = new PinnedTrust(this.deps.certificates, conn.preTrusted);
+    // Members are trusted by the certificates the pool publishes, read from this client's mirror (the
+    // closure runs on the first TLS handshake, once `client` exists).
+    const trust = new PoolTrust(new PinnedTrust(this.deps.certificates, conn.preTrusted), (): PoolMirror => client);
     const transport = new NodeTransport({ trust });
     const client = new XapiClient({
       // The task panel must see a finished task's result before the task is destroyed.

@@ -4,6 +4,7 @@
  * an unpinned host is 'unknown' (the manager asks the user) unless its certificate is the one a
  * demo connection was created with (the embedded simulator: pre-trusted, never written to the
  * store because its ports change on every start).
+ * Pool members with certificates of their own are trusted on top of this by PoolTrust (pool-trust.ts).
  */
 import type { CertificateStore } from '../ports';
 import type { PeerCertificate, TrustAnswer, TrustPolicy } from './node-transport';
@@ -14,18 +15,31 @@ export class PinnedTrust implements TrustPolicy {
     private readonly preTrusted?: string,
   ) {}
 
-  async verify(host: string, certificate: PeerCertificate): Promise<TrustAnswer> {
+  verify(host: string, certificate: PeerCertificate): Promise<TrustAnswer> {
+    return this.check(host, certificate.fingerprint256);
+  }
+
+  async check(host: string, fingerprint256: string): Promise<TrustAnswer> {
     const pinned = await this.store.get(host);
     if (pinned !== undefined) {
-      return sameFingerprint(pinned, certificate.fingerprint256) ? 'trusted' : { verdict: 'changed', pinnedFingerprint256: pinned };
+      return sameFingerprint(pinned, fingerprint256) ? 'trusted' : { verdict: 'changed', pinnedFingerprint256: pinned };
     }
-    if (this.preTrusted && sameFingerprint(this.preTrusted, certificate.fingerprint256)) return 'trusted';
+    if (this.preTrusted && sameFingerprint(this.preTrusted, fingerprint256)) return 'trusted';
     return 'unknown';
   }
 
   /** The fingerprint a host is trusted with (for the console tunnel, which checks it again). */
   async fingerprintOf(host: string): Promise<string | undefined> {
     return (await this.store.get(host)) ?? this.preTrusted;
+  }
+
+  /** The pin of `host` alone (no demo pre-trust). */
+  pinnedFingerprint(host: string): Promise<string | undefined> {
+    return this.store.get(host);
+  }
+
+  get preTrustedFingerprint(): string | undefined {
+    return this.preTrusted;
   }
 }
 

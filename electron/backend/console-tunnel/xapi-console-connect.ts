@@ -1,11 +1,14 @@
 /**
  * Opens a VM console the XAPI way: TLS to the host named in `console.location`, verified against
- * the pool's pinned certificate, then `CONNECT /console?uuid=…&session_id=… HTTP/1.0`. After the
+ * the pool's pinned certificate or, for a pool member with its own certificate, by the connection's
+ * trust (the fingerprint the pool publishes for that host, connections/pool-trust.ts), then `CONNECT /console?uuid=…&session_id=… HTTP/1.0`. After the
  * host's `HTTP/1.1 200 OK` and a blank line, the same socket carries raw RFB
  * (../shared/xapi/PROTOCOL.md "Consoles"; xo-server's proxy-console.mjs does the same).
  */
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { certificateHostKey, type TrustAnswer } from '../connections/node-transport';
+import { describeRefusal } from '../connections/pool-trust';
 
 export interface XapiConsoleEndpoint {
   /** `console.location`, e.g. `https://10.0.0.2/console?uuid=…`. */
@@ -14,6 +17,12 @@ export interface XapiConsoleEndpoint {
   sessionId: string;
   /** SHA-256 fingerprint pinned for the pool (`AB:CD:…`, case and colons ignored). */
   pinnedFingerprint256: string;
+  /**
+   * Asked when the host shows another certificate than the pin: `hostKey` is host:port as pins are
+   * keyed. Pool members have certificates of their own; the connection trusts them by what the pool
+   * publishes. Without it, only the pin is accepted.
+   */
+  verifyPeer?: (hostKey: string, fingerprint256: string) => TrustAnswer | Promise<TrustAnswer>;
   /**
    * The address the connection uses (`host`, `host:port`, `[v6]:port`). Supplies the hostname when
    * the location has none (CLIENT-NOTES 19) and the port when the location names none: the
@@ -77,12 +86,20 @@ export function connectXapiConsole(endpoint: XapiConsoleEndpoint, timeoutMs = 15
     socket.once('close', onClose);
     socket.once('secureConnect', () => {
       const seen = socket.getPeerCertificate().fingerprint256 ?? '';
-      if (normaliseFingerprint(seen) !== pin) {
-        fail(new ConsoleConnectError('CERTIFICATE_MISMATCH', [host, seen], `The certificate of ${host} is not the one pinned for this pool`));
-        return;
-      }
-      // The session also goes as a cookie, as xo-server sends it; xapi accepts either.
-      socket.write(`CONNECT ${requestPath} HTTP/1.0\r\nHost: ${host}\r\nCookie: session_id=${endpoint.sessionId}\r\n\r\n`);
+      const hostKey = certificateHostKey(host, port);
+      const verdict: Promise<TrustAnswer> = seen !== '' && normaliseFingerprint(seen) === pin ? Promise.resolve('trusted')
+        : endpoint.verifyPeer ? Promise.resolve(endpoint.verifyPeer(hostKey, seen))
+        : Promise.resolve({ verdict: 'changed', pinnedFingerprint256: endpoint.pinnedFingerprint256 });
+      verdict.then((answer) => {
+        if (settled) return;
+        if (answer !== 'trusted') {
+          const expected = typeof answer === 'string' ? undefined : answer.pinnedFingerprint256;
+          fail(new ConsoleConnectError('CERTIFICATE_MISMATCH', [hostKey, seen, ...(expected ? [expected] : [])], describeRefusal(hostKey, seen, answer)));
+          return;
+        }
+        // The session also goes as a cookie, as xo-server sends it; xapi accepts either.
+        socket.write(`CONNECT ${requestPath} HTTP/1.0\r\nHost: ${host}\r\nCookie: session_id=${endpoint.sessionId}\r\n\r\n`);
+      }, (err: unknown) => fail(new ConsoleConnectError('CERTIFICATE_MISMATCH', [hostKey, seen], `The certificate of ${hostKey} could not be checked: ${err instanceof Error ? err.message : String(err)}`)));
     });
     let header = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {

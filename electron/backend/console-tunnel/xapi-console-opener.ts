@@ -4,6 +4,7 @@
  * through `ConsoleConnectionPort`, so the tunnel never holds credentials of its own.
  */
 import type { Duplex } from 'node:stream';
+import type { TrustAnswer } from '../connections/node-transport';
 import type { OpenConsoleSocket } from './console-tunnel';
 import { ConsoleConnectError, connectXapiConsole } from './xapi-console-connect';
 
@@ -13,6 +14,12 @@ export interface ConsoleConnectionPort {
   call(connectionId: string, method: string, params: unknown[]): Promise<unknown>;
   /** The live session, the pinned certificate and the address in use for the connection. */
   endpoint(connectionId: string): Promise<{ sessionId: string; pinnedFingerprint256: string; address: string }>;
+  /**
+   * Whether the connection trusts `fingerprint256` at `hostKey` (host:port): a VM on a pool member is
+   * served with that member's own certificate, trusted by the one the pool publishes. Without it, only
+   * the pinned certificate is accepted.
+   */
+  verifyPeer?(connectionId: string, hostKey: string, fingerprint256: string): Promise<TrustAnswer>;
 }
 
 export function xapiConsoleOpener(port: ConsoleConnectionPort, timeoutMs?: number): OpenConsoleSocket {
@@ -36,7 +43,9 @@ export function xapiConsoleOpener(port: ConsoleConnectionPort, timeoutMs?: numbe
       const hostAddress = (await port.call(connectionId, 'host.get_address', [host])) as string;
       address = withPortOf(hostAddress, endpoint.address);
     }
-    return connectXapiConsole({ location, sessionId: endpoint.sessionId, pinnedFingerprint256: endpoint.pinnedFingerprint256, connectionAddress: address }, timeoutMs);
+    const check = port.verifyPeer?.bind(port);
+    const verifyPeer = check && ((hostKey: string, fingerprint256: string) => check(connectionId, hostKey, fingerprint256));
+    return connectXapiConsole({ location, sessionId: endpoint.sessionId, pinnedFingerprint256: endpoint.pinnedFingerprint256, connectionAddress: address, verifyPeer }, timeoutMs);
   };
 }
 

@@ -1,13 +1,28 @@
 /**
  * GETs on a pool member over HTTPS, trusted by the pool's pinned certificate fingerprint (pools use self-signed
- * certificates: the pin is the trust, not a CA chain). Keep-alive sockets per fingerprint, so a chart polling
- * every 5 s reuses its TLS connection. The request is written only once the peer's certificate matched.
+ * certificates: the pin is the trust, not a CA chain) or, for a member with a certificate of its own, by
+ * `verifyPeer` (the connection manager: the fingerprint the pool publishes for that host). Keep-alive sockets
+ * per fingerprint, so a chart polling every 5 s reuses its TLS connection. The request is written only once
+ * the peer's certificate was accepted.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
 import { siblingUrl, baseUrlOf } from '../../../shared/api-client/address';
+import { certificateHostKey, type TrustAnswer } from '../connections/node-transport';
+import { describeRefusal } from '../connections/pool-trust';
 import { connectVerified, type ConnectCallback } from '../connections/verified-tls';
+
+/**
+ * Whether the connection whose master is trusted with `pinnedFingerprint256` trusts `fingerprint256` at
+ * `hostKey` (host:port). ConnectionManager.verifyPoolPeer.
+ */
+export type VerifyPoolPeer = (pinnedFingerprint256: string, hostKey: string, fingerprint256: string) => TrustAnswer | Promise<TrustAnswer>;
+
+export interface HostHttpOptions {
+  /** Asked when a host shows another certificate than the pin; without it only the pin is accepted. */
+  verifyPeer?: VerifyPoolPeer;
+}
 
 export class HostHttpError extends Error {
   constructor(
@@ -31,15 +46,19 @@ export function memberBaseUrl(connectionAddress: string, hostAddress: string): s
 }
 
 class PinnedAgent extends https.Agent {
-  constructor(private readonly pin: string) {
+  constructor(private readonly pinned: string, private readonly verifyPeer?: VerifyPoolPeer) {
     super({ keepAlive: true, maxSockets: 4 });
   }
 
   override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
-    connectVerified(options, callback, (peer, hostname) => {
+    connectVerified(options, callback, async (peer, hostname) => {
       const seen = peer.fingerprint256 ?? '';
-      if (normaliseFingerprint(seen) === this.pin) return null;
-      return new HostHttpError('CERTIFICATE_MISMATCH', [hostname, seen], `The certificate of ${hostname} is not the one pinned for this pool`);
+      if (seen !== '' && normaliseFingerprint(seen) === normaliseFingerprint(this.pinned)) return null;
+      const hostKey = certificateHostKey(hostname, options.port ?? 443);
+      const answer: TrustAnswer = this.verifyPeer ? await this.verifyPeer(this.pinned, hostKey, seen) : { verdict: 'changed', pinnedFingerprint256: this.pinned };
+      if (answer === 'trusted') return null;
+      const expected = typeof answer === 'string' ? undefined : answer.pinnedFingerprint256;
+      return new HostHttpError('CERTIFICATE_MISMATCH', [hostKey, seen, ...(expected ? [expected] : [])], describeRefusal(hostKey, seen, answer));
     });
     return undefined;
   }
@@ -49,6 +68,8 @@ export class HostHttp {
   private readonly agents = new Map<string, PinnedAgent>();
   private readonly plain = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
+  constructor(private readonly options: HostHttpOptions = {}) {}
+
   /** GET `url` and resolve with the body of a 200 answer; anything else is a HostHttpError. */
   get(url: string, pinnedFingerprint256: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
     const target = new URL(url);
@@ -57,7 +78,7 @@ export class HostHttp {
     let agent: http.Agent = this.plain;
     if (secure) {
       let a = this.agents.get(pin);
-      if (!a) this.agents.set(pin, (a = new PinnedAgent(pin)));
+      if (!a) this.agents.set(pin, (a = new PinnedAgent(pinnedFingerprint256, this.options.verifyPeer)));
       agent = a;
     }
     const host = target.host;
