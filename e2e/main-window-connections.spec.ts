@@ -36,8 +36,8 @@ async function startSimProcess(port = 0, dir = stateDir): Promise<typeof sim> {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (!out.includes('control endpoint')) return;
-      const fingerprint256 = /fingerprint: (\S+)/.exec(out)?.[1] ?? '';
-      resolve([...out.matchAll(/^\s+(\S+)\s+(https:\/\/\S+)/gm)].map((m) => ({ name: m[1], url: m[2], fingerprint256 })));
+      // Each host line ends with that host's own certificate fingerprint.
+      resolve([...out.matchAll(/^\s+(\S+)\s+(https:\/\/\S+).*fingerprint: (\S+)$/gm)].map((m) => ({ name: m[1], url: m[2], fingerprint256: m[3] })));
     });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });

@@ -114,6 +114,8 @@ async function freshRecords(url: string, classes: string[], sim: RunningSimulato
 
 const classesOf = (view: Map<string, unknown>) => [...new Set([...view.keys()].map((k) => k.split('/')[0]))];
 const firstPool = () => lab.sim.pools[0];
+/** The certificate of a pool's master (every simulated host has its own, as on a real pool). */
+const masterFingerprint = (pool: { masterUrl: string } = firstPool()) => lab.sim.hosts.find((h) => h.url === pool.masterUrl)!.fingerprint256;
 const hostOf = (url: string) => new URL(url).host;
 
 describe('ConnectionManager', () => {
@@ -226,7 +228,7 @@ describe('ConnectionManager', () => {
   it('streams squashed batches that leave the renderer equal to a fresh get_all_records', async () => {
     const r = await rig();
     const pool = firstPool();
-    const demo = await r.manager.addDemo({ label: 'Production', url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: lab.sim.hosts[0].fingerprint256 });
+    const demo = await r.manager.addDemo({ label: 'Production', url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: masterFingerprint(pool) });
     await expect.poll(() => statusOf(r, demo.id), { timeout: 10_000 }).toEqual({ state: 'connected' });
     const before = payloads(r, 'mirror.batch').length;
     const vms = pool.db.refs('VM');
@@ -255,7 +257,7 @@ describe('ConnectionManager', () => {
   it('runs Async calls: the task ref at once, progress and result through the mirror', async () => {
     const r = await rig();
     const pool = firstPool();
-    const demo = await r.manager.addDemo({ label: 'Production', url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: lab.sim.hosts[0].fingerprint256 });
+    const demo = await r.manager.addDemo({ label: 'Production', url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: masterFingerprint(pool) });
     await expect.poll(() => statusOf(r, demo.id), { timeout: 10_000 }).toEqual({ state: 'connected' });
     const halted = pool.db.refs('VM').find((ref) => { const vm = pool.db.get('VM', ref); return !vm.is_a_template && !vm.is_control_domain && vm.power_state === 'Halted'; })!;
     const task = await r.manager.callAsync(demo.id, 'VM.start', [halted, false, false]);
@@ -268,12 +270,12 @@ describe('ConnectionManager', () => {
     await expect(r.manager.call(demo.id, 'VM.start', [halted, false, false])).rejects.toMatchObject({ code: 'VM_BAD_POWER_STATE' });
     await expect(r.manager.call(demo.id, 'session.get_all', [])).rejects.toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
     const endpoint = await r.manager.endpoint(demo.id);
-    expect(endpoint).toEqual({ sessionId: expect.stringMatching(/^OpaqueRef:/), pinnedFingerprint256: lab.sim.hosts[0].fingerprint256, address: hostOf(pool.masterUrl) });
+    expect(endpoint).toEqual({ sessionId: expect.stringMatching(/^OpaqueRef:/), pinnedFingerprint256: masterFingerprint(pool), address: hostOf(pool.masterUrl) });
   });
 
   it('pre-trusts the demo pools, marks them Demo, and keeps a hidden one hidden after a restart', async () => {
     const first = await rig();
-    const demos = await Promise.all(lab.sim.pools.map((p) => first.manager.addDemo({ label: p.name, url: p.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: lab.sim.hosts[0].fingerprint256 })));
+    const demos = await Promise.all(lab.sim.pools.map((p) => first.manager.addDemo({ label: p.name, url: p.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: masterFingerprint(p) })));
     for (const d of demos) await expect.poll(() => statusOf(first, d.id), { timeout: 10_000 }).toEqual({ state: 'connected' });
     expect(payloads(first, 'connections.certificatePrompt')).toHaveLength(0);
     expect(first.manager.list().every((c) => c.demo)).toBe(true);
@@ -284,7 +286,7 @@ describe('ConnectionManager', () => {
     await stop(first);
 
     const again = await rig(first.dir);
-    for (const p of lab.sim.pools) await again.manager.addDemo({ label: p.name, url: p.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: lab.sim.hosts[0].fingerprint256 });
+    for (const p of lab.sim.pools) await again.manager.addDemo({ label: p.name, url: p.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: masterFingerprint(p) });
     expect(again.manager.list().find((c) => c.id === hidden.id)).toMatchObject({ hidden: true, demo: true, status: { state: 'disconnected' } });
     await expect(again.manager.call(hidden.id, 'pool.get_all', [])).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
     await expect.poll(() => statusOf(again, demos[0].id), { timeout: 10_000 }).toEqual({ state: 'connected' });
