@@ -1,7 +1,8 @@
 /**
  * The production path end to end against the simulator: the tunnel's XAPI opener finds the VM's
- * console, opens CONNECT /console over TLS pinned to the pool's certificate, and an RFB client on
- * the loopback WebSocket sees the guest. After a reboot, a new one-time URL reaches the new console.
+ * console, opens CONNECT /console over TLS pinned to the pool's certificate (or, on a member, trusted
+ * by the certificate the pool publishes for it), and an RFB client on the loopback WebSocket sees the
+ * guest. After a reboot, a new one-time URL reaches the new console.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, createWebSocketStream } from 'ws';
@@ -12,6 +13,9 @@ import { RfbTestClient } from '../../../simulator/console/rfb-test-client';
 import { ConsoleTunnelService } from './console-tunnel';
 import { xapiConsoleOpener, type ConsoleConnectionPort } from './xapi-console-opener';
 import { consoleTarget } from './xapi-console-connect';
+import { publishedFingerprints, type PoolMirror } from '../connections/pool-trust';
+import { sameFingerprint } from '../connections/pinned-trust';
+import type { XapiObject } from '../../../shared/api-client/change-set';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 let sim: TestSimulator;
@@ -20,11 +24,29 @@ let session = '';
 /** JSON-RPC on the first host over plain HTTP; a XAPI failure arrives as an RpcFailure with its code and params. */
 const rpc = <T>(method: string, params: unknown[]) => wireRpc(sim.hosts[0].httpUrl, method, ...params) as Promise<T>;
 
-/** What the ConnectionManager provides in the app: calls on its session, the pin, the address in use. */
-function port(pin: () => string): ConsoleConnectionPort {
-  return {
+/** The pool's hosts and Certificate records, read over XAPI as the connection's mirror holds them. */
+async function poolMirror(): Promise<PoolMirror> {
+  const read = async (cls: string) => new Map(Object.entries(await rpc<Record<string, XapiObject>>(`${cls}.get_all_records`, [session])));
+  const byClass = new Map([['host', await read('host')], ['Certificate', await read('Certificate')]]);
+  return { masterUrl: sim.url, objects: { records: (cls) => byClass.get(cls) ?? new Map() } };
+}
+
+/**
+ * What the ConnectionManager provides in the app: calls on its session, the pin, the address in use, and
+ * the trust of members' own certificates by what the pool publishes.
+ */
+function port(pin: () => string, { poolTrust = true } = {}): ConsoleConnectionPort {
+  const base: ConsoleConnectionPort = {
     call: (_id, method, params) => rpc(method, [session, ...params]),
     endpoint: async () => ({ sessionId: session, pinnedFingerprint256: pin(), address: new URL(sim.url).host }),
+  };
+  if (!poolTrust) return base;
+  return {
+    ...base,
+    verifyPeer: async (_id, hostKey, fingerprint256) => {
+      const published = publishedFingerprints(await poolMirror(), hostKey) ?? [];
+      return published.some((fp) => sameFingerprint(fp, fingerprint256)) ? 'trusted' : 'unknown';
+    },
   };
 }
 
@@ -67,8 +89,8 @@ describe('console tunnel to the simulator through CONNECT /console', () => {
     }
   });
 
-  it('refuses a host whose certificate is not the pinned one', async () => {
-    const tunnel = new ConsoleTunnelService({ openConsoleSocket: xapiConsoleOpener(port(() => 'AA:'.repeat(31) + 'AA')), isOriginAllowed: (o) => o === ORIGIN });
+  it('refuses a host whose certificate is not the pinned one when nothing else vouches for it', async () => {
+    const tunnel = new ConsoleTunnelService({ openConsoleSocket: xapiConsoleOpener(port(() => 'AA:'.repeat(31) + 'AA', { poolTrust: false })), isOriginAllowed: (o) => o === ORIGIN });
     try {
       const [vm] = await rpc<string[]>('VM.get_by_name_label', [session, 'web-01']);
       const ws = await openWs((await tunnel.open('pool-1', vm)).url);

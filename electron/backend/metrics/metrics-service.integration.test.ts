@@ -91,7 +91,9 @@ const busiestHost = () => {
 };
 
 beforeAll(async () => {
-  sim = await startTestSimulator({ seed: 3, timeScale: 0, startTime: 1_750_000_002_500 });
+  // One certificate for every host, so the port's single pin covers them all (members trusted by their own
+  // published certificates: connections/pool-trust.integration.test.ts).
+  sim = await startTestSimulator({ seed: 3, timeScale: 0, startTime: 1_750_000_002_500, certificates: 'shared' });
   session = await rpc<string>('session.login_with_password', ['root', 'xendeck', '1.0', 'metrics-test']);
 });
 
