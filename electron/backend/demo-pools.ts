@@ -24,7 +24,9 @@ export interface DemoPools {
 }
 
 export async function startDemoPools(stateDir: string): Promise<DemoPools> {
-  // stateDir keeps the simulator's self-signed certificate, so the pinned fingerprint survives restarts.
+  // stateDir keeps the simulated hosts' self-signed certificates (one each, as on a real pool), so the
+  // fingerprints survive restarts. Each pool is pre-trusted by its master's; the members are trusted by the
+  // Certificate records the pool publishes (connections/pool-trust.ts), which also covers a failover.
   const sim = await startSimulator({ scenario: 'demo', stateDir });
   const pools = sim.pools.map((pool) => {
     const master = sim.hosts.find((h) => h.url === pool.masterUrl) ?? sim.hosts[0];
