@@ -85,6 +85,16 @@ export interface MirrorBatch {
   removed: Record<string, string[]>;
 }
 
+/**
+ * One chunk of what a pool's mirror holds, for a page that joins late (a reload). A 5,000-VM pool is
+ * about 40 MB: it comes, like a load's batches, in chunks of about 1 MB, so the page never parses or
+ * applies it all at once. The first chunk has `reset`; while a chunk has `more`, its `cursor` asks for
+ * the next one. All chunks are cut from one snapshot taken at the first request.
+ */
+export interface MirrorSnapshotChunk extends MirrorBatch {
+  cursor?: string;
+}
+
 const addConnectionArgs = z.object({
   address: z.string().min(1).max(512),
   user: z.string().min(1).max(256),
@@ -108,7 +118,8 @@ export const requestSchemas = {
   'connections.forget': z.object({ id: connectionIdSchema }),
   'connections.setHidden': z.object({ id: connectionIdSchema, hidden: z.boolean() }),
   'connections.answerCertificate': z.object({ id: connectionIdSchema, fingerprint256: z.string().max(200), trust: z.boolean() }),
-  'mirror.snapshot': z.object({ connectionId: connectionIdSchema }),
+  /** Without `cursor`: the pool's first chunk. With the `cursor` of an answer that has `more`: the next one. */
+  'mirror.snapshot': z.object({ connectionId: connectionIdSchema, cursor: z.string().min(1).max(64).optional() }),
   /** A XAPI call on the connection's session; the session id is added by the main process. */
   'xapi.call': callArgs,
   /** An Async.* call: resolves with the task ref at once; progress comes through mirror events. */
@@ -149,7 +160,7 @@ export interface RequestResults {
   'connections.forget': void;
   'connections.setHidden': void;
   'connections.answerCertificate': void;
-  'mirror.snapshot': MirrorBatch;
+  'mirror.snapshot': MirrorSnapshotChunk;
   'xapi.call': unknown;
   'xapi.callAsync': string;
   'shell.openExternal': void;

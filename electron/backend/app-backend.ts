@@ -16,6 +16,8 @@ import { startDemoPools, type DemoPools } from './demo-pools';
 import { MetricsService } from './metrics/metrics-service';
 import { HostHttp, type VerifyPoolPeer } from './metrics/host-http';
 import { consoleHandlers, metricsHandlers } from './page-state-handlers';
+import { snapshotHandler } from './snapshot-handler';
+import { systemClock } from '../../shared/api-client/clock';
 
 /** What the backend needs of the connection manager (electron/backend/connections/). */
 export interface ConnectionService extends ConsoleConnectionPort {
@@ -121,7 +123,8 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     'connections.forget': (a) => connections.forget(a.id),
     'connections.setHidden': (a) => connections.setHidden(a.id, a.hidden),
     'connections.answerCertificate': (a) => connections.answerCertificate(a.id, a.fingerprint256, a.trust),
-    'mirror.snapshot': async (a) => connections.snapshot(a.connectionId),
+    // In chunks of about 1 MB, the rest held for the page that asked (snapshot-handler.ts).
+    ...snapshotHandler(connections, systemClock),
     'xapi.call': (a) => connections.call(a.connectionId, a.method, a.params),
     'xapi.callAsync': (a) => connections.callAsync(a.connectionId, a.method, a.params),
     'shell.openExternal': (a) => options.shell.openExternal(a.url),

@@ -76,4 +76,24 @@ describe('startMirrorSync', () => {
     await answer('mirror.snapshot', { ...vmBatch('stale'), added: { VM: { 'OpaqueRef:old': { uuid: 'old', name_label: 'stale' } } }, modified: {} });
     expect([...(store.getState().mirrors.a.objects.VM?.keys() ?? [])]).toEqual(['OpaqueRef:v']);
   });
+
+  it('loads a snapshot that comes in chunks, one chunk at a time, and replays what arrived meanwhile after the last', async () => {
+    const { bridge, emit, answer, replies } = manualBridge();
+    const store = createMirrorStore();
+    startMirrorSync(bridge, store);
+    await answer('connections.list', [conn('a', 'connected')]);
+    const vm = (ref: string, name: string) => ({ [ref]: { uuid: ref, name_label: name } });
+    await answer('mirror.snapshot', { connectionId: 'a', reset: true, more: true, cursor: 'k1', added: { VM: vm('OpaqueRef:1', 'one') }, modified: {}, removed: {} });
+    // The first chunk is in the store, the pool is not loaded yet, and the next chunk is asked for with the cursor.
+    expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:1')?.name_label).toBe('one');
+    expect(store.getState().mirrors.a.loaded).toBe(false);
+    expect(replies.map((r) => r.args)).toEqual([{ connectionId: 'a', cursor: 'k1' }]);
+    emit('mirror.batch', { connectionId: 'a', added: {}, modified: { VM: { 'OpaqueRef:1': { name_label: 'one, renamed' } } }, removed: {} });
+    await answer('mirror.snapshot', { connectionId: 'a', more: true, cursor: 'k1', added: { VM: vm('OpaqueRef:2', 'two') }, modified: {}, removed: {} });
+    await answer('mirror.snapshot', { connectionId: 'a', added: { VM: vm('OpaqueRef:3', 'three') }, modified: {}, removed: {} });
+    const vms = store.getState().mirrors.a.objects.VM;
+    expect([...(vms?.values() ?? [])].map((r) => r.name_label)).toEqual(['one, renamed', 'two', 'three']);
+    expect(store.getState().mirrors.a.loaded).toBe(true);
+    expect(replies).toHaveLength(0);
+  });
 });

@@ -2,8 +2,9 @@
  * Keeps a MirrorStore in step with the main process: connections from `connections.list` and
  * `connections.changed`, objects from `mirror.snapshot` per connected pool and then `mirror.batch`.
  *
- * Events are subscribed before anything is requested, so nothing between the two is lost. Batches that
- * arrive while a connection's snapshot is on its way are held and replayed after it: the main process
+ * Events are subscribed before anything is requested, so nothing between the two is lost. A snapshot
+ * comes in chunks of about 1 MB, applied as they arrive. Batches that arrive while a connection's
+ * snapshot is on its way are held and replayed after its last chunk: the main process
  * sends what it has pending before taking the snapshot, so the held batches (partial records of what
  * changed) lead to exactly what the snapshot holds, and the batches after it are relative to that.
  * A chunked load (a reset with `more`) is complete at its last chunk; chunks are sent back to back,
@@ -29,21 +30,30 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
   const load = (connectionId: string) => {
     if (pending.has(connectionId)) return;
     pending.set(connectionId, []);
-    bridge.request('mirror.snapshot', { connectionId }).then(
-      (snapshot) => {
-        const held = pending.get(connectionId) ?? [];
-        pending.delete(connectionId);
+    const superseded = () => (pending.get(connectionId) ?? []).some((b) => b.reset);
+    void (async () => {
+      // Chunks are applied as they come (each a short task); a reset batch that arrives meanwhile
+      // supersedes the snapshot, whose remaining chunks are then read but not applied.
+      let chunk = await bridge.request('mirror.snapshot', { connectionId });
+      // The first chunk replaces what the page holds of the pool.
+      let reset = true;
+      for (;;) {
         if (stopped) return;
-        // A reset that came meanwhile supersedes the snapshot: start from the last one.
-        const lastReset = held.map((b) => Boolean(b.reset)).lastIndexOf(true);
-        if (lastReset < 0) store.getState().applyBatch({ ...snapshot, connectionId, reset: true });
-        for (const batch of held.slice(Math.max(0, lastReset))) store.getState().applyBatch(batch);
-      },
-      (error: unknown) => {
-        pending.delete(connectionId);
-        if (!stopped) options.onError?.(error, `loading the objects of ${connectionId}`);
-      },
-    );
+        const { cursor, ...batch } = chunk;
+        if (!superseded()) store.getState().applyBatch({ ...batch, connectionId, reset });
+        reset = false;
+        if (!batch.more || cursor === undefined) break;
+        chunk = await bridge.request('mirror.snapshot', { connectionId, cursor });
+      }
+      const held = pending.get(connectionId) ?? [];
+      pending.delete(connectionId);
+      // Start from the last reset that came meanwhile, if any.
+      const lastReset = held.map((b) => Boolean(b.reset)).lastIndexOf(true);
+      for (const batch of held.slice(Math.max(0, lastReset))) store.getState().applyBatch(batch);
+    })().catch((error: unknown) => {
+      pending.delete(connectionId);
+      if (!stopped) options.onError?.(error, `loading the objects of ${connectionId}`);
+    });
   };
 
   const onConnections = (connections: ConnectionInfo[]) => {
