@@ -10,7 +10,10 @@
  * - while the simulator changes 5,000 VMs per second for 10 s (500 every 100 ms): the page's long tasks
  *   (PerformanceObserver 'longtask': count, longest, total; target: none over 50 ms) and the VM records
  *   that reached the bridge per second (checks the churn really arrived);
- * - `heap_mb`: the page's JS heap after a GC at the end (target ≤ 250 MB).
+ * - `heap_mb`: the page's JS heap after a GC at the end (target ≤ 250 MB);
+ * - then a reload: the new page fetches the pool's snapshot (in chunks of about 1 MB) instead of
+ *   receiving a load: `reload_to_tree_ms` from navigation to the first VM row with the pool loaded,
+ *   and the long tasks meanwhile.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -192,12 +195,23 @@ export async function uiBench(): Promise<BenchFigures> {
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     void connectionId;
 
+    // Reload: the new page asks for the pool's snapshot (in chunks) instead of receiving its load.
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('xendeck:mirror-loaded').length > 0 && (window as unknown as { __ui: { firstVmRowAt?: number } }).__ui.firstVmRowAt !== undefined, undefined, { timeout: 120_000, polling: 100 });
+    const reload = await page.evaluate(() => ({
+      // Times since the reloaded page's navigation started.
+      loadedAt: performance.getEntriesByName('xendeck:mirror-loaded')[0].startTime,
+      treeAt: (window as unknown as { __ui: { firstVmRowAt: number } }).__ui.firstVmRowAt,
+      longTasks: (window as unknown as { __ui: { longTasks: number[] } }).__ui.longTasks.slice(),
+    }));
+
     const max = (xs: number[]) => (xs.length ? Math.max(...xs) : 0);
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     console.error(
       `ui: tree after ${(firstVmRowAt - tStart).toFixed(0)} ms from connect, ${(firstVmRowAt - mirrorLoadedAt).toFixed(0)} ms after the mirror was applied; ` +
         `load: ${loadLongTasks.length} long tasks (max ${max(loadLongTasks).toFixed(0)} ms); churn: ${(tick * CHURN_PER_TICK / churnSeconds).toFixed(0)} VM changes/s made, ` +
-        `${(vmRecordsSeen / churnSeconds).toFixed(0)}/s delivered, ${churnLongTasks.length} long tasks (max ${max(churnLongTasks).toFixed(0)} ms); heap ${(heap.usedSize / 2 ** 20).toFixed(0)} MB`,
+        `${(vmRecordsSeen / churnSeconds).toFixed(0)}/s delivered, ${churnLongTasks.length} long tasks (max ${max(churnLongTasks).toFixed(0)} ms); heap ${(heap.usedSize / 2 ** 20).toFixed(0)} MB; ` +
+        `reload: pool loaded ${reload.loadedAt.toFixed(0)} ms and tree ${reload.treeAt.toFixed(0)} ms after navigation, ${reload.longTasks.length} long tasks (max ${max(reload.longTasks).toFixed(0)} ms)`,
     );
     return {
       connect_to_tree_ms: { value: firstVmRowAt - tStart, unit: 'ms' },
@@ -210,6 +224,9 @@ export async function uiBench(): Promise<BenchFigures> {
       churn_longest_task_ms: { value: max(churnLongTasks), unit: 'ms' },
       churn_long_task_total_ms: { value: sum(churnLongTasks), unit: 'ms' },
       heap_mb: { value: heap.usedSize / 2 ** 20, unit: 'MB' },
+      reload_to_tree_ms: { value: reload.treeAt, unit: 'ms' },
+      reload_long_tasks: { value: reload.longTasks.length, unit: 'count' },
+      reload_longest_task_ms: { value: max(reload.longTasks), unit: 'ms' },
     };
   } finally {
     client.close();
