@@ -44,7 +44,7 @@ type BackslashCursor = Float64Array;
 /**
  * The position after the string whose opening quote is at `i`. Finds the closing quote with indexOf
  * (most of a reply is string contents); escapes before it are checked one by one. Control characters,
- * which no string may hold, were ruled out for the whole text beforehand (see `scanner`).
+ * which no string may hold, are ruled out by the callers (checkControls, forEachMember's names).
  */
 function skipString(t: string, i: number, bs: BackslashCursor): number {
   let from = i + 1;
@@ -139,23 +139,24 @@ function skipValue(t: string, i: number, stack: Uint8Array, bs: BackslashCursor)
 }
 
 /**
- * Walks the object at `i` (no space before it): calls `onMember(name, valueStart)` for each member,
- * which returns where that value ends. Returns the position after the object.
+ * Walks the object at `i` (no space before it): calls `onMember(name, valueStart, nameStart)` for each
+ * member, which returns where that value ends. Returns the position after the object. Names are
+ * checked here for control characters (skipString does not look at string contents).
  */
-function forEachMember(t: string, i: number, bs: BackslashCursor, onMember: (name: string, valueStart: number) => number): number {
+function forEachMember(t: string, i: number, bs: BackslashCursor, onMember: (name: string, valueStart: number, nameStart: number) => number): number {
   if (t.charCodeAt(i) !== OPEN_BRACE) fail('expected {', t, i);
   i = skipSpace(t, i + 1);
   if (t.charCodeAt(i) === CLOSE_BRACE) return i + 1;
   for (;;) {
     if (t.charCodeAt(i) !== QUOTE) fail('expected a member name', t, i);
+    const nameStart = i;
     const nameEnd = skipString(t, i, bs);
     const raw = t.slice(i + 1, nameEnd - 1);
-    // The envelope's few names: checked for control characters here (skipString does not look).
     if (CONTROL.test(raw)) fail('control character in a string', t, i);
     const name = raw.includes('\\') ? (JSON.parse(t.slice(i, nameEnd)) as string) : raw;
     i = skipSpace(t, nameEnd);
     if (t.charCodeAt(i) !== COLON) fail('expected :', t, i);
-    i = skipSpace(t, onMember(name, skipSpace(t, i + 1)));
+    i = skipSpace(t, onMember(name, skipSpace(t, i + 1), nameStart));
     const c = t.charCodeAt(i);
     if (c === CLOSE_BRACE) return i + 1;
     if (c !== COMMA) fail('expected , or }', t, i);
@@ -226,34 +227,20 @@ interface RecordMap {
 function readRecordMap(t: string, i: number, stack: Uint8Array, bs: BackslashCursor): RecordMap {
   const records: Record<string, RawRecord> = {};
   let allObjects = true;
-  i = skipSpace(t, i + 1);
-  if (t.charCodeAt(i) === CLOSE_BRACE) return { records, allObjects, end: i + 1 };
-  for (;;) {
-    if (t.charCodeAt(i) !== QUOTE) fail('expected a member name', t, i);
-    const keyEnd = skipString(t, i, bs);
-    const rawKey = t.slice(i + 1, keyEnd - 1);
-    const key = rawKey.includes('\\') ? (JSON.parse(t.slice(i, keyEnd)) as string) : rawKey;
-    RECORD_ENTRY.lastIndex = i;
-    let recordStart: number, recordEnd: number;
-    if (RECORD_ENTRY.test(t)) {
-      recordStart = keyEnd + 1;
-      recordEnd = RECORD_ENTRY.lastIndex;
-    } else {
-      checkControls(t.slice(i, keyEnd));
-      let at = skipSpace(t, keyEnd);
-      if (t.charCodeAt(at) !== COLON) fail('expected :', t, at);
-      recordStart = at = skipSpace(t, at + 1);
+  const end = forEachMember(t, i, bs, (ref, at, refStart) => {
+    // The fast path matches from the ref; a match has no space in it, so the record starts at `at`.
+    RECORD_ENTRY.lastIndex = refStart;
+    let recordEnd: number;
+    if (RECORD_ENTRY.test(t)) recordEnd = RECORD_ENTRY.lastIndex;
+    else {
       if (t.charCodeAt(at) !== OPEN_BRACE) allObjects = false;
       recordEnd = skipValue(t, at, stack, bs);
-      checkControls(t.slice(recordStart, recordEnd));
+      checkControls(t.slice(at, recordEnd));
     }
-    setOwn(records, key, new RawRecord(t.slice(recordStart, recordEnd)));
-    i = skipSpace(t, recordEnd);
-    const c = t.charCodeAt(i);
-    if (c === CLOSE_BRACE) return { records, allObjects, end: i + 1 };
-    if (c !== COMMA) fail('expected , or }', t, i);
-    i = skipSpace(t, i + 1);
-  }
+    setOwn(records, ref, new RawRecord(t.slice(at, recordEnd)));
+    return recordEnd;
+  });
+  return { records, allObjects, end };
 }
 
 /**
