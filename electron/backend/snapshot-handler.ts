@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { bridgeError, type MirrorBatch, type MirrorSnapshotChunk } from '../../shared/bridge';
-import type { BridgeHandlers } from './bridge-host';
+import type { BridgeCaller, BridgeHandlers } from './bridge-host';
 import { DEFAULT_MAX_CHUNK_BYTES, splitBatch } from './connections/mirror-batcher';
 import type { Clock } from './ports';
 
@@ -14,8 +14,9 @@ const UNREAD_MS = 60_000;
 
 interface Rest {
   connectionId: string;
+  /** Chunks not read yet, in order. */
   chunks: MirrorBatch[];
-  expiry: { cancel(): void };
+  expiry?: { cancel(): void };
 }
 
 export function snapshotHandler(
@@ -25,35 +26,40 @@ export function snapshotHandler(
 ): Pick<BridgeHandlers, 'mirror.snapshot'> {
   const rests = new Map<string, Rest>();
   const key = (cursor: string) => `snapshot:${cursor}`;
-  const drop = (cursor: string) => {
-    rests.get(cursor)?.expiry.cancel();
+  const forget = (cursor: string) => {
+    rests.get(cursor)?.expiry?.cancel();
     rests.delete(cursor);
+  };
+  /** The next chunk under `cursor`, with the cursor while more are left. */
+  const next = (cursor: string, caller: BridgeCaller): MirrorSnapshotChunk => {
+    const rest = rests.get(cursor)!;
+    rest.expiry?.cancel();
+    const chunk = rest.chunks.shift()!;
+    if (!rest.chunks.length) {
+      forget(cursor);
+      caller.drop(key(cursor));
+      return chunk;
+    }
+    rest.expiry = clock.setTimeout(() => {
+      caller.drop(key(cursor));
+      forget(cursor);
+    }, UNREAD_MS);
+    return { ...chunk, cursor };
   };
   return {
     'mirror.snapshot': async (a, caller) => {
-      let chunks: MirrorBatch[];
-      let cursor = a.cursor;
-      if (cursor === undefined) {
-        chunks = splitBatch(await connections.snapshot(a.connectionId), maxChunkBytes);
+      if (a.cursor === undefined) {
+        const chunks = splitBatch(await connections.snapshot(a.connectionId), maxChunkBytes);
         if (chunks.length === 1) return chunks[0];
-        cursor = randomUUID();
-        caller.hold(key(cursor), () => drop(cursor!));
-      } else {
-        const rest = rests.get(cursor);
-        if (!rest || rest.connectionId !== a.connectionId || !caller.holds(key(cursor))) {
-          throw bridgeError('SNAPSHOT_EXPIRED', [a.connectionId], 'The rest of this pool’s objects is no longer held: load them again');
-        }
-        chunks = rest.chunks;
-        drop(cursor);
+        const cursor = randomUUID();
+        rests.set(cursor, { connectionId: a.connectionId, chunks });
+        caller.hold(key(cursor), () => forget(cursor));
+        return next(cursor, caller);
       }
-      const [chunk, ...more] = chunks;
-      if (!more.length) {
-        caller.drop(key(cursor));
-        return chunk;
+      if (rests.get(a.cursor)?.connectionId !== a.connectionId || !caller.holds(key(a.cursor))) {
+        throw bridgeError('SNAPSHOT_EXPIRED', [a.connectionId], 'The rest of this pool’s objects is no longer held: load them again');
       }
-      const mine = cursor;
-      rests.set(mine, { connectionId: a.connectionId, chunks: more, expiry: clock.setTimeout(() => { caller.drop(key(mine)); drop(mine); }, UNREAD_MS) });
-      return { ...chunk, cursor: mine } satisfies MirrorSnapshotChunk;
+      return next(a.cursor, caller);
     },
   };
 }
