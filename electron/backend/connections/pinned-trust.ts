@@ -43,4 +43,7 @@ export class PinnedTrust implements TrustPolicy {
   }
 }
 
-export const sameFingerprint = (a: string, b: string): boolean => a.replace(/:/g, '').toUpperCase() === b.replace(/:/g, '').toUpperCase();
+/** A SHA-256 fingerprint as compared: hex digits in upper case, no colons ("AA:bb…" and "AABB…" are one). */
+export const normaliseFingerprint = (fp: string): string => fp.replace(/:/g, '').toUpperCase();
+
+export const sameFingerprint = (a: string, b: string): boolean => normaliseFingerprint(a) === normaliseFingerprint(b);

@@ -20,7 +20,7 @@
 import { siblingUrl } from '../../../shared/api-client/address';
 import type { XapiObject } from '../../../shared/api-client/change-set';
 import { certificateHostKeyOfUrl, type PeerCertificate, type TrustAnswer, type TrustPolicy } from './node-transport';
-import { sameFingerprint, type PinnedTrust } from './pinned-trust';
+import { normaliseFingerprint, sameFingerprint, type PinnedTrust } from './pinned-trust';
 
 /** What the trust needs of a connection's client: where the master is, and the mirror. */
 export interface PoolMirror {
@@ -78,14 +78,14 @@ export class PoolTrust implements TrustPolicy {
   async check(hostKey: string, fingerprint256: string): Promise<TrustAnswer> {
     const pinned = await this.pins.check(hostKey, fingerprint256);
     if (pinned === 'trusted') {
-      this.anchors.add(normalised(fingerprint256));
+      this.anchors.add(normaliseFingerprint(fingerprint256));
       return pinned;
     }
     const pool = this.pool();
     const published = pool && publishedFingerprints(pool, hostKey);
     if (!published) return pinned;
     if (published.some((fp) => sameFingerprint(fp, fingerprint256))) return 'trusted';
-    if (this.anchors.has(normalised(fingerprint256))) return 'trusted';
+    if (this.anchors.has(normaliseFingerprint(fingerprint256))) return 'trusted';
     // The pool names another certificate for this host: as loud as a changed pin, never a quiet first use.
     if (pinned === 'unknown' && published.length) return { verdict: 'changed', pinnedFingerprint256: published[0] };
     return pinned;
@@ -108,4 +108,26 @@ export function describeRefusal(hostKey: string, fingerprint256: string, answer:
     : `The certificate of ${hostKey} (SHA-256 ${fingerprint256}) is neither pinned nor published by the pool for this host`;
 }
 
-const normalised = (fp: string): string => fp.replace(/:/g, '').toUpperCase();
+/** Why a host's certificate was refused: the params of a CERTIFICATE_MISMATCH error and the sentence. */
+export interface CertificateRefusal {
+  params: string[];
+  message: string;
+}
+
+/**
+ * The check of a host the app reaches over its own TLS connection (a console, performance data): the
+ * certificate `seen` at `hostKey` is trusted when it is the connection's pin, else when `verifyPeer`
+ * (the connection's trust: what the pool publishes for its members) says so. Undefined when trusted.
+ */
+export async function checkHostCertificate(
+  hostKey: string,
+  seen: string,
+  pinnedFingerprint256: string,
+  verifyPeer?: (hostKey: string, fingerprint256: string) => TrustAnswer | Promise<TrustAnswer>,
+): Promise<CertificateRefusal | undefined> {
+  if (seen !== '' && sameFingerprint(seen, pinnedFingerprint256)) return undefined;
+  const answer: TrustAnswer = verifyPeer ? await verifyPeer(hostKey, seen) : { verdict: 'changed', pinnedFingerprint256 };
+  if (answer === 'trusted') return undefined;
+  const expected = typeof answer === 'string' ? undefined : answer.pinnedFingerprint256;
+  return { params: [hostKey, seen, ...(expected ? [expected] : [])], message: describeRefusal(hostKey, seen, answer) };
+}

@@ -8,7 +8,7 @@
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { certificateHostKey, type TrustAnswer } from '../connections/node-transport';
-import { describeRefusal } from '../connections/pool-trust';
+import { checkHostCertificate } from '../connections/pool-trust';
 
 export interface XapiConsoleEndpoint {
   /** `console.location`, e.g. `https://10.0.0.2/console?uuid=…`. */
@@ -44,10 +44,6 @@ export class ConsoleConnectError extends Error {
 
 const HEADER_LIMIT = 16 * 1024;
 
-export function normaliseFingerprint(fp: string): string {
-  return fp.replace(/:/g, '').toUpperCase();
-}
-
 /** Where to dial for a console location: hostname and port, with the fallbacks explained above. */
 export function consoleTarget(endpoint: Pick<XapiConsoleEndpoint, 'location' | 'connectionAddress'>): { host: string; port: number; path: string } {
   // `https:///console?…` (empty hostname) would parse as host "console": look at the authority first.
@@ -65,7 +61,6 @@ export function connectXapiConsole(endpoint: XapiConsoleEndpoint, timeoutMs = 15
   const url = new URL(path, 'https://console.invalid');
   url.searchParams.set('session_id', endpoint.sessionId);
   const requestPath = `${url.pathname}${url.search}`;
-  const pin = normaliseFingerprint(endpoint.pinnedFingerprint256);
 
   return new Promise<Duplex>((resolve, reject) => {
     let settled = false;
@@ -87,14 +82,10 @@ export function connectXapiConsole(endpoint: XapiConsoleEndpoint, timeoutMs = 15
     socket.once('secureConnect', () => {
       const seen = socket.getPeerCertificate().fingerprint256 ?? '';
       const hostKey = certificateHostKey(host, port);
-      const verdict: Promise<TrustAnswer> = seen !== '' && normaliseFingerprint(seen) === pin ? Promise.resolve('trusted')
-        : endpoint.verifyPeer ? Promise.resolve(endpoint.verifyPeer(hostKey, seen))
-        : Promise.resolve({ verdict: 'changed', pinnedFingerprint256: endpoint.pinnedFingerprint256 });
-      verdict.then((answer) => {
+      checkHostCertificate(hostKey, seen, endpoint.pinnedFingerprint256, endpoint.verifyPeer).then((refusal) => {
         if (settled) return;
-        if (answer !== 'trusted') {
-          const expected = typeof answer === 'string' ? undefined : answer.pinnedFingerprint256;
-          fail(new ConsoleConnectError('CERTIFICATE_MISMATCH', [hostKey, seen, ...(expected ? [expected] : [])], describeRefusal(hostKey, seen, answer)));
+        if (refusal) {
+          fail(new ConsoleConnectError('CERTIFICATE_MISMATCH', refusal.params, refusal.message));
           return;
         }
         // The session also goes as a cookie, as xo-server sends it; xapi accepts either.

@@ -10,7 +10,8 @@ import https from 'node:https';
 import type tls from 'node:tls';
 import { siblingUrl, baseUrlOf } from '../../../shared/api-client/address';
 import { certificateHostKey, type TrustAnswer } from '../connections/node-transport';
-import { describeRefusal } from '../connections/pool-trust';
+import { checkHostCertificate } from '../connections/pool-trust';
+import { normaliseFingerprint } from '../connections/pinned-trust';
 import { connectVerified, type ConnectCallback } from '../connections/verified-tls';
 
 /**
@@ -36,10 +37,6 @@ export class HostHttpError extends Error {
   }
 }
 
-export function normaliseFingerprint(fp: string): string {
-  return fp.replace(/:/g, '').toUpperCase();
-}
-
 /** Base URL of a pool member: its `host.address`, keeping the scheme and (when it names none) the port of the connection's address. */
 export function memberBaseUrl(connectionAddress: string, hostAddress: string): string {
   return siblingUrl(baseUrlOf(connectionAddress), hostAddress);
@@ -51,14 +48,11 @@ class PinnedAgent extends https.Agent {
   }
 
   override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: ConnectCallback): undefined {
+    const verifyPeer = this.verifyPeer;
     connectVerified(options, callback, async (peer, hostname) => {
-      const seen = peer.fingerprint256 ?? '';
-      if (seen !== '' && normaliseFingerprint(seen) === normaliseFingerprint(this.pinned)) return null;
       const hostKey = certificateHostKey(hostname, options.port ?? 443);
-      const answer: TrustAnswer = this.verifyPeer ? await this.verifyPeer(this.pinned, hostKey, seen) : { verdict: 'changed', pinnedFingerprint256: this.pinned };
-      if (answer === 'trusted') return null;
-      const expected = typeof answer === 'string' ? undefined : answer.pinnedFingerprint256;
-      return new HostHttpError('CERTIFICATE_MISMATCH', [hostKey, seen, ...(expected ? [expected] : [])], describeRefusal(hostKey, seen, answer));
+      const refusal = await checkHostCertificate(hostKey, peer.fingerprint256 ?? '', this.pinned, verifyPeer && ((key, seen) => verifyPeer(this.pinned, key, seen)));
+      return refusal ? new HostHttpError('CERTIFICATE_MISMATCH', refusal.params, refusal.message) : null;
     });
     return undefined;
   }
