@@ -77,8 +77,11 @@ interface Connection extends ConnectionInfo {
   unsubscribe: (() => void)[];
   batcher: MirrorBatcher;
   prompt?: CertificatePrompt;
-  /** A certificate the user refused: not asked about again until they connect on purpose. */
-  refusedFingerprint256?: string;
+  /**
+   * The user refused a certificate of this pool: its retries and member probes ask about none again
+   * (that one, or another host's they meet meanwhile) until the user connects on purpose.
+   */
+  refused?: boolean;
 }
 
 export class ConnectionManager implements ConnectionService {
@@ -155,7 +158,7 @@ export class ConnectionManager implements ConnectionService {
     }
     if (conn.client?.state.state === 'connected') return;
     // Connecting on purpose asks again about a certificate refused earlier.
-    conn.refusedFingerprint256 = undefined;
+    conn.refused = false;
     try {
       await this.start(conn);
     } catch (err) {
@@ -214,7 +217,7 @@ export class ConnectionManager implements ConnectionService {
       throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
     }
     conn.prompt = undefined;
-    conn.refusedFingerprint256 = trust ? undefined : prompt.certificate.fingerprint256;
+    conn.refused = !trust;
     if (trust) await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
     else {
       conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
@@ -394,7 +397,7 @@ export class ConnectionManager implements ConnectionService {
   }
 
   private askAboutCertificate(conn: Connection, err: CertificateError): Promise<boolean> {
-    if (conn.refusedFingerprint256 && sameFingerprint(conn.refusedFingerprint256, err.certificate.fingerprint256)) return Promise.resolve(false);
+    if (conn.refused) return Promise.resolve(false);
     this.promptFor(conn, err);
     return new Promise((resolve) => conn.prompt!.waiters.push(resolve));
   }
@@ -402,8 +405,9 @@ export class ConnectionManager implements ConnectionService {
   /** Emits the trust prompt once per certificate (the state callback and `establish` both get here). */
   private promptFor(conn: Connection, err: CertificateError): void {
     if (conn.prompt && sameFingerprint(conn.prompt.certificate.fingerprint256, err.certificate.fingerprint256)) return;
-    // Retries and member probes meet the refused certificate again: the answer stands until the user connects.
-    if (conn.refusedFingerprint256 && sameFingerprint(conn.refusedFingerprint256, err.certificate.fingerprint256)) return;
+    // Retries and member probes after a refusal (the refused certificate again, or on a pool whose hosts each
+    // have one, another member's): the answer stands until the user connects.
+    if (conn.refused) return;
     const waiters = conn.prompt?.waiters ?? [];
     const previous = err.code === ClientErrorCode.CERTIFICATE_CHANGED ? err.pinnedFingerprint256 ?? err.params[2] : undefined;
     conn.prompt = { certificate: err.certificate, previous, waiters };
