@@ -42,7 +42,6 @@ export const relations: Relation[] = [
   r('VTPM', 'VM', 'VM', 'VTPMs'),
   r('VUSB', 'VM', 'VM', 'VUSBs'),
   r('VGPU', 'VM', 'VM', 'VGPUs'),
-  r('Certificate', 'host', 'host', 'certificates'),
 ];
 
 export const relationsByChild = new Map<string, Relation[]>();

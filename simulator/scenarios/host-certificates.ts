@@ -12,9 +12,10 @@ export function publishHostCertificates(pool: PoolSim): void {
   for (const host of pool.hosts) {
     const cert = host.certificate;
     if (!cert) continue;
-    // host.certificates follows Certificate.host (db/relations.ts): destroying and creating keep it right.
-    for (const ref of db.get('host', host.ref).certificates as string[]) if (db.has('Certificate', ref) && db.get('Certificate', ref).type === 'host') db.destroy('Certificate', ref);
-    db.create('Certificate', {
+    // host.certificates is kept here: the simulator's relation table does not link Certificate.host.
+    const previous = (db.get('host', host.ref).certificates as string[]).filter((ref) => db.has('Certificate', ref) && db.get('Certificate', ref).type === 'host');
+    for (const ref of previous) db.destroy('Certificate', ref);
+    const ref = db.create('Certificate', {
       name: '',
       type: 'host',
       host: host.ref,
@@ -22,5 +23,7 @@ export function publishHostCertificates(pool: PoolSim): void {
       not_after: xapiDateTime(cert.notAfter.getTime()),
       fingerprint: cert.fingerprint256,
     });
+    const kept = (db.get('host', host.ref).certificates as string[]).filter((r) => !previous.includes(r) && db.has('Certificate', r));
+    db.update('host', host.ref, { certificates: [...kept, ref] });
   }
 }
