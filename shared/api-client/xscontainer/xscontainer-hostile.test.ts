@@ -18,7 +18,8 @@ const containerName = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,20}$/);
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
 const labelKey = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9.-]{0,15}$/), fc.stringMatching(/^[a-z0-9][a-z0-9./]{0,12}\/[a-z]{1,5}$/), fc.stringMatching(/^[0-9][a-z0-9]{0,6}$/));
 const port = fc.record({ privatePort: fc.integer({ min: 1, max: 65535 }), publicPort: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), ip: fc.constantFrom('0.0.0.0', '::', undefined), type: fc.constantFrom('tcp', 'udp') });
-const status = fc.oneof(
+interface GeneratedStatus { status: string; state: string; exitCode?: number }
+const status = fc.oneof<fc.Arbitrary<GeneratedStatus>[]>(
   fc.constant({ status: 'Up', state: 'running' }), fc.constant({ status: 'Up (Paused)', state: 'paused' }), fc.constant({ status: 'Created', state: 'created' }),
   fc.integer({ min: 0, max: 255 }).map((n) => ({ status: `Exited (${n})`, state: 'exited', exitCode: n })),
   fc.integer({ min: 0, max: 255 }).map((n) => ({ status: `Restarting (${n}) 12 seconds ago`, state: 'restarting', exitCode: n })),
