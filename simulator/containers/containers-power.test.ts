@@ -107,3 +107,23 @@ describe('a suspended VM', () => {
     expect(await started()).toBe(before);
   });
 });
+
+describe('a live migration', () => {
+  it("moves monitoring to the new host's xscontainer: the keys go, then come back with the same containers running", async () => {
+    const vm = await c.vm('monitoring');
+    const target = await c.hostRef('xcp-prod-01');
+    expect(vm.host).not.toBe(target);
+    const before = psStatuses((await c.otherConfig(vm.ref)).docker_ps);
+    const task = (await rpc(c.url, 'Async.VM.pool_migrate', c.session, vm.ref, target, { live: 'true' })) as string;
+    for (let i = 0; i < 60 && (await rpc(c.url, 'task.get_status', c.session, task)) === 'pending'; i++) await sim.clock.advance(250);
+    expect((await c.vm('monitoring')).host).toBe(target);
+    // The old host's monitor removed the keys; the new host's connects over SSH first.
+    expect(dockerKeys(await c.otherConfig(vm.ref))).toEqual([]);
+    await sim.clock.advance(2000);
+    expect(dockerKeys(await c.otherConfig(vm.ref))).toEqual(['docker_info', 'docker_ps', 'docker_version']);
+    expect(psStatuses((await c.otherConfig(vm.ref)).docker_ps)).toEqual(before);
+    // Calls on the old host are now forwarded to the new one.
+    const old = await c.hostRef('xcp-prod-03');
+    expect(await c.call(old, 'get_top', { vmuuid: vm.uuid, object: 'monitoring-prometheus-1' })).toMatchObject({ ok: true });
+  });
+});
