@@ -140,6 +140,27 @@ describe('xscontainer: container lifecycle', () => {
     expect(xmlValue((inspect as { result: string }).result, 'ExitCode')).toBe('137');
   });
 
+  it('a bulk action rewrites docker_ps once per burst, not once per container event', async () => {
+    const names = ['monitoring-grafana-1', 'monitoring-alertmanager-1', 'monitoring-blackbox-exporter-1', 'monitoring-prometheus-1'];
+    const pool = sim.pools[0].db;
+    let writes = 0;
+    const off = pool.onChange((ch) => {
+      if (ch.cls === 'VM' && ch.ref === mon.ref && ch.before && (ch.before.other_config as Record<string, string>).docker_ps !== (ch.rec.other_config as Record<string, string>).docker_ps) writes++;
+    });
+    try {
+      // Four restarts at once: kill, die, stop, start and restart events for each, twenty in all.
+      const outcomes = await Promise.all(names.map((container) => prod.call(mon.host, 'restart', { vmuuid: mon.uuid, container })));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      await sim.clock.advance(2000);
+    } finally {
+      off();
+    }
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThanOrEqual(4);
+    const ps = psStatuses((await prod.otherConfig(mon.ref)).docker_ps);
+    expect(names.map((n) => ps[n])).toEqual(['Up', 'Up', 'Up', 'Up']);
+  });
+
   it('forwards a call made on another host to the host running the VM, as a real pool does', async () => {
     const third = await prod.hostRef('xcp-prod-02');
     expect(await prod.call(master, 'stop', { vmuuid: mon.uuid, container: 'monitoring-blackbox-exporter-1' })).toEqual({ ok: true, result: 'True' });
