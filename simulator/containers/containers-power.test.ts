@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSignedIn, type TestSimulator } from '../contract/harness';
 import { rpc } from '../contract/json-rpc-client';
 import { PluginClient, psStatuses, xmlValue } from './plugin-test-client';
+import { poolContainers } from './guest-docker';
 
 let sim: TestSimulator;
 let c: PluginClient;
@@ -125,5 +126,27 @@ describe('a live migration', () => {
     // Calls on the old host are now forwarded to the new one.
     const old = await c.hostRef('xcp-prod-03');
     expect(await c.call(old, 'get_top', { vmuuid: vm.uuid, object: 'monitoring-prometheus-1' })).toMatchObject({ ok: true });
+  });
+});
+
+describe('Docker stopped inside a monitored VM', () => {
+  it('loses the keys at once, gets the alert after retrying, and both recover when Docker is back', async () => {
+    const vm = await c.vm('monitoring');
+    const alerts = async () => Object.values((await rpc(c.url, 'message.get_all_records', c.session)) as Record<string, Record<string, unknown>>)
+      .filter((m) => m.obj_uuid === vm.uuid && m.name === 'Container Management cannot monitor VM').map((m) => m.body);
+    const daemon = poolContainers(sim.pools[0].pool).daemon(vm.ref)!;
+    const stopping = daemon.setService(false);
+    await sim.clock.advance(3000);
+    await stopping;
+    expect(dockerKeys(await c.otherConfig(vm.ref))).toEqual([]);
+    // xscontainer warns once its monitoring loop has been failing for two minutes.
+    await sim.clock.advance(130_000);
+    expect(await alerts()).toEqual(['Unable to find the Docker unix socket at /var/run/docker.sock. Please install and run Docker.']);
+
+    await daemon.setService(true);
+    await sim.clock.advance(21_000);
+    expect(dockerKeys(await c.otherConfig(vm.ref))).toEqual(['docker_info', 'docker_ps', 'docker_version']);
+    expect(psStatuses((await c.otherConfig(vm.ref)).docker_ps)['monitoring-prometheus-1']).toBe('Up');
+    expect(await alerts()).toEqual([]);
   });
 });

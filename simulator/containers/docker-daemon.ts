@@ -175,25 +175,26 @@ export class DockerDaemon {
       if (!c.running) throw new DockerError(409, `Container ${c.id} is not running`);
       if (c.paused) throw new DockerError(409, `Container ${c.id} is already paused`);
       if (c.restarting) throw new DockerError(409, `Container ${c.id} is restarting, wait until the container is running`);
-      await this.clock.sleep(DOCKER_TIMING.pauseUnpause);
-      c.accrue(this.clock.now(), this.guestRunning);
-      c.paused = true;
-      c.accrue(this.clock.now(), this.guestRunning);
-      this.holdLifetime(c);
-      this.emit('pause', c);
+      await this.freeze(c, true);
     });
   }
 
   unpause(c: Container): Promise<void> {
     return this.locked(c, async () => {
       if (!c.paused) throw new DockerError(409, `Container ${c.id} is not paused`);
-      await this.clock.sleep(DOCKER_TIMING.pauseUnpause);
-      c.accrue(this.clock.now(), this.guestRunning);
-      c.paused = false;
-      c.accrue(this.clock.now(), this.guestRunning);
-      this.resumeLifetime(c);
-      this.emit('unpause', c);
+      await this.freeze(c, false);
     });
+  }
+
+  /** The cgroup freezer: CPU time stops (or goes on), and so does the time left of a container that ends on its own. */
+  private async freeze(c: Container, paused: boolean): Promise<void> {
+    await this.clock.sleep(DOCKER_TIMING.pauseUnpause);
+    c.accrue(this.clock.now(), this.guestRunning);
+    c.paused = paused;
+    c.accrue(this.clock.now(), this.guestRunning);
+    if (paused) this.holdLifetime(c);
+    else this.resumeLifetime(c);
+    this.emit(paused ? 'pause' : 'unpause', c);
   }
 
   /** `docker rm` (of a stopped container, as the GitLab runner does after a job). */
