@@ -5,6 +5,8 @@
  * processes, whose CPU time grows on the simulated clock while the container runs and the guest is not frozen.
  */
 
+import type { Endpoint } from './docker-networks';
+
 export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
 
 export interface PortSpec {
@@ -71,7 +73,7 @@ export class Container {
   /** Work in flight on this container (Docker holds the container lock): operations queue behind it. */
   busy: Promise<void> = Promise.resolve();
   /** Its endpoint on the container network while it runs (Docker releases it when the container stops). */
-  endpoint: { ip: string; mac: string; id: string } | undefined;
+  endpoint: Endpoint | undefined;
   /** Pending timer of the container's own exit or of a restart after back-off. */
   timer: number | undefined;
   /** When CPU time last started accruing (undefined while it does not). */

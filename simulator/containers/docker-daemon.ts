@@ -9,6 +9,7 @@
 import type { SimClock } from '../clock';
 import type { SeededRandom } from '../random';
 import { Container, type ContainerSpec } from './container';
+import { DockerNetworks } from './docker-networks';
 
 /** A Docker API failure: the HTTP status and, except for 304, the message of Docker's JSON error body. */
 export class DockerError extends Error {
@@ -42,6 +43,7 @@ export class DockerDaemon {
   /** The guest's vCPUs run (not paused or suspended): container processes accrue CPU time. */
   guestRunning = false;
   readonly images = new Map<string, string>();
+  readonly networks: DockerNetworks;
   private listeners = new Set<(type: DockerEventType, c: Container) => void>();
   private nextPid: number;
   /** Remaining run time of containers that end on their own, and since when it is being consumed. */
@@ -50,16 +52,17 @@ export class DockerDaemon {
   /** dockerd is stopping: containers that exit now are not restarted. */
   private stopping = false;
 
+  private stoppedListeners = new Set<() => void>();
+
   constructor(readonly clock: SimClock, readonly rng: SeededRandom, readonly facts: () => GuestFacts) {
     this.nextPid = rng.int(900, 2500);
+    this.networks = new DockerNetworks(rng);
   }
 
   onEvent(listener: (type: DockerEventType, c: Container) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-
-  private stoppedListeners = new Set<() => void>();
 
   /** dockerd stopped (guest shutdown or crash, service stopped): the event stream of a listener ends. */
   onStopped(listener: () => void): () => void {
@@ -77,29 +80,6 @@ export class DockerDaemon {
   }
 
   private pid = () => (this.nextPid += this.rng.int(1, 37));
-
-  private networks = new Map<string, { id: string; subnet: number; next: number }>();
-
-  /** The network's id and next free address (bridge: 172.17.0.0/16; user networks 172.18, 172.19…). */
-  network(name: string): { id: string; subnet: number; next: number } {
-    let n = this.networks.get(name);
-    if (!n) {
-      const userNetworks = [...this.networks.keys()].filter((k) => k !== 'bridge').length;
-      this.networks.set(name, (n = { id: this.rng.hex(64), subnet: name === 'bridge' ? 17 : 18 + userNetworks, next: 2 }));
-    }
-    return n;
-  }
-
-  /** A running container gets an endpoint on its network (none on the host network). */
-  private attach(c: Container): void {
-    const mode = c.spec.networkMode ?? 'bridge';
-    if (mode === 'host' || mode === 'none') return;
-    const net = this.network(mode);
-    const host = net.next++;
-    const ip = `172.${net.subnet}.${(host >> 8) & 255}.${host & 255}`;
-    const mac = `02:42:ac:${net.subnet.toString(16).padStart(2, '0')}:${((host >> 8) & 255).toString(16).padStart(2, '0')}:${(host & 255).toString(16).padStart(2, '0')}`;
-    c.endpoint = { ip, mac, id: this.rng.hex(64) };
-  }
 
   imageId(image: string): string {
     let id = this.images.get(image);
@@ -241,7 +221,7 @@ export class DockerDaemon {
     c.restarting = false;
     c.exitCode = 0;
     c.spawn(now, this.pid);
-    this.attach(c);
+    c.endpoint = this.networks.endpoint(c.spec.networkMode ?? 'bridge');
     c.accrue(now, this.guestRunning);
     if (c.spec.lifetime) {
       this.lifetimeLeft.set(c, c.spec.lifetime.runsForMs);
@@ -407,7 +387,7 @@ export class DockerDaemon {
     }
     c.running = true;
     c.paused = state === 'paused';
-    if (state !== 'restarting') this.attach(c);
+    if (state !== 'restarting') c.endpoint = this.networks.endpoint(c.spec.networkMode ?? 'bridge');
     c.seedCpu(Math.max(0, now - opts.startedAt));
     if (state === 'restarting') {
       // Caught between two runs of a crash loop: the back-off is at its ceiling.

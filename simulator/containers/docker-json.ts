@@ -47,7 +47,7 @@ function portList(c: Container): Json[] {
 
 function endpointSettings(d: DockerDaemon, c: Container): Record<string, Json> {
   const mode = c.spec.networkMode ?? 'bridge';
-  const net = d.network(mode === 'none' ? 'none' : mode);
+  const net = d.networks.get(mode);
   const ep = c.endpoint;
   const subnet = net.subnet;
   return {
@@ -182,7 +182,7 @@ export function infoJson(d: DockerDaemon, now: number): Record<string, Json> {
 }
 
 function idFromSeed(d: DockerDaemon): string {
-  const h = d.network('bridge').id;
+  const h = d.networks.get('bridge').id;
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
