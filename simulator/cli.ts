@@ -1,5 +1,5 @@
 /**
- * `npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N]
+ * `npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--containers C] [--seed N]
  *   [--password P] [--state-dir DIR] [--address IP] [--time-scale X] [--certificates per-host|shared]`
  * Prints every host's URL and certificate fingerprint (each host has its own), the credentials, then runs until Ctrl+C.
  */
@@ -13,6 +13,7 @@ const { values, positionals } = parseArgs({
     port: { type: 'string', default: '0' },
     hosts: { type: 'string' },
     vms: { type: 'string' },
+    containers: { type: 'string' },
     seed: { type: 'string' },
     password: { type: 'string' },
     'state-dir': { type: 'string' },
@@ -24,7 +25,7 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--seed N] [--password P] [--state-dir DIR] [--address IP] [--time-scale X] [--certificates per-host|shared]');
+  console.log('usage: npm run sim -- --scenario demo|large|dump [FILE] [--port N] [--hosts N] [--vms M] [--containers C] [--seed N] [--password P] [--state-dir DIR] [--address IP] [--time-scale X] [--certificates per-host|shared]');
   process.exit(0);
 }
 
@@ -34,6 +35,7 @@ const opts: SimulatorOptions = {
   port: Number(values.port),
   hosts: values.hosts ? Number(values.hosts) : undefined,
   vms: values.vms ? Number(values.vms) : undefined,
+  containers: values.containers ? Number(values.containers) : undefined,
   seed: values.seed ? Number(values.seed) : undefined,
   password: values.password,
   stateDir: values['state-dir'],

@@ -13,6 +13,7 @@ import type { ServerCertificate } from './http/certificate';
 import type { SeededRandom } from './random';
 import type { Faults } from './faults';
 import { vmAllowedOperations } from './api/vm-state';
+import { PluginRegistry } from './api/plugins';
 
 export interface VmChange {
   pool: PoolSim;
@@ -133,6 +134,8 @@ export class PoolSim {
 export class Simulator {
   readonly api = new ApiRegistry();
   readonly routes = new RouteRegistry();
+  /** Host plugins for host.call_plugin (api/plugins.ts). */
+  readonly plugins = new PluginRegistry();
   readonly pools: PoolSim[] = [];
   private vmListeners = new Set<(e: VmChange) => void>();
   faults!: Faults;

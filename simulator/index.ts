@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   hosts?: number;
   /** large: number of VMs (default 5000). */
   vms?: number;
+  /** large: number of Docker containers in monitored VMs (default 0; five per VM). */
+  containers?: number;
   /** dump: path of a XAPI database dump. */
   dumpFile?: string;
   seed?: number;
@@ -106,7 +108,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     lab.db.bulk(() => buildLab(lab, new SeededRandom(seed + 23), now));
   } else if (scenario === 'large') {
     const pool = newPool(0);
-    pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000));
+    pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000, opts.containers ?? 0));
   } else if (scenario === 'dump') {
     if (!opts.dumpFile) throw new Error('scenario dump needs dumpFile');
     loadDump(newPool(0), opts.dumpFile);

@@ -11,6 +11,7 @@ import { installMigrationApi } from './migration';
 import { installDeviceApi } from './devices';
 import { installVmSnapshotApi } from './vm-snapshot';
 import { installVmssApi } from './vmss';
+import { installPluginApi } from './plugins';
 
 export function installCoreApi(api: ApiRegistry): void {
   installSessionApi(api);
@@ -25,4 +26,5 @@ export function installCoreApi(api: ApiRegistry): void {
   // After installVmApi: wraps its VM.destroy for snapshots.
   installVmSnapshotApi(api);
   installVmssApi(api);
+  installPluginApi(api);
 }

@@ -8,6 +8,7 @@ import type { SeededRandom } from '../random';
 import { GiB, PoolBuilder } from './pool-builder';
 import { addDefaultTemplates, addRoles } from './templates';
 import { addScenarioSnapshot } from '../api/vm-snapshot';
+import { addLabContainers, addProductionContainers } from '../containers/scenario-containers';
 
 const DEBIAN12 = { name: 'Debian GNU/Linux 12 (bookworm)', uname: '6.1.0-21-amd64', distro: 'debian', major: '12', minor: '5' };
 const UBUNTU2204 = { name: 'Ubuntu 22.04.4 LTS', uname: '5.15.0-105-generic', distro: 'ubuntu', major: '22', minor: '04' };
@@ -84,6 +85,7 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
   b.addMessage('VM_STARTED', 5, 'VM', vmUuid(mail), 'VM mail started on xcp-prod-03', 6 * DAY);
   b.addMessage('HOST_CLOCK_SKEW_DETECTED', 3, 'Host', hostUuid(2), 'The clock of xcp-prod-03 differs from the master by 3 seconds; check NTP.', 9 * DAY);
   b.finish();
+  addProductionContainers(pool, rng, now);
 }
 
 export function buildLab(pool: PoolSim, rng: SeededRandom, now: number): void {
@@ -107,4 +109,5 @@ export function buildLab(pool: PoolSim, rng: SeededRandom, now: number): void {
   addScenarioSnapshot(pool, sandbox, 'Kernel 6.1 + backports', '', { kind: 'snapshot' }, now - 12 * DAY);
   b.addMessage('ALARM', 3, 'SR', String(pool.db.get('SR', iscsi).uuid), '<value>0.85</value><config><variable><name value="physical_utilisation"/><alarm_trigger_level value="0.8"/></variable></config>', 8 * 3600_000);
   b.finish();
+  addLabContainers(pool, now);
 }
