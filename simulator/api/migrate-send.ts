@@ -63,6 +63,7 @@ export async function runMigration(call: CallContext, plan: MigrationPlan): Prom
   const vm = db.get('VM', plan.vm);
   const sourceHost = vm.resident_on !== NULL_REF ? String(vm.resident_on) : call.pool.masterRef;
   return withStorageMigrationSlot(call.pool, sourceHost, async () => {
+    // xapi ejects a CD whose ISO cannot follow the VM before it copies anything (VBD.eject).
     for (const vbd of plan.cdsToEject) db.update('VBD', vbd, { VDI: NULL_REF, empty: true, currently_attached: false });
     const copies = new DiskCopies(call.pool, dest.pool);
     const steps: TransferStep[] = plan.moves.map((m) => ({

@@ -23,6 +23,7 @@ import { installMigrateSendApi } from './migrate-send';
 import { installVdiMigrateApi } from './vdi-migrate';
 import { installVdiCopyApi } from './vdi-copy';
 import { installVmSuspendVdiApi } from './vm-suspend-vdi';
+import { installCdDriveApi } from './cd-drives';
 import { postMessage } from './messages';
 
 export const MIGRATION_DURATION_MS = 6000;
@@ -147,6 +148,7 @@ export function installMigrationApi(api: ApiRegistry): void {
   installVdiMigrateApi(api);
   installVdiCopyApi(api);
   installVmSuspendVdiApi(api);
+  installCdDriveApi(api);
   api.register('VM.pool_migrate', (call, vm: string, host: string, options: Record<string, string>) => poolMigrate(call, vm, host, options ?? {}));
   api.register('host.evacuate', (call, host: string) => evacuate(call, host));
   api.register('host.get_vms_which_prevent_evacuation', (call, host: string) => {
