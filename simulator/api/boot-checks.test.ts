@@ -4,25 +4,19 @@
  * SR (XenCenter's "Please eject your CD"), the receiving host's vm_migrate operation, the network option.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator, type TestSimulator, type Transport } from '../contract/harness';
+import type { TestSimulator, Transport } from '../contract/harness';
 import { failureOf } from '../contract/wire-client';
-import { disksTo, finishTask, poolClient, type PoolClient } from '../contract/migration-fixtures';
+import { disksTo, finishTask, startDemoPools, type DemoPools, type PoolClient } from '../contract/migration-fixtures';
 
 type Rec = Record<string, unknown>;
 const GiB = 1024 ** 3;
 
 describe.each<Transport>(['json-rpc', 'xml-rpc'])('boot checks and live migration over %s', (transport) => {
+  let rig: DemoPools;
   let sim: TestSimulator;
   let prod: PoolClient;
-
-  beforeAll(async () => {
-    sim = await startTestSimulator({ timeScale: 0 });
-    prod = await poolClient(sim, 'Production', transport);
-  });
-  afterAll(async () => {
-    await prod?.close();
-    await sim?.cleanup();
-  });
+  beforeAll(async () => void ({ sim, prod } = rig = await startDemoPools(transport)));
+  afterAll(() => rig?.close());
 
   const db = () => sim.pools[0].db;
   const host = (name: string) => prod.byName('host', name);

@@ -5,35 +5,30 @@
  * get_all_records.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator, type TestSimulator, type Transport } from '../contract/harness';
+import type { TestSimulator, Transport } from '../contract/harness';
 import { EventMirror } from '../contract/event-mirror';
 import { login, rpc } from '../contract/json-rpc-client';
 import { failureOf } from '../contract/wire-client';
-import { disksTo, finishTask, poolClient, resultRef, vifsTo, type PoolClient } from '../contract/migration-fixtures';
+import { disksTo, finishTask, startDemoPools, resultRef, vifsTo, type DemoPools, type PoolClient } from '../contract/migration-fixtures';
 
 type Rec = Record<string, unknown>;
 
 describe.each<Transport>(['json-rpc', 'xml-rpc'])('cross-pool migration over %s', (transport) => {
+  let rig: DemoPools;
   let sim: TestSimulator;
   let prod: PoolClient;
   let lab: PoolClient;
   let mirrors: EventMirror[];
 
   beforeAll(async () => {
-    sim = await startTestSimulator({ timeScale: 0 });
-    prod = await poolClient(sim, 'Production', transport);
-    lab = await poolClient(sim, 'Lab', transport);
+    ({ sim, prod, lab } = rig = await startDemoPools(transport));
     mirrors = [];
     for (const p of sim.pools) {
       const url = sim.hosts.find((h) => h.uuid === p.pool.master.uuid)!.httpUrl;
       mirrors.push(await EventMirror.start(url, await login(url)));
     }
   });
-  afterAll(async () => {
-    await prod?.close();
-    await lab?.close();
-    await sim?.cleanup();
-  });
+  afterAll(() => rig?.close());
 
   /** What each pool's event stream said equals what the pool says now. */
   async function expectEventsTellTheTruth(): Promise<void> {

@@ -3,29 +3,21 @@
  * raised before anything moves (the VM stays as it was, nothing appears in the destination).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator, type TestSimulator, type Transport } from '../contract/harness';
+import type { TestSimulator, Transport } from '../contract/harness';
 import { failureOf } from '../contract/wire-client';
-import { disksTo, finishTask, poolClient, vifsTo, type PoolClient } from '../contract/migration-fixtures';
+import { disksTo, finishTask, startDemoPools, vifsTo, type DemoPools, type PoolClient } from '../contract/migration-fixtures';
 import { NULL_REF } from '../db/object-db';
 
 type Rec = Record<string, unknown>;
 const GiB = 1024 ** 3;
 
 describe.each<Transport>(['json-rpc', 'xml-rpc'])('migration failures over %s', (transport) => {
+  let rig: DemoPools;
   let sim: TestSimulator;
   let prod: PoolClient;
   let lab: PoolClient;
-
-  beforeAll(async () => {
-    sim = await startTestSimulator({ timeScale: 0 });
-    prod = await poolClient(sim, 'Production', transport);
-    lab = await poolClient(sim, 'Lab', transport);
-  });
-  afterAll(async () => {
-    await prod?.close();
-    await lab?.close();
-    await sim?.cleanup();
-  });
+  beforeAll(async () => void ({ sim, prod, lab } = rig = await startDemoPools(transport)));
+  afterAll(() => rig?.close());
 
   const prodDb = () => sim.pools[0].db;
   const labDb = () => sim.pools[1].db;

@@ -7,6 +7,7 @@ import type { CallContext } from '../rpc/call-context';
 import type { XRecord } from '../db/object-db';
 import { XapiError } from '../xapi-error';
 import { refreshHostOperations } from './host-operations';
+import { withCurrentOperation } from './current-operations';
 
 /** Power states each operation accepts, spelled as xapi lists them in VM_BAD_POWER_STATE's `expected`. */
 const ALLOWED_STATES: Record<'pool_migrate' | 'migrate_send', string[]> = {
@@ -34,19 +35,6 @@ export function checkMigrationOperation(call: CallContext, vmRef: string, op: 'p
 }
 
 /** Runs `body` with `vm_migrate` in the receiving host's current_operations (keyed by the task), as xapi's allocate_vm_to_host. */
-export async function withHostReceiving<T>(call: CallContext, hostRef: string, body: () => Promise<T>): Promise<T> {
-  const key = call.task?.ref ?? call.db.newRef();
-  const host = call.db.get('host', hostRef);
-  call.db.update('host', hostRef, { current_operations: { ...(host.current_operations as Record<string, string>), [key]: 'vm_migrate' } });
-  refreshHostOperations(call.pool, hostRef);
-  try {
-    return await body();
-  } finally {
-    if (call.db.has('host', hostRef)) {
-      const ops = { ...(call.db.get('host', hostRef).current_operations as Record<string, string>) };
-      delete ops[key];
-      call.db.update('host', hostRef, { current_operations: ops });
-      refreshHostOperations(call.pool, hostRef);
-    }
-  }
+export function withHostReceiving<T>(call: CallContext, hostRef: string, body: () => Promise<T>): Promise<T> {
+  return withCurrentOperation(call, 'host', hostRef, 'vm_migrate', body, () => refreshHostOperations(call.pool, hostRef));
 }

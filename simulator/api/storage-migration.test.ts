@@ -4,26 +4,20 @@
  * and the CD drive calls a client needs before migrating (VBD.eject / VBD.insert).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator, type TestSimulator, type Transport } from '../contract/harness';
+import type { TestSimulator, Transport } from '../contract/harness';
 import { failureOf } from '../contract/wire-client';
-import { disksTo, finishTask, poolClient, resultRef, type PoolClient } from '../contract/migration-fixtures';
+import { disksTo, finishTask, startDemoPools, resultRef, type DemoPools, type PoolClient } from '../contract/migration-fixtures';
 import { NULL_REF } from '../db/object-db';
 
 type Rec = Record<string, unknown>;
 const GiB = 1024 ** 3;
 
 describe.each<Transport>(['json-rpc', 'xml-rpc'])('storage migration over %s', (transport) => {
+  let rig: DemoPools;
   let sim: TestSimulator;
   let prod: PoolClient;
-
-  beforeAll(async () => {
-    sim = await startTestSimulator({ timeScale: 0 });
-    prod = await poolClient(sim, 'Production', transport);
-  });
-  afterAll(async () => {
-    await prod?.close();
-    await sim?.cleanup();
-  });
+  beforeAll(async () => void ({ sim, prod } = rig = await startDemoPools(transport)));
+  afterAll(() => rig?.close());
 
   async function localSrOf(hostName: string): Promise<string> {
     const host = await prod.byName('host', hostName);

@@ -13,25 +13,10 @@ import { runTransfer, TRANSFER_RATES } from './migration-transfer';
 import { chargeSr, srFreeBytes, VDI_ALLOWED_OPERATIONS } from './storage';
 import { createVdi, destroyVdi } from './vm-snapshot';
 import { copyContent } from './vdi-content';
+import { withCurrentOperation } from './current-operations';
 
 function valid(call: CallContext, ref: string | undefined): ref is string {
   return !!ref && ref !== NULL_REF && call.db.has('VDI', ref);
-}
-
-/** Runs `body` with `copy` in the source VDI's current_operations, as xapi's with_sr_andor_vdi. */
-async function withVdiOperation<T>(call: CallContext, vdi: string, op: string, body: () => Promise<T>): Promise<T> {
-  const key = call.task?.ref ?? call.db.newRef();
-  const rec = call.db.get('VDI', vdi);
-  call.db.update('VDI', vdi, { current_operations: { ...(rec.current_operations as Record<string, string>), [key]: op } });
-  try {
-    return await body();
-  } finally {
-    if (call.db.has('VDI', vdi)) {
-      const ops = { ...(call.db.get('VDI', vdi).current_operations as Record<string, string>) };
-      delete ops[key];
-      call.db.update('VDI', vdi, { current_operations: ops });
-    }
-  }
 }
 
 async function copy(call: CallContext, vdiRef: string, srRef: string, baseVdi?: string, intoVdi?: string): Promise<string> {
@@ -41,7 +26,8 @@ async function copy(call: CallContext, vdiRef: string, srRef: string, baseVdi?: 
   const into = valid(call, intoVdi) ? intoVdi : undefined;
   if (!into) db.get('SR', srRef);
   const base = valid(call, baseVdi) ? baseVdi : undefined;
-  return withVdiOperation(call, vdiRef, 'copy', async () => {
+  // The source lists `copy` meanwhile, as xapi's with_sr_andor_vdi.
+  return withCurrentOperation(call, 'VDI', vdiRef, 'copy', async () => {
     let created: string | undefined;
     try {
       if (!into) {

@@ -7,8 +7,9 @@ import type { CallContext } from '../rpc/call-context';
 import type { PoolSim } from '../core';
 import { NULL_REF, type XRecord } from '../db/object-db';
 import { XapiError } from '../xapi-error';
-import { hostFreeMemory, publishGuestMetrics, refreshAllowed } from './vm-state';
+import { hostFreeMemory, publishGuestMetrics } from './vm-state';
 import { bootProblem } from './boot-checks';
+import { withCurrentOperation } from './current-operations';
 import { postMessage } from './messages';
 
 /** Simulated durations (ms) of each operation; a clock rate above 1 shortens them in wall time. */
@@ -40,20 +41,12 @@ export function checkOperation(call: CallContext, vmRef: string, op: string, exp
   return vm;
 }
 
-/** Runs `body` with the operation listed in VM.current_operations (keyed by the task) and allowed_operations cleared. */
-export async function withOperation<T>(call: CallContext, vmRef: string, op: string, body: () => Promise<T>): Promise<T> {
-  const key = call.task?.ref ?? call.db.newRef();
-  call.db.update('VM', vmRef, { current_operations: { [key]: op }, allowed_operations: [] });
-  try {
-    return await body();
-  } finally {
-    if (call.db.has('VM', vmRef)) {
-      const ops = { ...(call.db.get('VM', vmRef).current_operations as Record<string, string>) };
-      delete ops[key];
-      call.db.update('VM', vmRef, { current_operations: ops });
-      refreshAllowed(call.pool, vmRef);
-    }
-  }
+/**
+ * Runs `body` with the operation listed in VM.current_operations (keyed by the task); the pool recomputes
+ * allowed_operations on every VM change, so they are empty meanwhile and right again afterwards.
+ */
+export function withOperation<T>(call: CallContext, vmRef: string, op: string, body: () => Promise<T>): Promise<T> {
+  return withCurrentOperation(call, 'VM', vmRef, op, body);
 }
 
 /** Why `hostRef` cannot run the VM, as the XapiError xapi would raise, or undefined when it can (a dead host is HOST_OFFLINE). */

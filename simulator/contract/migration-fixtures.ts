@@ -3,7 +3,7 @@
  * lookups, the maps a client builds for VM.migrate_send (every disk to one SR, every VIF to one network),
  * and a task driven to its end on the simulated clock.
  */
-import type { TestSimulator, Transport } from './harness';
+import { startTestSimulator, type TestSimulator, type Transport } from './harness';
 import { wireClient, type WireClient } from './wire-client';
 
 type Rec = Record<string, unknown>;
@@ -23,6 +23,28 @@ export async function poolClient(sim: TestSimulator, poolName: string, transport
       return refs[0];
     },
   });
+}
+
+/** A demo simulator on a frozen clock with a client of each pool's master; `close` ends it all. */
+export interface DemoPools {
+  sim: TestSimulator;
+  prod: PoolClient;
+  lab: PoolClient;
+  close(): Promise<void>;
+}
+
+export async function startDemoPools(transport: Transport): Promise<DemoPools> {
+  const sim = await startTestSimulator({ timeScale: 0 });
+  const prod = await poolClient(sim, 'Production', transport);
+  const lab = await poolClient(sim, 'Lab', transport);
+  return {
+    sim, prod, lab,
+    async close() {
+      await prod.close();
+      await lab.close();
+      await sim.cleanup();
+    },
+  };
 }
 
 /** Every disk of the VM (not CDs) mapped to `sr`, as XenCenter's "place all virtual disks on the same SR". */
