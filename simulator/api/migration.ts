@@ -17,6 +17,8 @@ import { bootProblem } from './boot-checks';
 import { cpuIncompatibility } from './cpu-compatibility';
 import { boolOption } from './migration-checks';
 import { checkMigrationOperation, withHostReceiving } from './migration-operation';
+import { withCurrentOperation } from './current-operations';
+import { refreshHostOperations } from './host-operations';
 import { domainMemoryBytes, memorySteps, runTransfer } from './migration-transfer';
 import { installMigrationTokenApi } from './migration-token';
 import { installMigrateSendApi } from './migrate-send';
@@ -106,19 +108,22 @@ async function evacuate(call: CallContext, hostRef: string): Promise<void> {
   }
   const vms = runningVmsOn(call.pool, hostRef);
   let done = 0;
-  for (const vmRef of vms) {
-    // Each VM goes where xapi's placement would start it, never back to the host being evacuated.
-    const vm = checkOperation(call, vmRef, 'pool_migrate', ['Running']);
-    const target = chooseHost(call.pool, vmRef, undefined, hostRef);
-    await withOperation(call, vmRef, 'pool_migrate', async () => {
-      call.db.update('VM', vmRef, { scheduled_to_be_resident_on: target });
-      await (call.task ? call.task.sleep(MIGRATION_DURATION_MS / 2) : call.clock.sleep(MIGRATION_DURATION_MS / 2));
-      markMigrated(call.pool, vmRef, target);
-    });
-    done++;
-    call.task?.progress(done / (vms.length + 1));
-    postMessage(call.pool, 'VM_MIGRATED', 5, 'VM', String(vm.uuid), `VM '${vm.name_label}' migrated off host '${call.db.get('host', hostRef).name_label}' (evacuation)`);
-  }
+  // The host lists `evacuate` meanwhile, and each receiving host `vm_migrate` while its VM arrives.
+  await withCurrentOperation(call, 'host', hostRef, 'evacuate', async () => {
+    for (const vmRef of vms) {
+      // Each VM goes where xapi's placement would start it, never back to the host being evacuated.
+      const vm = checkOperation(call, vmRef, 'pool_migrate', ['Running']);
+      const target = chooseHost(call.pool, vmRef, undefined, hostRef);
+      await withHostReceiving(call, target, () => withOperation(call, vmRef, 'pool_migrate', async () => {
+        call.db.update('VM', vmRef, { scheduled_to_be_resident_on: target });
+        await (call.task ? call.task.sleep(MIGRATION_DURATION_MS / 2) : call.clock.sleep(MIGRATION_DURATION_MS / 2));
+        markMigrated(call.pool, vmRef, target);
+      }));
+      done++;
+      call.task?.progress(done / (vms.length + 1));
+      postMessage(call.pool, 'VM_MIGRATED', 5, 'VM', String(vm.uuid), `VM '${vm.name_label}' migrated off host '${call.db.get('host', hostRef).name_label}' (evacuation)`);
+    }
+  }, () => refreshHostOperations(call.pool, hostRef));
 }
 
 async function powerCycle(call: CallContext, hostRef: string, op: 'reboot' | 'shutdown'): Promise<void> {
