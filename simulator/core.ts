@@ -23,6 +23,15 @@ export interface VmChange {
   after: { power_state: string; resident_on: string };
 }
 
+/** A VM that left one pool for another (cross-pool VM.migrate_send): same uuid, new ref in the destination. */
+export interface VmMove {
+  from: PoolSim;
+  fromRef: string;
+  to: PoolSim;
+  toRef: string;
+  uuid: string;
+}
+
 /** What a started guest reports through its PV tools (VM_guest_metrics), kept beside the database. */
 export interface GuestProfile {
   os_version: Record<string, string>;
@@ -138,6 +147,7 @@ export class Simulator {
   readonly plugins = new PluginRegistry();
   readonly pools: PoolSim[] = [];
   private vmListeners = new Set<(e: VmChange) => void>();
+  private moveListeners = new Set<(e: VmMove) => void>();
   faults!: Faults;
   /** Set by stop(): long polls end instead of waiting again. */
   stopped = false;
@@ -160,6 +170,25 @@ export class Simulator {
         l(e);
       } catch (err) {
         console.error('simulator: onVmChange listener failed', err);
+      }
+    }
+  }
+
+  /**
+   * Called when a VM moves to another pool, after it exists in the destination and before the source
+   * forgets it: per-VM state kept beside the database (RRD history, the guest's screen) follows it.
+   */
+  onVmMove(listener: (e: VmMove) => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
+  }
+
+  emitVmMove(e: VmMove): void {
+    for (const l of this.moveListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        console.error('simulator: onVmMove listener failed', err);
       }
     }
   }

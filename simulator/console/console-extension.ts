@@ -44,6 +44,7 @@ interface DomainScreen {
 export function createConsoleExtension(options: ConsoleExtensionOptions = {}): (sim: Simulator) => void {
   return (sim) => {
     const service = new ConsoleService(sim, options);
+    sim.onVmMove((e) => service.moveScreen(e.from, e.fromRef, e.to, e.toRef));
     sim.routes.connect('/console', (req, socket, head, ctx) => service.connect(req, socket, head, ctx));
     sim.routes.upgrade('/console', (req, socket, head, ctx) => service.upgrade(req, socket, head, ctx));
   };
@@ -225,6 +226,14 @@ export class ConsoleService {
     // Windows tools report `Microsoft Windows Server 2022 Datacenter|C:\\Windows|…`; Linux ones `Debian GNU/Linux 12 (bookworm)`.
     const distro = osName.split('|')[0].replace(/\s*\(.*\)\s*$/, '').replace(/^Microsoft /, '');
     return guestInfo({ desktopName: name, os: windows ? 'windows' : 'linux', ...(distro ? { distro } : {}), memoryMiB, vcpus });
+  }
+
+  /** A VM that moved to another pool keeps its running guest, so its screen: re-filed under its new pool and ref. */
+  moveScreen(from: PoolSim, fromRef: string, to: PoolSim, toRef: string): void {
+    const kept = this.screens.get(screenKey(from, fromRef));
+    if (!kept) return;
+    this.screens.delete(screenKey(from, fromRef));
+    this.screens.set(screenKey(to, toRef), kept);
   }
 
   /** Live screens, for tests and for a future /vncsnapshot handler. */

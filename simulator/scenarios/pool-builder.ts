@@ -10,6 +10,9 @@ import type { SeededRandom } from '../random';
 import { HOST_OPS } from '../api/host';
 import { chargeSr, VDI_ALLOWED_OPERATIONS } from '../api/storage';
 import { publishGuestMetrics, refreshHostMemory, vmAllowedOperations } from '../api/vm-state';
+import { bootCpuFlags } from '../api/cpu-compatibility';
+import { cpuProfileFor, hostCpuInfo, hostCpuRow, poolCpuInfo } from './cpu-profiles';
+import { addSmPlugins } from './sm-plugins';
 
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
@@ -67,6 +70,7 @@ export class PoolBuilder {
       local_auth_max_threads: 8, ext_auth_max_threads: 1,
     });
     this.pool.ref = ref;
+    addSmPlugins(this.db);
     return ref;
   }
 
@@ -85,6 +89,7 @@ export class PoolBuilder {
     const metrics = db.create('host_metrics', { memory_total: spec.memoryGiB * GiB, memory_free: spec.memoryGiB * GiB, live: true, last_updated: this.date() });
     const hostname = spec.name;
     const cpuModel = spec.cpuModel ?? 'Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz';
+    const cpu = cpuProfileFor(cpuModel);
     const bootTime = Math.floor((this.now - 37 * 86400_000) / 1000);
     const ref = db.create('host', {
       name_label: spec.name, name_description: spec.description ?? 'Default install', hostname, address: '', enabled: true,
@@ -97,12 +102,7 @@ export class PoolBuilder {
       other_config: { agent_start_time: `${bootTime + 60}.`, boot_time: `${bootTime}.`, iscsi_iqn: `iqn.2024-01.com.example:${spec.name}`, multipathing: 'false' },
       capabilities: ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
       cpu_configuration: {}, sched_policy: 'credit', supported_bootloaders: ['pygrub', 'eliloader'], logging: {},
-      cpu_info: {
-        cpu_count: String(spec.cpus), socket_count: String(Math.max(1, spec.cpus / 16)), vendor: 'GenuineIntel', speed: '2394.374', modelname: cpuModel,
-        family: '6', model: '106', stepping: '6', flags: 'fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush acpi mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl nonstop_tsc cpuid pni pclmulqdq monitor est ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx f16c rdrand hypervisor lahf_lm abm 3dnowprefetch',
-        features_pv: '1fc9cbf5-f6f83203-2991cbf5-00000123-00000007-219c07a9-00000000-00000000-00001000-ac000400-00000000-00000000-00000000-00000000-00000000-00000000-00000000-00000000',
-        features_hvm: '1fcbfbff-f7fa3223-2d93fbff-00000523-0000000f-f1bf07ab-00405f5e-00000000-711ed005-fc000400-00000000-00000000-00000000-00000000-00000000-00000000-00000000-00000000',
-      },
+      cpu_info: hostCpuInfo(cpu, cpuModel, spec.cpus),
       memory_overhead: Math.round(spec.memoryGiB * GiB * 0.005), metrics, edition: 'xcp-ng', license_server: { address: 'localhost', port: '27000' },
       license_params: { sku_type: 'free', expiry: '20380119T03:14:07Z', sku_marketing_name: 'XCP-ng' }, power_on_mode: '', power_on_config: {},
       bios_strings: { 'bios-vendor': 'Dell Inc.', 'system-manufacturer': 'Dell Inc.', 'system-product-name': 'PowerEdge R650', 'system-serial-number': spec.serial ?? this.rng.hex(7).toUpperCase() },
@@ -112,8 +112,9 @@ export class PoolBuilder {
     });
     this.pool.hosts.push(new SimHost(this.pool, ref));
     if (this.pool.masterRef === NULL_REF) db.update('pool', this.pool.ref, { master: ref });
+    db.update('pool', this.pool.ref, { cpu_info: poolCpuInfo(this.pool.hosts.map((h) => db.get('host', h.ref).cpu_info as Record<string, string>)) });
     for (let i = 0; i < spec.cpus; i++) {
-      db.create('host_cpu', { host: ref, number: i, vendor: 'GenuineIntel', speed: 2394, modelname: cpuModel, family: 6, model: 106, stepping: '6', flags: '', features: '', utilisation: 0 });
+      db.create('host_cpu', { host: ref, number: i, ...hostCpuRow(cpu, cpuModel) });
     }
     this.addControlDomain(ref, spec.name);
     // PIFs for every physical network; eth0 carries management.
@@ -289,7 +290,7 @@ export class PoolBuilder {
       const firstVbd = db.get('VBD', (vm.VBDs as string[])[0]);
       const sr = String(db.get('VDI', String(firstVbd.VDI)).SR);
       const vdi = this.addVdi(sr, `Suspend image for ${vm.name_label}`, Number(vm.memory_static_max), 'suspend');
-      db.update('VM', vmRef, { power_state: 'Suspended', suspend_VDI: vdi, suspend_SR: sr, last_booted_record: '' });
+      db.update('VM', vmRef, { power_state: 'Suspended', suspend_VDI: vdi, suspend_SR: sr, last_booted_record: '', last_boot_CPU_flags: bootCpuFlags(this.pool, vm, hostRef) });
       return;
     }
     const domid = (this.domids.get(hostRef) ?? 0) + 1;
@@ -297,7 +298,7 @@ export class PoolBuilder {
     const started = this.now - (2 + (this.vmIndex * 13) % 40) * 86400_000;
     const util: Record<string, number> = {};
     for (let i = 0; i < Number(vm.VCPUs_at_startup); i++) util[String(i)] = 0;
-    db.update('VM', vmRef, { power_state: power, resident_on: hostRef, domid, memory_target: vm.memory_dynamic_max });
+    db.update('VM', vmRef, { power_state: power, resident_on: hostRef, domid, memory_target: vm.memory_dynamic_max, last_boot_CPU_flags: bootCpuFlags(this.pool, vm, hostRef) });
     db.update('VM_metrics', String(vm.metrics), {
       memory_actual: vm.memory_dynamic_max, VCPUs_number: vm.VCPUs_at_startup, VCPUs_utilisation: util, start_time: xapiDateTime(started),
       state: [power.toLowerCase()], current_domain_type: vm.domain_type,
