@@ -122,7 +122,11 @@ describe('a live migration', () => {
     expect(dockerKeys(await c.otherConfig(vm.ref))).toEqual([]);
     await sim.clock.advance(2000);
     expect(dockerKeys(await c.otherConfig(vm.ref))).toEqual(['docker_info', 'docker_ps', 'docker_version']);
-    expect(psStatuses((await c.otherConfig(vm.ref)).docker_ps)).toEqual(before);
+    const after = psStatuses((await c.otherConfig(vm.ref)).docker_ps);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    // The SNMP exporter is in a crash loop by design: Up or Restarting depends on when the migration ends.
+    const steady = (statuses: Record<string, string>) => Object.fromEntries(Object.entries(statuses).filter(([name]) => name !== 'monitoring-snmp-exporter-1'));
+    expect(steady(after)).toEqual(steady(before));
     // Calls on the old host are now forwarded to the new one.
     const old = await c.hostRef('xcp-prod-03');
     expect(await c.call(old, 'get_top', { vmuuid: vm.uuid, object: 'monitoring-prometheus-1' })).toMatchObject({ ok: true });
