@@ -15,7 +15,8 @@ import { loadOrCreateCertificate, loadOrCreateHostCertificate, type ServerCertif
 import { bindHosts } from './http/binding';
 import { buildLab, buildProduction } from './scenarios/demo';
 import { buildLarge } from './scenarios/large';
-import { loadDump } from './scenarios/dump';
+import { loadDump } from './dump/load';
+import type { DumpReport } from './dump/report';
 import { publishHostCertificates } from './scenarios/host-certificates';
 import { extensions as defaultExtensions } from './extensions';
 import type { SimExtension } from './extension';
@@ -70,6 +71,10 @@ export interface RunningSimulator {
   sim: Simulator;
   password: string;
   addressMode: 'per-host-ip' | 'shared-ip';
+  /** `per-host`: each host serves its own certificate, published as a Certificate record; `shared`: one for all, no records. */
+  certificates: 'per-host' | 'shared';
+  /** dump: what loading the database left out, repaired and filled in. */
+  dumpReport?: DumpReport;
   stop(): Promise<void>;
 }
 
@@ -99,6 +104,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
   const now = clock.now();
   const scenario = opts.scenario ?? 'demo';
+  let dumpReport: DumpReport | undefined;
   if (scenario === 'demo') {
     const prod = newPool(0);
     prod.db.bulk(() => buildProduction(prod, new SeededRandom(seed + 11), now));
@@ -109,7 +115,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000));
   } else if (scenario === 'dump') {
     if (!opts.dumpFile) throw new Error('scenario dump needs dumpFile');
-    loadDump(newPool(0), opts.dumpFile);
+    dumpReport = loadDump(newPool(0), opts.dumpFile);
   } else {
     throw new Error(`unknown scenario ${String(scenario)}`);
   }
@@ -154,6 +160,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     sim,
     password: sim.password,
     addressMode,
+    certificates: perHost ? 'per-host' : 'shared',
+    dumpReport,
     async stop() {
       sim.stopped = true;
       clock.stop();
