@@ -256,9 +256,9 @@ describe('files that cannot be loaded', () => {
     const xml = writeDumpXml(oldPool());
     const cut = xml.indexOf('<row ref="OpaqueRef:vdi"') + 40;
     const e = loadError(file(xml.slice(0, cut), 'cut.xml'));
-    expect(e.message).toMatch(/cut\.xml:\d+:\d+ \(table VDI\): not well-formed XML/);
-    const afterRow = loadError(file(xml.replace('<row ref="OpaqueRef:vdi"', '<row ref="OpaqueRef:vdi" ref="again"'), 'twice.xml'));
-    expect(afterRow.message).toMatch(/twice\.xml:\d+:\d+ \(table VDI\): not well-formed XML: duplicate attribute: ref/);
+    expect(e.message).toMatch(/cut\.xml:\d+:\d+ \(table VDI, row OpaqueRef:vdi, field \w+\): not well-formed XML/);
+    const twice = loadError(file(xml.replace('<row ref="OpaqueRef:vdi"', '<row ref="OpaqueRef:vdi" ref="again"'), 'twice.xml'));
+    expect(twice.message).toMatch(/twice\.xml:\d+:\d+ \(table VDI, row OpaqueRef:vdi, field ref\): not well-formed XML: duplicate attribute: ref/);
     expect(loadError(file('<html><body/></html>', 'page.html')).message).toMatch(/page\.html:1:\d+: not a XAPI database: the document is <html>/);
     expect(loadError(file('', 'empty.xml')).message).toBe(`${join(dir, 'empty.xml')}: the file is empty`);
     const noHost = writeDumpXml({ pool: oldPool().pool });

@@ -43,6 +43,18 @@ export function readDumpText(file: string): string {
   return bytes.toString('utf8');
 }
 
+/** The ref and last column of the `<row` tag the parser stopped in (a file cut off or broken inside a row). */
+function unfinishedRow(text: string, position: number): { ref?: string; field?: string } | undefined {
+  const start = text.lastIndexOf('<', Math.min(position - 1, text.length - 1));
+  if (start < 0 || !text.startsWith('<row', start)) return undefined;
+  // The parser may stand just after the tag's end (e.g. a duplicate attribute is found when the tag closes).
+  const tag = text.slice(start, position).replace(/\/?>$/, '');
+  if (tag.includes('>')) return undefined;
+  const ref = /\sref="([^"]*)"/.exec(tag)?.[1];
+  const columns = [...tag.matchAll(/\s([\w.:-]+)=/g)].map((m) => m[1]);
+  return { ref, field: columns.at(-1) };
+}
+
 export function parseDumpXml(text: string, file: string): RawDump {
   if (!text.trim()) throw new DumpError({ file }, 'the file is empty');
   const parser = new SaxesParser({ xmlns: false, position: true });
@@ -50,11 +62,20 @@ export function parseDumpXml(text: string, file: string): RawDump {
   const open: string[] = [];
   let table: RawTable | undefined;
   let row: RawRow | undefined;
-  // A row cut off in the middle has no ref yet: name the last complete row of its table instead.
-  const lastRow = () => table?.rows.at(-1)?.ref;
-  const place = (): DumpPlace => ({ file, line: parser.line, column: parser.column, table: table?.name, row: row?.ref ?? (lastRow() ? `after ${lastRow()}` : undefined) });
+  const place = (problem = ''): DumpPlace => {
+    const cut = unfinishedRow(text, parser.position);
+    // saxes finds a repeated attribute when the tag is complete: that attribute, not the last one, is the field.
+    const repeated = /duplicate attribute: ([^\s]+?)\.?$/.exec(problem)?.[1];
+    const last = table?.rows.at(-1)?.ref;
+    return {
+      file, line: parser.line, column: parser.column, table: table?.name,
+      // A row whose tag is cut off or broken is named from its text; else the last complete row of the table.
+      row: row?.ref ?? cut?.ref ?? (last ? `after ${last}` : undefined),
+      field: repeated ?? cut?.field,
+    };
+  };
   const fail = (problem: string): never => {
-    throw new DumpError(place(), problem);
+    throw new DumpError(place(problem), problem);
   };
 
   parser.on('opentag', (tag) => {
