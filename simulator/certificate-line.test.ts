@@ -2,8 +2,11 @@
  * The CLI's certificate line says what clients find, in every scenario and mode: compared here with the
  * certificates the hosts serve and the Certificate records a client reads over the API.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dumpOfDb } from './dump/dump-writer';
 import { startTestSimulator, type TestSimulator } from './contract/harness';
 import { login, rpc } from './contract/json-rpc-client';
 import { describeCertificates } from './certificate-line';
@@ -27,6 +30,16 @@ async function seen(sim: TestSimulator) {
   };
 }
 
+// A database from a current server, which publishes its hosts' certificates (written from the demo pool).
+const dir = mkdtempSync(join(tmpdir(), 'xendeck-certs-'));
+const current = join(dir, 'current.xml');
+beforeAll(async () => {
+  const demo = await startTestSimulator({ scenario: 'demo' });
+  writeFileSync(current, dumpOfDb(demo.pools[0].db, { schema_major_vsn: '5', schema_minor_vsn: '786', generation_count: '1' }));
+  await demo.cleanup();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 const cases: [string, SimulatorOptions][] = [
   ['demo pools, per-host certificates', { scenario: 'demo' }],
   ['demo pools, one shared certificate', { scenario: 'demo', certificates: 'shared' }],
@@ -34,6 +47,8 @@ const cases: [string, SimulatorOptions][] = [
   ['a single-host database with per-host certificates', { scenario: 'dump', dumpFile: join(fixtures, 'state5.xml'), certificates: 'per-host' }],
   ['a two-host database (shared by default)', { scenario: 'dump', dumpFile: join(fixtures, 'boston-db.xml') }],
   ['a two-host database with per-host certificates', { scenario: 'dump', dumpFile: join(fixtures, 'boston-db.xml'), certificates: 'per-host' }],
+  ['a current server\'s database (per-host by default: its records replaced by what the hosts serve)', { scenario: 'dump', dumpFile: current }],
+  ['a current server\'s database with one shared certificate (its records withdrawn)', { scenario: 'dump', dumpFile: current, certificates: 'shared' }],
 ];
 
 describe.each(cases)('%s', (_name, opts) => {
@@ -42,6 +57,10 @@ describe.each(cases)('%s', (_name, opts) => {
     sims.push(sim);
     const line = describeCertificates(sim.sim);
     const { hosts, served, published } = await seen(sim);
+    if (opts.dumpFile === current) {
+      expect(sim.certificates).toBe(opts.certificates ?? 'per-host');
+      expect(sim.dumpReport!.details().join('\n')).toMatch(opts.certificates === 'shared' ? /dropped row Certificate in 3 rows .*: a host certificate this run does not serve/ : /dropped row Certificate in 3 rows .*: replaced by the certificate this host serves/);
+    }
     if (sim.certificates === 'per-host') {
       expect(served.size).toBe(hosts);
       expect(new Set(published)).toEqual(served);

@@ -17,7 +17,7 @@ import { buildLab, buildProduction } from './scenarios/demo';
 import { buildLarge } from './scenarios/large';
 import { loadDump } from './dump/load';
 import type { DumpReport } from './dump/report';
-import { publishHostCertificates } from './scenarios/host-certificates';
+import { publishHostCertificates, withdrawHostCertificates } from './scenarios/host-certificates';
 import { extensions as defaultExtensions } from './extensions';
 import type { SimExtension } from './extension';
 import { defaultStateDir } from './state-dir';
@@ -49,9 +49,9 @@ export interface SimulatorOptions {
   /** Extra extension installers (the defaults from extensions.ts always run). */
   extensions?: SimExtension[];
   /**
-   * `per-host` (default; `shared` for `dump`): every host serves its own certificate, published as a
-   * `Certificate` record of type `host`. `shared`: one certificate for every host and no Certificate
-   * records, like a server from before XenServer 8.2 (the dumps come from such servers).
+   * `per-host` (default; for `dump`, when the database has host Certificate records): every host serves its
+   * own certificate, published as a `Certificate` record of type `host`. `shared` (default for other databases):
+   * one certificate for every host and no host Certificate records, like a server from before XenServer 8.2.
    */
   certificates?: 'per-host' | 'shared';
 }
@@ -122,7 +122,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   for (const p of sim.pools) attachLegacyQueues(p);
   for (const install of [...defaultExtensions, ...(opts.extensions ?? [])]) await install(sim);
 
-  const perHost = (opts.certificates ?? (scenario === 'dump' ? 'shared' : 'per-host')) === 'per-host';
+  // A database from a server that published host certificates (XenServer 8.2 and later) keeps doing so.
+  const dumpPublishes = scenario === 'dump' && [...sim.pools[0].db.all('Certificate')].some(([, c]) => c.type === 'host');
+  const perHost = (opts.certificates ?? (scenario === 'dump' && !dumpPublishes ? 'shared' : 'per-host')) === 'per-host';
   const certs = new Map<SimHost, ServerCertificate>();
   if (perHost) for (const h of sim.hosts) certs.set(h, await loadOrCreateHostCertificate(stateDir, { uuid: h.uuid, name: h.name }));
   else {
@@ -138,7 +140,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       }
     }
     refreshConsoleLocations(pool);
-    if (perHost) publishHostCertificates(pool);
+    const gone = perHost ? publishHostCertificates(pool) : withdrawHostCertificates(pool);
+    for (const ref of gone) {
+      dumpReport?.add({
+        kind: 'dropped-row', table: 'Certificate', row: ref,
+        reason: perHost ? 'replaced by the certificate this host serves, as xapi replaces its record when the certificate changes' : 'a host certificate this run does not serve (one certificate for every host: none published)',
+      });
+    }
+    if (dumpReport) dumpReport.objects.Certificate = pool.db.count('Certificate');
   }
 
   const pools: PoolInfo[] = sim.pools.map((p) => ({

@@ -49,8 +49,13 @@ export function uniqueUuids(stage: Staging): void {
   }
 }
 
+/**
+ * Every one-to-many relation xapi rebuilds on load: the simulator's, and Certificate.host → host.certificates
+ * (which the simulator keeps by hand when it publishes certificates, scenarios/host-certificates.ts).
+ */
+const LOAD_RELATIONS = [...relations, { child: 'Certificate', childField: 'host', parent: 'host', parentField: 'certificates' }];
 /** Reverse sets, rebuilt whole afterwards (so not reported twice). */
-const REBUILT = new Set(relations.map((r) => `${r.parent}.${r.parentField}`));
+const REBUILT = new Set(LOAD_RELATIONS.map((r) => `${r.parent}.${r.parentField}`));
 
 export function danglingRefs(stage: Staging): void {
   for (const [cls, table] of stage.tables) {
@@ -104,7 +109,7 @@ function withoutDangling(stage: Staging, value: unknown, t: XapiType, missing: s
 
 /** Rebuilds every reverse set; `report`: say where the stored set differed (not for sets of objects the load added). */
 export function rebuildReverseSets(stage: Staging, report = true): void {
-  for (const rel of relations) {
+  for (const rel of LOAD_RELATIONS) {
     const children = stage.table(rel.child);
     const parents = stage.table(rel.parent);
     if (!parents.size) continue;
@@ -119,10 +124,12 @@ export function rebuildReverseSets(stage: Staging, report = true): void {
     for (const [ref, rec] of parents) {
       const stored = (rec[rel.parentField] as string[] | undefined) ?? [];
       const rebuilt = built.get(ref) ?? [];
-      // Keep the dump's order for what it had right, then what it missed.
-      const inBoth = stored.filter((r) => rebuilt.includes(r));
-      const added = rebuilt.filter((r) => !stored.includes(r));
-      const removed = stored.filter((r) => !rebuilt.includes(r));
+      // Keep the dump's order for what it had right, then what it missed (sets: SR.VDIs may hold thousands).
+      const storedSet = new Set(stored);
+      const rebuiltSet = new Set(rebuilt);
+      const inBoth = stored.filter((r) => rebuiltSet.has(r));
+      const added = rebuilt.filter((r) => !storedSet.has(r));
+      const removed = stored.filter((r) => !rebuiltSet.has(r));
       rec[rel.parentField] = [...inBoth, ...added];
       if (!report || (!added.length && !removed.length)) continue;
       const parts = [added.length ? `added ${added.join(', ')}` : '', removed.length ? `removed ${removed.join(', ')}` : ''].filter(Boolean);

@@ -187,8 +187,10 @@ function runningGuests(stage: Staging): void {
     const metrics = stage.get('VM_metrics', vm.metrics);
     if (metrics) {
       const vcpus = Number(vm.VCPUs_at_startup) || 1;
+      const utilisation: Record<string, number> = {};
+      if (!vm.is_control_domain) for (let i = 0; i < vcpus; i++) utilisation[String(i)] = 0;
       Object.assign(metrics, {
-        memory_actual: Number(vm.memory_target) || Number(vm.memory_dynamic_max), VCPUs_number: vcpus, state: [String(vm.power_state).toLowerCase()],
+        memory_actual: Number(vm.memory_target) || Number(vm.memory_dynamic_max), VCPUs_number: vcpus, VCPUs_utilisation: utilisation, state: [String(vm.power_state).toLowerCase()],
         current_domain_type: vm.domain_type, last_updated: xapiDateTime(stage.now),
       });
     }
