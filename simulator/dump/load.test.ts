@@ -4,7 +4,8 @@
  * control domains, duplicate UUIDs and refs, dangling references, broken values and broken files.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -287,5 +288,36 @@ describe('files that cannot be loaded', () => {
     const noHost = writeDumpXml({ pool: oldPool().pool });
     expect(loadError(file(noHost, 'nohost.xml')).message).toMatch(/nohost\.xml \(table host\): the database has no host rows/);
     expect(loadError(join(dir, 'missing.xml')).message).toMatch(/missing\.xml: cannot read the file \(ENOENT\)/);
+  });
+});
+
+describe('hostile databases', () => {
+  it('either loads a damaged real database into a usable pool or stops with a DumpError, never anything else', () => {
+    const src = readFileSync(join(__dirname, '../../../shared/xapi/db-fixtures/state5.xml'), 'utf8');
+    const attributes = [...src.matchAll(/ (\w+)="([^"]*)"/g)].map((m) => m[0]);
+    const junk = fc.oneof(
+      fc.constantFrom('', '(', ')', "('a'", "(('k'))", '-1', 'OpaqueRef:NULL', 'OpaqueRef:nothing', 'nan', '1e400', '%_', '__proto__', "(('__proto__' 'x'))", '9'.repeat(30), 'Running', '\\'),
+      fc.string({ maxLength: 12 }).map((s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')),
+    );
+    const damage = fc.record({
+      edits: fc.array(fc.tuple(fc.nat(attributes.length - 1), junk), { minLength: 1, maxLength: 30 }),
+      cut: fc.option(fc.nat(src.length - 1), { freq: 5 }),
+    });
+    fc.assert(fc.property(damage, ({ edits, cut }) => {
+      let text = src;
+      for (const [i, value] of edits) text = text.replace(attributes[i], attributes[i].replace(/="[^"]*"$/, `="${value}"`));
+      if (cut !== null) text = text.slice(0, cut);
+      let loaded: ReturnType<typeof load>;
+      try {
+        loaded = load(file(text, 'damaged.xml'));
+      } catch (err) {
+        expect(err).toBeInstanceOf(DumpError);
+        expect((err as DumpError).message).toMatch(/damaged\.xml/);
+        return;
+      }
+      const { pool, db } = loaded;
+      expect(db.has('host', pool.masterRef)).toBe(true);
+      for (const h of pool.hosts) expect(db.get('host_metrics', String(db.get('host', h.ref).metrics)).live).toBe(true);
+    }), { numRuns: 30 });
   });
 });
