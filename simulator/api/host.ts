@@ -7,6 +7,11 @@ import { designateMaster } from '../pool-membership';
 
 const HOST_OPS = ['provision', 'evacuate', 'shutdown', 'reboot', 'vm_start', 'vm_resume', 'vm_migrate'];
 
+/** What a host allows when enabled, and when disabled (no VM may come to it; it may be enabled again). */
+export function hostAllowedOperations(enabled: boolean): string[] {
+  return enabled ? HOST_OPS : HOST_OPS.filter((o) => !o.startsWith('vm_') && o !== 'provision').concat('enable');
+}
+
 export function installHostApi(api: ApiRegistry): void {
   api.register('host.get_servertime', (call, host: string) => {
     call.db.get('host', host);
@@ -25,11 +30,11 @@ export function installHostApi(api: ApiRegistry): void {
   });
   api.register('host.disable', (call, host: string) => {
     call.db.get('host', host);
-    call.db.update('host', host, { enabled: false, allowed_operations: HOST_OPS.filter((o) => !o.startsWith('vm_') && o !== 'provision').concat('enable' as never) });
+    call.db.update('host', host, { enabled: false, allowed_operations: hostAllowedOperations(false) });
   });
   api.register('host.enable', (call, host: string) => {
     call.db.get('host', host);
-    call.db.update('host', host, { enabled: true, allowed_operations: HOST_OPS });
+    call.db.update('host', host, { enabled: true, allowed_operations: hostAllowedOperations(true) });
   });
   api.register('pool.designate_new_master', (call, host: string) => {
     call.db.get('host', host);

@@ -99,7 +99,11 @@ describe.each(files)('%s', (name) => {
       expect(db.get('VM', String(host.control_domain))).toMatchObject({ is_control_domain: true, power_state: 'Running', resident_on: h.ref });
       expect(hostFreeMemory(pool, h.ref)).toBeGreaterThan(0);
       expect(Object.keys(host.cpu_info as object).length).toBeGreaterThan(0);
+      // What a client offers comes from allowed_operations, which xapi computes at start.
+      if (host.enabled) expect(host.allowed_operations).toEqual(expect.arrayContaining(['vm_start', 'evacuate', 'reboot']));
+      else expect(host.allowed_operations).toContain('enable');
     }
+    expect(db.get('pool', pool.ref).allowed_operations).toEqual(expect.arrayContaining([db.get('pool', pool.ref).ha_enabled ? 'ha_disable' : 'ha_enable']));
   });
 
   it('has metrics for every VM, and every VM with a domain is resident on a host of the pool', () => {

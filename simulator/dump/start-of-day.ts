@@ -14,6 +14,7 @@
  */
 import { NULL_REF, type XRecord } from '../db/object-db';
 import { xapiDateTime } from '../datetime';
+import { hostAllowedOperations } from '../api/host';
 import type { Staging } from './staging';
 
 const MiB = 1024 ** 2;
@@ -30,6 +31,7 @@ export function startOfDay(stage: Staging): void {
   vmMetrics(stage);
   for (const [hostRef] of stage.all('host')) hostMetrics(stage, hostRef);
   releaseLocks(stage);
+  allowedOperations(stage);
   plugPbds(stage);
   runningGuests(stage);
   defaultTemplates(stage);
@@ -171,6 +173,19 @@ function releaseLocks(stage: Staging): void {
   for (const [, vm] of stage.all('VM')) vm.scheduled_to_be_resident_on = NULL_REF;
   for (const [, pci] of stage.all('PCI')) pci.scheduled_to_be_attached_to = NULL_REF;
   for (const [, vgpu] of stage.all('VGPU')) vgpu.scheduled_to_be_resident_on = NULL_REF;
+}
+
+/**
+ * allowed_operations is not persisted by xapi: it computes them at start (hosts by their enabled flag; VMs by
+ * their state, which the pool does as they load). A pool from before its operations were listed gets what
+ * an idle pool allows.
+ */
+function allowedOperations(stage: Staging): void {
+  for (const [, host] of stage.all('host')) host.allowed_operations = hostAllowedOperations(Boolean(host.enabled));
+  for (const [, pool] of stage.all('pool')) {
+    if ((pool.allowed_operations as string[]).length) continue;
+    pool.allowed_operations = [pool.ha_enabled ? 'ha_disable' : 'ha_enable', 'cluster_create', 'designate_new_master'];
+  }
 }
 
 function plugPbds(stage: Staging): void {
