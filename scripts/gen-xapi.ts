@@ -7,6 +7,7 @@
  *   shared/xapi/generated/model.json  classes, fields (type tree, qualifier, default), messages, enums
  *   shared/xapi/generated/errors.json error codes with parameter names and documentation
  *   shared/xapi/generated/wire.ts     per-class field lists, numeric fields, float parameters, lower-case class map
+ *   shared/xapi/generated/lifecycle.json  per class and field: removed/deprecated (release, why), fields with no default
  *
  * The inputs stay where they are (never copied into the repo); only what we derive is ours.
  */
@@ -20,12 +21,13 @@ const repo = resolve(here, '..');
 const input = resolve(process.env.XAPI_DATAMODEL_DIR ?? join(repo, '..', 'shared', 'xapi', 'datamodel'));
 const out = join(repo, 'shared', 'xapi', 'generated');
 
-interface RawField { name: string; type: string; qualifier: string; default?: string; description: string }
+interface RawLifecycle { state: string; transitions: { transition: string; release: string; description: string }[] }
+interface RawField { name: string; type: string; qualifier: string; default?: string; description: string; lifecycle: RawLifecycle }
 interface RawMessage {
   name: string; implicit?: boolean; params: { name: string; type: string }[]; result: [string, string];
   errors: { name: string }[]; description: string;
 }
-interface RawClass { name: string; description: string; fields: RawField[]; messages: RawMessage[]; enums: { name: string; values: { name: string }[] }[] }
+interface RawClass { name: string; description: string; fields: RawField[]; messages: RawMessage[]; enums: { name: string; values: { name: string }[] }[]; lifecycle: RawLifecycle }
 
 const classes = JSON.parse(readFileSync(join(input, 'xenapi.json'), 'utf8')) as RawClass[];
 const errors = JSON.parse(readFileSync(join(input, 'errors.json'), 'utf8')) as Record<string, { params: string[]; doc: string }>;
@@ -208,7 +210,39 @@ wire.push('export const XAPI_CLASS_BY_LOWER_NAME: Readonly<Record<string, XapiCl
 for (const c of recordClasses) wire.push(`  ${JSON.stringify(c.name.toLowerCase())}: ${JSON.stringify(c.name)},`);
 wire.push('};', '');
 
+// lifecycle.json: what a reader of an older server's database needs to know about each class and field
+// (xapi's Db_xml loader skips Removed fields; its generic upgrade fills missing columns from their defaults,
+// which fields without a declared default cannot have).
+interface LifecycleEntry { state: 'published' | 'prototyped' | 'deprecated' | 'removed'; since?: string; release?: string; why?: string; required?: true }
+function lifecycleEntry(l: RawLifecycle): LifecycleEntry {
+  const state = l.state.replace(/_s$/, '').toLowerCase() as LifecycleEntry['state'];
+  const first = l.transitions.find((t) => t.transition === 'published' || t.transition === 'prototyped');
+  const entry: LifecycleEntry = { state };
+  if (first) entry.since = first.release;
+  if (state === 'removed' || state === 'deprecated') {
+    const last = [...l.transitions].reverse().find((t) => t.transition === state);
+    if (last) {
+      entry.release = last.release;
+      if (last.description && last.description !== 'Dummy transition') entry.why = last.description;
+    }
+  }
+  return entry;
+}
+const lifecycle = {
+  source: model.source,
+  classes: Object.fromEntries(classes.map((c) => [c.name, {
+    ...lifecycleEntry(c.lifecycle),
+    fields: Object.fromEntries(c.fields.map((f) => {
+      const entry = lifecycleEntry(f.lifecycle);
+      // Sets of refs get an empty default from xapi even when the datamodel declares none.
+      if (f.default === undefined && !/ ref set$/.test(f.type)) entry.required = true;
+      return [f.name, entry];
+    })),
+  }])),
+};
+
 mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'lifecycle.json'), JSON.stringify(lifecycle, null, 1));
 writeFileSync(join(out, 'records.ts'), lines.join('\n'));
 writeFileSync(join(out, 'wire.ts'), wire.join('\n'));
 writeFileSync(join(out, 'model.json'), JSON.stringify(model));

@@ -15,8 +15,9 @@ import { loadOrCreateCertificate, loadOrCreateHostCertificate, type ServerCertif
 import { bindHosts } from './http/binding';
 import { buildLab, buildProduction } from './scenarios/demo';
 import { buildLarge } from './scenarios/large';
-import { loadDump } from './scenarios/dump';
-import { publishHostCertificates } from './scenarios/host-certificates';
+import { loadDump } from './dump/load';
+import type { DumpReport } from './dump/report';
+import { publishHostCertificates, withdrawHostCertificates } from './scenarios/host-certificates';
 import { extensions as defaultExtensions } from './extensions';
 import type { SimExtension } from './extension';
 import { defaultStateDir } from './state-dir';
@@ -50,9 +51,9 @@ export interface SimulatorOptions {
   /** Extra extension installers (the defaults from extensions.ts always run). */
   extensions?: SimExtension[];
   /**
-   * `per-host` (default; `shared` for `dump`): every host serves its own certificate, published as a
-   * `Certificate` record of type `host`. `shared`: one certificate for every host and no Certificate
-   * records, like a server from before XenServer 8.2 (the dumps come from such servers).
+   * `per-host` (default; for `dump`, when the database has host Certificate records): every host serves its
+   * own certificate, published as a `Certificate` record of type `host`. `shared` (default for other databases):
+   * one certificate for every host and no host Certificate records, like a server from before XenServer 8.2.
    */
   certificates?: 'per-host' | 'shared';
 }
@@ -72,6 +73,10 @@ export interface RunningSimulator {
   sim: Simulator;
   password: string;
   addressMode: 'per-host-ip' | 'shared-ip';
+  /** `per-host`: each host serves its own certificate, published as a Certificate record; `shared`: one for all, no records. */
+  certificates: 'per-host' | 'shared';
+  /** dump: what loading the database left out, repaired and filled in. */
+  dumpReport?: DumpReport;
   stop(): Promise<void>;
 }
 
@@ -101,6 +106,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
   const now = clock.now();
   const scenario = opts.scenario ?? 'demo';
+  let dumpReport: DumpReport | undefined;
   if (scenario === 'demo') {
     const prod = newPool(0);
     prod.db.bulk(() => buildProduction(prod, new SeededRandom(seed + 11), now));
@@ -111,14 +117,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000, opts.containers ?? 0));
   } else if (scenario === 'dump') {
     if (!opts.dumpFile) throw new Error('scenario dump needs dumpFile');
-    loadDump(newPool(0), opts.dumpFile);
+    dumpReport = loadDump(newPool(0), opts.dumpFile);
   } else {
     throw new Error(`unknown scenario ${String(scenario)}`);
   }
   for (const p of sim.pools) attachLegacyQueues(p);
   for (const install of [...defaultExtensions, ...(opts.extensions ?? [])]) await install(sim);
 
-  const perHost = (opts.certificates ?? (scenario === 'dump' ? 'shared' : 'per-host')) === 'per-host';
+  // A database from a server that published host certificates (XenServer 8.2 and later) keeps doing so.
+  const dumpPublishes = scenario === 'dump' && [...sim.pools[0].db.all('Certificate')].some(([, c]) => c.type === 'host');
+  const perHost = (opts.certificates ?? (scenario === 'dump' && !dumpPublishes ? 'shared' : 'per-host')) === 'per-host';
   const certs = new Map<SimHost, ServerCertificate>();
   if (perHost) for (const h of sim.hosts) certs.set(h, await loadOrCreateHostCertificate(stateDir, { uuid: h.uuid, name: h.name }));
   else {
@@ -134,7 +142,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       }
     }
     refreshConsoleLocations(pool);
-    if (perHost) publishHostCertificates(pool);
+    const gone = perHost ? publishHostCertificates(pool) : withdrawHostCertificates(pool);
+    for (const ref of gone) {
+      dumpReport?.add({
+        kind: 'dropped-row', table: 'Certificate', row: ref,
+        reason: perHost ? 'replaced by the certificate this host serves, as xapi replaces its record when the certificate changes' : 'a host certificate this run does not serve (one certificate for every host: none published)',
+      });
+    }
+    if (dumpReport) dumpReport.objects.Certificate = pool.db.count('Certificate');
   }
 
   const pools: PoolInfo[] = sim.pools.map((p) => ({
@@ -156,6 +171,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     sim,
     password: sim.password,
     addressMode,
+    certificates: perHost ? 'per-host' : 'shared',
+    dumpReport,
     async stop() {
       sim.stopped = true;
       clock.stop();
