@@ -6,5 +6,6 @@ import type { SimExtension } from './extension';
 import { installConsoles } from './console/console-extension';
 import { installRrd } from './rrd/rrd-extension';
 import { installVmssScheduler } from './api/vmss';
+import { installHaRuntime } from './api/ha-failover';
 
-export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler];
+export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler, installHaRuntime];
