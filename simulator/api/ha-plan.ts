@@ -180,11 +180,23 @@ function bisect(test: (n: number) => boolean, lower: number, upper: number): num
   return test(mid) ? bisect(test, mid, upper) : bisect(test, lower, mid);
 }
 
+/**
+ * How many hosts may fail at most: all of them, or with a corosync cluster (GFS2 pools) fewer than half of
+ * the clustered hosts, since the rest must keep quorum (xapi's compute_corosync_max_host_failures).
+ */
+function failureCeiling(db: ObjectDb): number {
+  const hosts = db.refs('host');
+  if (db.count('Cluster') === 0) return hosts.length;
+  const clustered = new Set([...db.all('Cluster_host')].filter(([, c]) => c.enabled === true).map(([, c]) => String(c.host)));
+  const disabled = hosts.filter((h) => !clustered.has(h)).length;
+  return Math.trunc((hosts.length - disabled - 1) / 2) + disabled;
+}
+
 /** The most host failures a plan covers for every protected VM (pool.ha_compute_max_host_failures_to_tolerate). */
 export function computeMaxHostFailuresToTolerate(pool: PoolSim, opts: { liveSet?: string[]; protectedVms?: VmEntry[] } = {}): number {
   const protectedVms = opts.protectedVms ?? allProtectedVms(pool.db);
   const liveSet = opts.liveSet ?? liveSetOf(pool.db);
-  return bisect((n) => planForNFailures(pool, protectedVms, n, liveSet) === 'all', 0, pool.db.count('host'));
+  return bisect((n) => planForNFailures(pool, protectedVms, n, liveSet) === 'all', 0, failureCeiling(pool.db));
 }
 
 const poolRecord = (pool: PoolSim) => pool.db.get('pool', pool.ref);

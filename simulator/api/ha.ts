@@ -228,10 +228,6 @@ function setNonNegative(call: CallContext, vm: string, field: 'order' | 'start_d
   call.db.update('VM', vm, { [field]: value });
 }
 
-async function syncDatabase(call: CallContext): Promise<void> {
-  // With HA on the database goes to the redo-log VDI, otherwise to every live member: either way a short flush.
-  await (call.task ? call.task.sleep(HA_HOST_STEP_MS) : call.clock.sleep(HA_HOST_STEP_MS));
-}
 
 export function installHaApi(api: ApiRegistry): void {
   api.register('pool.enable_ha', (call, srs: string[], configuration: Record<string, string>) => enableHa(call, srs, configuration));
@@ -242,7 +238,8 @@ export function installHaApi(api: ApiRegistry): void {
   api.register('pool.ha_compute_vm_failover_plan', (call, hosts: string[], vms: string[]) => computeFailoverPlan(call, hosts, vms));
   api.register('pool.ha_failover_plan_exists', (call, n: number) => planForNFailures(call.pool, allProtectedVms(call.db), n) === 'all');
   api.register('pool.ha_prevent_restarts_for', (call, seconds: number) => preventRestartsFor(call.pool, seconds));
-  api.register('pool.sync_database', (call) => syncDatabase(call));
+  // xapi flushes the database to the redo-log VDI (HA on) or to every member; the simulated pool has one database.
+  api.register('pool.sync_database', (call) => void call.db.get('pool', call.pool.ref));
   api.register('VM.set_ha_restart_priority', (call, vm: string, value: string) => setRestartPriority(call, vm, value));
   // Deprecated since XenServer 6.0: xapi maps it onto the restart priority.
   api.register('VM.set_ha_always_run', (call, vm: string, value: boolean) => setRestartPriority(call, vm, value ? 'restart' : ''));
