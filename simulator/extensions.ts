@@ -7,5 +7,6 @@ import { installConsoles } from './console/console-extension';
 import { installRrd } from './rrd/rrd-extension';
 import { installVmssScheduler } from './api/vmss';
 import { installHaRuntime } from './api/ha-failover';
+import { installMemoryOverheads } from './api/memory-model';
 
-export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler, installHaRuntime];
+export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler, installHaRuntime, installMemoryOverheads];

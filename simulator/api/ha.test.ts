@@ -139,6 +139,15 @@ describe('before HA is enabled', () => {
     await call('VM.set_ha_restart_priority', proxy, '');
   });
 
+  it('keeps VM.memory_overhead what xapi records when a VM\'s memory changes, so the planner counts it right', async () => {
+    const helpdesk = await vm('win11-helpdesk');
+    // Windows 11, HVM, 2 vCPUs: 8 GiB → 1 + 1 + shadow 66 + 1 MiB; 16 GiB → 1 + 1 + shadow 130 + 1 MiB.
+    expect(await call<number>('VM.get_memory_overhead', helpdesk)).toBe(69 * 1024 ** 2);
+    await call('VM.set_memory_limits', helpdesk, GiB, 16 * GiB, 16 * GiB, 16 * GiB);
+    expect(await call<number>('VM.get_memory_overhead', helpdesk)).toBe(133 * 1024 ** 2);
+    await call('VM.set_memory_limits', helpdesk, GiB, 8 * GiB, 8 * GiB, 8 * GiB);
+  });
+
   it('answers HA_NOT_ENABLED to disable_ha and INVALID_VALUE to a negative failure tolerance', async () => {
     expect(await failure(call('pool.disable_ha'))).toEqual(['HA_NOT_ENABLED']);
     expect(await failure(call('pool.set_ha_host_failures_to_tolerate', pool, -1))).toEqual(['INVALID_VALUE', 'ha_host_failures_to_tolerate', '-1']);

@@ -6,6 +6,7 @@
  * the same bytes as a real host.
  */
 import type { ObjectDb, XRecord } from '../db/object-db';
+import type { SimExtension } from '../extension';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -94,3 +95,20 @@ export function hostFreeMemoryWithPolicy(db: ObjectDb, hostRef: string, policy: 
   }
   return Math.max(0, free);
 }
+
+const OVERHEAD_INPUTS = ['memory_static_max', 'VCPUs_max', 'HVM_shadow_multiplier', 'domain_type'];
+
+/**
+ * Keeps VM.memory_overhead what xapi would record as VMs are created or their memory, vCPUs or domain
+ * type change (xapi recomputes it in VM.create and the memory and vCPU setters). Control domains keep theirs.
+ */
+export const installMemoryOverheads: SimExtension = (sim) => {
+  for (const pool of sim.pools) {
+    pool.db.onChange((c) => {
+      if (c.cls !== 'VM' || c.op === 'del' || c.rec.is_control_domain) return;
+      if (c.op === 'mod' && c.before && OVERHEAD_INPUTS.every((f) => c.before![f] === c.rec[f])) return;
+      const overhead = vmMemoryOverhead(c.rec);
+      if (Number(c.rec.memory_overhead) !== overhead) pool.db.update('VM', c.ref, { memory_overhead: overhead });
+    });
+  }
+};
