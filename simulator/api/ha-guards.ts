@@ -34,8 +34,11 @@ function guard(api: ApiRegistry, name: string, before: Before, after?: (call: Ca
 
 const allowed = (vm: XRecord, op: string) => (vm.allowed_operations as string[]).includes(op);
 
-/** xapi's check_vm_preserves_ha_plan: a "restart" VM not yet protected is a new VM to protect, any other one arrives on the host. */
-function assertVmPreservesPlan(pool: PoolSim, vm: string, rec: XRecord, host: string): void {
+/**
+ * xapi's check_vm_preserves_ha_plan, for anything that puts a VM on a host: a "restart" VM not yet protected is a
+ * new VM to protect, any other one arrives on the host. HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN when that breaks the plan.
+ */
+export function assertVmPreservesPlan(pool: PoolSim, vm: string, rec: XRecord, host: string): void {
   if (rec.ha_restart_priority === 'restart' && rec.ha_always_run !== true) assertChangePreservesPlan(pool, { newVmsToProtect: [vm] });
   else assertChangePreservesPlan(pool, { arriving: [[host, vm, rec]] });
 }
