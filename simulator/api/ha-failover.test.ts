@@ -145,6 +145,23 @@ describe('a member fails with HA on', () => {
     expect(fresh(xapi, named(xapi, 'VM', 'build-agent-01')).power_state).toBe('Halted');
   });
 
+  it('restarts the protected VMs of a host that reboots before the liveset timeout, without declaring it failed', async () => {
+    const call = await caller('xcp-prod-01');
+    await enableHa(call);
+    const xapi = await connect('xcp-prod-01');
+    await sim.faults.killHost('xcp-prod-03');
+    await sim.clock.advance(20_000);
+    await sim.faults.restartHost('xcp-prod-03');
+    await eventually('HA_HOST_WAS_FENCED', () => messagesNamed(xapi, 'HA_HOST_WAS_FENCED').length > 0);
+    // Its guests died with it: halted at once, the protected ones started again by the next monitor pass.
+    await eventually('monitoring halted', () => fresh(xapi, named(xapi, 'VM', 'monitoring')).power_state === 'Halted');
+    await sim.clock.advance(HA_MONITOR_INTERVAL_MS + 20_000);
+    for (const n of ['lb-01', 'mail']) await eventually(`${n} running`, () => fresh(xapi, named(xapi, 'VM', n)).power_state === 'Running');
+    await xapi.barrier();
+    expect(messagesNamed(xapi, 'HA_HOST_FAILED')).toEqual([]);
+    expect(fresh(xapi, named(xapi, 'VM', 'monitoring')).power_state).toBe('Halted');
+  });
+
   it('posts HA_PROTECTED_VM_RESTART_FAILED once when no survivor has room, and tries again no sooner than 120 s later', async () => {
     const call = await caller('xcp-prod-01');
     const vm = async (n: string) => (await call<string[]>('VM.get_by_name_label', n))[0];
@@ -213,6 +230,24 @@ describe('the master fails with HA on', () => {
 });
 
 describe('a host fails without HA', () => {
+  it('treats a host that died just before HA was disabled as a pool without HA would', async () => {
+    const call = await caller('xcp-prod-01');
+    await enableHa(call);
+    const xapi = await connect('xcp-prod-01');
+    await sim.faults.killHost('xcp-prod-03');
+    await sim.clock.advance(10_000);
+    const task = await call<string>('Async.pool.disable_ha');
+    await sim.clock.advance(10_000);
+    expect((await call<Rec>('task.get_record', task)).status).toBe('success');
+    const prod03 = named(xapi, 'host', 'xcp-prod-03');
+    await eventually('dead', () => fresh(xapi, xapi.getObjectByRef(String(prod03.metrics))!).live === false);
+    for (const n of ['lb-01', 'mail']) await eventually(`${n} halted`, () => fresh(xapi, named(xapi, 'VM', n)).power_state === 'Halted');
+    await sim.clock.advance(DETECTION_MS * 2);
+    await xapi.barrier();
+    expect(messagesNamed(xapi, 'HA_HOST_FAILED')).toEqual([]);
+    expect(fresh(xapi, named(xapi, 'VM', 'mail')).power_state).toBe('Halted');
+  });
+
   it('halts its VMs at once and restarts nothing, even much later; no HA alert', async () => {
     const xapi = await connect('xcp-prod-01');
     const prod03 = named(xapi, 'host', 'xcp-prod-03');

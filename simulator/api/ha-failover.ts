@@ -91,6 +91,9 @@ export function startHaMonitor(pool: PoolSim): void {
   const generation = ++rt.generation;
   rt.lastLiveSet = [];
   rt.planOutOfDate = true;
+  // Every host heartbeats when HA starts (enable_ha refuses a pool with a host down).
+  rt.diedAt.clear();
+  rt.fenced.clear();
   void (async () => {
     for (;;) {
       await pool.sim.clock.sleep(HA_MONITOR_INTERVAL_MS);
@@ -148,11 +151,22 @@ export function haHostDied(host: SimHost): void {
   runtime(host.pool).diedAt.set(host.ref, host.sim.clock.now());
 }
 
-/** A host that died with HA on boots again: it was fenced (or lost power), says so, and rejoins the liveset. */
+/**
+ * A host that died with HA on boots again: it was fenced (or lost power), says so, and rejoins the liveset.
+ * Back before HA noticed, its guests are gone all the same: its xapi finds them not running and halts them,
+ * and HA restarts the protected ones as offline protected VMs.
+ */
 export function haHostRestarted(host: SimHost): void {
-  const rt = runtime(host.pool);
+  const pool = host.pool;
+  const rt = runtime(pool);
   rt.diedAt.delete(host.ref);
-  postMessage(host.pool, 'HA_HOST_WAS_FENCED', 4, 'Host', host.uuid, '');
+  if (!rt.fenced.has(host.ref)) {
+    for (const vm of [...(pool.db.get('host', host.ref).resident_VMs as string[])]) {
+      const rec = pool.db.find('VM', vm);
+      if (rec && !rec.is_control_domain && (rec.power_state === 'Running' || rec.power_state === 'Paused')) markStopped(pool, vm, 'Halted');
+    }
+  }
+  postMessage(pool, 'HA_HOST_WAS_FENCED', 4, 'Host', host.uuid, '');
 }
 
 async function monitorTick(pool: PoolSim, rt: HaRuntime): Promise<void> {
