@@ -64,6 +64,13 @@ async function enableHa(call: Awaited<ReturnType<typeof caller>>, ntol = 1): Pro
   expect((await call<Rec>('task.get_record', task)).status).toBe('success');
 }
 
+/** HA on (as the wizard leaves it) and xen-api connected to the master, xcp-prod-01. */
+async function haPoolWithClient(): Promise<{ call: Awaited<ReturnType<typeof caller>>; xapi: Xapi }> {
+  const call = await caller('xcp-prod-01');
+  await enableHa(call);
+  return { call, xapi: await connect('xcp-prod-01') };
+}
+
 async function vmStartTime(xapi: Xapi, name: string): Promise<number> {
   return Date.parse(String(fresh(xapi, xapi.getObjectByRef(String(named(xapi, 'VM', name).metrics))!).start_time).replace(/^(\d{4})(\d\d)(\d\d)T/, '$1-$2-$3T'));
 }
@@ -124,9 +131,7 @@ describe('a member fails with HA on', () => {
   });
 
   it('lets the fenced host rejoin when it boots: HA_HOST_WAS_FENCED, live again, peers and plan restored', async () => {
-    const call = await caller('xcp-prod-01');
-    await enableHa(call);
-    const xapi = await connect('xcp-prod-01');
+    const { xapi } = await haPoolWithClient();
     await sim.faults.killHost('xcp-prod-02');
     await sim.clock.advance(DETECTION_MS + 20_000);
     const prod02 = named(xapi, 'host', 'xcp-prod-02');
@@ -146,9 +151,7 @@ describe('a member fails with HA on', () => {
   });
 
   it('restarts the protected VMs of a host that reboots before the liveset timeout, without declaring it failed', async () => {
-    const call = await caller('xcp-prod-01');
-    await enableHa(call);
-    const xapi = await connect('xcp-prod-01');
+    const { xapi } = await haPoolWithClient();
     await sim.faults.killHost('xcp-prod-03');
     await sim.clock.advance(20_000);
     await sim.faults.restartHost('xcp-prod-03');
@@ -231,9 +234,7 @@ describe('the master fails with HA on', () => {
 
 describe('a host fails without HA', () => {
   it('treats a host that died just before HA was disabled as a pool without HA would', async () => {
-    const call = await caller('xcp-prod-01');
-    await enableHa(call);
-    const xapi = await connect('xcp-prod-01');
+    const { call, xapi } = await haPoolWithClient();
     await sim.faults.killHost('xcp-prod-03');
     await sim.clock.advance(10_000);
     const task = await call<string>('Async.pool.disable_ha');
