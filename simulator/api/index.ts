@@ -12,6 +12,8 @@ import { installDeviceApi } from './devices';
 import { installVmSnapshotApi } from './vm-snapshot';
 import { installVmssApi } from './vmss';
 import { installPluginApi } from './plugins';
+import { installHaApi } from './ha';
+import { installHaGuards } from './ha-guards';
 
 export function installCoreApi(api: ApiRegistry): void {
   installSessionApi(api);
@@ -27,4 +29,7 @@ export function installCoreApi(api: ApiRegistry): void {
   installVmSnapshotApi(api);
   installVmssApi(api);
   installPluginApi(api);
+  installHaApi(api);
+  // Last: wraps the lifecycle, migration, host and device handlers registered above.
+  installHaGuards(api);
 }

@@ -13,6 +13,7 @@ import { publishGuestMetrics, refreshHostMemory, vmAllowedOperations } from '../
 import { bootCpuFlags } from '../api/cpu-compatibility';
 import { cpuProfileFor, hostCpuInfo, hostCpuRow, poolCpuInfo } from './cpu-profiles';
 import { addSmPlugins } from './sm-plugins';
+import { vmMemoryOverhead } from '../api/memory-model';
 
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
@@ -230,9 +231,11 @@ export class PoolBuilder {
       start_time: xapiDateTime(0), install_time: xapiDateTime(installed), last_updated: this.date(), other_config: {}, hvm: windows, nested_virt: false, nomigrate: false,
       current_domain_type: 'unspecified',
     });
+    // As xapi keeps it: the domain's overhead for this memory size, vCPU count and domain type.
+    const overhead = vmMemoryOverhead({ domain_type: windows ? 'hvm' : 'pv_in_pvh', memory_static_max: mem, VCPUs_max: spec.vcpus, HVM_shadow_multiplier: 1 });
     const ref = db.create('VM', {
       name_label: spec.name, name_description: spec.description ?? '', power_state: 'Halted', user_version: 1, is_a_template: isTemplate,
-      is_default_template: spec.template?.isDefault ?? false, memory_overhead: Math.round(mem / 128) + 8 * MiB, memory_target: 0, memory_static_max: mem, memory_dynamic_max: mem,
+      is_default_template: spec.template?.isDefault ?? false, memory_overhead: overhead, memory_target: 0, memory_static_max: mem, memory_dynamic_max: mem,
       memory_dynamic_min: mem, memory_static_min: Math.min(mem, 512 * MiB), VCPUs_params: {}, VCPUs_max: spec.vcpus, VCPUs_at_startup: spec.vcpus,
       actions_after_softreboot: 'soft_reboot', actions_after_shutdown: 'destroy', actions_after_reboot: 'restart', actions_after_crash: 'restart',
       PV_bootloader: '', PV_args: '', HVM_boot_policy: 'BIOS order', HVM_boot_params: { order: windows ? 'dc' : 'cdn', firmware: windows ? 'uefi' : 'bios' },
@@ -298,7 +301,8 @@ export class PoolBuilder {
     const started = this.now - (2 + (this.vmIndex * 13) % 40) * 86400_000;
     const util: Record<string, number> = {};
     for (let i = 0; i < Number(vm.VCPUs_at_startup); i++) util[String(i)] = 0;
-    db.update('VM', vmRef, { power_state: power, resident_on: hostRef, domid, memory_target: vm.memory_dynamic_max, last_boot_CPU_flags: bootCpuFlags(this.pool, vm, hostRef) });
+    // A VM started with restart priority "restart" is one HA keeps running.
+    db.update('VM', vmRef, { power_state: power, resident_on: hostRef, domid, memory_target: vm.memory_dynamic_max, last_boot_CPU_flags: bootCpuFlags(this.pool, vm, hostRef), ha_always_run: vm.ha_restart_priority === 'restart' });
     db.update('VM_metrics', String(vm.metrics), {
       memory_actual: vm.memory_dynamic_max, VCPUs_number: vm.VCPUs_at_startup, VCPUs_utilisation: util, start_time: xapiDateTime(started),
       state: [power.toLowerCase()], current_domain_type: vm.domain_type,
