@@ -1,6 +1,6 @@
 /**
  * What HA changes in other messages, wrapped around their handlers as xapi's message forwarding does:
- * starting, resuming or migrating a VM and disabling or evacuating a host are refused with
+ * starting, resuming or migrating a VM (pool_migrate, and migrate_send inside the pool) and disabling or evacuating a host are refused with
  * HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN when they would break the plan; a protected VM cannot get a disk
  * on a non-shared SR or a VIF on a non-shared network; the heartbeat VDIs cannot be destroyed and the
  * master cannot be changed by hand while HA is on (HA_IS_ENABLED). Starts and resumes of a "restart" VM
@@ -78,6 +78,15 @@ function beforeMigrate(call: CallContext, vm: string, host: string): void {
   assertVmPreservesPlan(call.pool, vm, rec, host);
 }
 
+/** migrate_send inside the pool (the token names one of its hosts) moves a running VM as pool_migrate does. */
+function beforeMigrateSend(call: CallContext, vm: string, dest: Record<string, string>): void {
+  const rec = call.db.get('VM', vm);
+  const host = String(dest?.host ?? '');
+  if (rec.power_state !== 'Running' || !allowed(rec, 'migrate_send') || !call.db.has('host', host) || host === rec.resident_on) return;
+  if (hostProblem(call.pool, vm, host)) return;
+  assertVmPreservesPlan(call.pool, vm, rec, host);
+}
+
 function beforeHostDisable(call: CallContext, host: string): void {
   if (call.db.has('host', host)) assertChangePreservesPlan(call.pool, { hostsToDisable: [host] });
 }
@@ -121,6 +130,7 @@ export function installHaGuards(api: ApiRegistry): void {
     guard(api, `VM.${name}`, beforeStop(op));
   }
   guard(api, 'VM.pool_migrate', beforeMigrate);
+  guard(api, 'VM.migrate_send', beforeMigrateSend);
   guard(api, 'host.disable', beforeHostDisable, afterHostChange);
   guard(api, 'host.evacuate', beforeHostDisable, afterHostChange);
   guard(api, 'host.enable', () => undefined, afterHostChange);

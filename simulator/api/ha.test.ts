@@ -203,6 +203,17 @@ describe('while HA is on', () => {
     expect(await failure(call('VM.start_on', helpdesk, await host('xcp-prod-03'), false, false))).toEqual(['HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN']);
     expect(await call<string>('VM.get_power_state', helpdesk)).toBe('Halted');
     expect(await failure(call('VM.pool_migrate', await vm('db-replica'), await host('xcp-prod-03'), {}))).toEqual(['HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN']);
+    // The same move as a migrate_send inside the pool (disks staying on their SRs) is refused the same way.
+    const replica = await vm('db-replica');
+    const network = await call<string>('PIF.get_network', await call<string>('host.get_management_interface', await host('xcp-prod-03')));
+    const token = await call<Record<string, string>>('host.migrate_receive', await host('xcp-prod-03'), network, {});
+    const vdiMap: Record<string, string> = {};
+    for (const vbd of await call<string[]>('VM.get_VBDs', replica)) {
+      if ((await call<string>('VBD.get_type', vbd)) !== 'Disk') continue;
+      const vdi = await call<string>('VBD.get_VDI', vbd);
+      vdiMap[vdi] = await call<string>('VDI.get_SR', vdi);
+    }
+    expect(await failure(call('VM.migrate_send', replica, token, true, vdiMap, {}, {}))).toEqual(['HA_OPERATION_WOULD_BREAK_FAILOVER_PLAN']);
     const task = await call<string>('Async.VM.start_on', helpdesk, await host('xcp-prod-01'), false, false);
     await sim.clock.advance(10_000);
     expect((await call<Rec>('task.get_record', task)).status).toBe('success');
