@@ -11,17 +11,23 @@ import { createFakeSession, createFakeWebContents, recorded } from './testing/fa
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
 
-const { createMainWindow, mainWindowWebPreferences } = await import('./main-window');
+const { appWebPreferences, consoleWindowOptions, createMainWindow, devToolsWanted } = await import('./app-windows');
 const { hardenSession, hardenWebContents } = await import('./security');
 const { registerAppScheme, rendererResponse, serveRenderer } = await import('./renderer-protocol');
 const { openExternalSafely } = await import('./open-external');
-const { CONTENT_SECURITY_POLICY } = await import('./backend/renderer-assets');
+const { contentSecurityPolicy, rendererSecurityHeaders } = await import('./backend/renderer-assets');
+
+const TUNNEL_PORT = 41234;
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy(TUNNEL_PORT);
+const HEADERS = rendererSecurityHeaders(TUNNEL_PORT);
+const settings = { preloadPath: '/app/dist/electron/preload.cjs', devTools: false };
+const noWindows = { openExternal: async () => undefined, childWindow: () => undefined };
 
 beforeEach(() => recorded.reset());
 
 describe('main window', () => {
-  it('opens with isolation, sandbox and web security on, and Node off everywhere', () => {
-    createMainWindow('/app/dist/electron/preload.cjs');
+  it('opens with isolation, sandbox and web security on, and Node and DevTools off everywhere', () => {
+    createMainWindow(settings);
     expect(recorded.windows).toHaveLength(1);
     const prefs = recorded.windows[0].options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({
@@ -36,16 +42,32 @@ describe('main window', () => {
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      devTools: false,
     });
   });
 
+  it('has DevTools only when asked for with --devtools or XENDECK_DEVTOOLS=1', () => {
+    expect(devToolsWanted(['electron', '.'], {})).toBe(false);
+    expect(devToolsWanted(['electron', '.', '--devtools'], {})).toBe(true);
+    expect(devToolsWanted(['xendeck'], { XENDECK_DEVTOOLS: '1' })).toBe(true);
+    expect(devToolsWanted(['xendeck'], { XENDECK_DEVTOOLS: '0' })).toBe(false);
+  });
+
+  it('opens undocked consoles, and only them, with the same webPreferences as the main window', () => {
+    const url = 'app://xendeck/index.html#console/c1/OpaqueRef%3Avm-1';
+    expect(consoleWindowOptions(url, settings)?.webPreferences).toEqual(appWebPreferences(settings.preloadPath, false));
+    for (const other of ['app://xendeck/index.html', 'app://xendeck/index.html#home', 'app://xendeck/other.html#console/c1/OpaqueRef%3Avm-1', 'app://xendeck.evil/index.html#console/c1/r', 'https://example.com/#console/c1/r', 'app://xendeck/index.html?x=1#console/c1/r']) {
+      expect(consoleWindowOptions(other, settings), other).toBeUndefined();
+    }
+  });
+
   it('loads the renderer from app://xendeck, never from file://', () => {
-    createMainWindow('/p.cjs');
+    createMainWindow(settings);
     expect(recorded.windows[0].loadedUrl).toBe('app://xendeck/index.html');
   });
 
   it('keeps its preferences frozen so nothing can loosen them later', () => {
-    const prefs = mainWindowWebPreferences('/p.cjs') as Record<string, unknown>;
+    const prefs = appWebPreferences('/p.cjs', false) as Record<string, unknown>;
     expect(() => {
       prefs.nodeIntegration = true;
     }).toThrow(TypeError);
@@ -73,7 +95,7 @@ describe('app:// protocol', () => {
 
   it('serves the renderer with the strict CSP as a response header', async () => {
     const session = createFakeSession();
-    serveRenderer(session as never, join(dir, 'renderer'));
+    serveRenderer(session as never, join(dir, 'renderer'), HEADERS);
     const handler = session.protocol.handlers.get('app');
     expect(handler).toBeDefined();
     const res = await handler!({ url: 'app://xendeck/index.html' });
@@ -86,18 +108,19 @@ describe('app:// protocol', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${TUNNEL_PORT};`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('sends the CSP on errors too, and serves nothing outside the renderer folder', async () => {
     const rendererDir = join(dir, 'renderer');
     for (const url of ['app://xendeck/../secret.txt', 'app://xendeck/%2e%2e/secret.txt', 'app://xendeck/assets/..%2f..%2fsecret.txt', 'app://xendeck/missing.js', 'app://other/index.html']) {
-      const res = await rendererResponse(rendererDir, url);
+      const res = await rendererResponse(rendererDir, url, HEADERS);
       expect(res.status, url).toBe(404);
       expect(await res.text(), url).not.toContain('outside the renderer');
       expect(res.headers.get('content-security-policy'), url).toBe(CONTENT_SECURITY_POLICY);
     }
-    expect((await rendererResponse(rendererDir, 'app://xendeck/assets/app.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await rendererResponse(rendererDir, 'app://xendeck/assets/app.js', HEADERS)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 });
 
@@ -110,7 +133,7 @@ describe('navigation and new windows', () => {
 
   it('lets the page navigate within app://xendeck only', () => {
     const contents = createFakeWebContents();
-    hardenWebContents(contents as never, async () => undefined);
+    hardenWebContents(contents as never, noWindows);
     for (const eventName of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
       expect(navigate(contents, eventName, 'app://xendeck/index.html#console/c/OpaqueRef:1'), eventName).toBe(false);
       expect(navigate(contents, eventName, 'https://example.com/'), eventName).toBe(true);
@@ -123,22 +146,26 @@ describe('navigation and new windows', () => {
 
   it('refuses <webview> attachment', () => {
     const contents = createFakeWebContents();
-    hardenWebContents(contents as never, async () => undefined);
+    hardenWebContents(contents as never, noWindows);
     const event = { preventDefault: vi.fn() };
     contents.emit('will-attach-webview', event, {}, {});
     expect(event.preventDefault).toHaveBeenCalled();
   });
 
-  it('denies every new window; https links go to the browser, anything else nowhere', async () => {
+  it('denies every new window but undocked consoles; https links go to the browser, anything else nowhere', async () => {
     const contents = createFakeWebContents();
     const opened: string[] = [];
-    hardenWebContents(contents as never, async (url) => void opened.push(url));
+    hardenWebContents(contents as never, { openExternal: async (url) => void opened.push(url), childWindow: (url) => consoleWindowOptions(url, settings) });
     const handler = contents.windowOpenHandler!;
     expect(handler({ url: 'https://docs.xenproject.org/' })).toEqual({ action: 'deny' });
     expect(handler({ url: 'http://example.com/' })).toEqual({ action: 'deny' });
     expect(handler({ url: 'app://xendeck/index.html' })).toEqual({ action: 'deny' });
     expect(handler({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(handler({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(handler({ url: 'app://xendeck/index.html#console/c1/OpaqueRef%3Avm' })).toMatchObject({
+      action: 'allow',
+      overrideBrowserWindowOptions: { webPreferences: appWebPreferences(settings.preloadPath, false) },
+    });
     expect(opened).toEqual(['https://docs.xenproject.org/']);
   });
 });
@@ -157,7 +184,7 @@ describe('permissions', () => {
     }
   });
 
-  it('allows only sanitized clipboard writes and fullscreen (the console), and only to our own page', () => {
+  it('allows only sanitized clipboard writes, fullscreen and loopback access (the console), and only to our own page', () => {
     const session = createFakeSession();
     hardenSession(session as never);
     const granted = (permission: string, url: string) => {
@@ -165,13 +192,16 @@ describe('permissions', () => {
       session.permissionRequestHandler!(createFakeWebContents(url), permission, callback, { requestingUrl: url });
       return callback.mock.calls[0][0] as boolean;
     };
-    for (const permission of ['clipboard-sanitized-write', 'fullscreen']) {
+    for (const permission of ['clipboard-sanitized-write', 'fullscreen', 'local-network-access', 'loopback-network']) {
       expect(granted(permission, 'app://xendeck/index.html'), permission).toBe(true);
       expect(granted(permission, 'https://example.com/'), permission).toBe(false);
       expect(granted(permission, 'app://xendeck.evil/index.html'), permission).toBe(false);
     }
     expect(session.permissionCheckHandler!(null, 'clipboard-sanitized-write', 'app://xendeck')).toBe(true);
     expect(session.permissionCheckHandler!(null, 'clipboard-sanitized-write', 'http://127.0.0.1:1234')).toBe(false);
+    expect(session.permissionCheckHandler!(null, 'loopback-network', 'app://xendeck')).toBe(true);
+    expect(session.permissionCheckHandler!(null, 'local-network', 'app://xendeck')).toBe(false);
+    expect(session.permissionCheckHandler!(null, 'loopback-network', 'https://example.com')).toBe(false);
   });
 });
 

@@ -61,10 +61,17 @@ describe('IPC requests', () => {
   });
 
   it('refuses a request from an iframe inside our page', async () => {
-    const iframe: FakeFrame = { url: 'app://xendeck/index.html', parent: win.mainFrame };
+    const iframe: FakeFrame = { url: 'app://xendeck/index.html', parent: win.mainFrame, processId: win.mainFrame.processId, routingId: win.mainFrame.routingId + 1000 };
     const reply = await invoke({ sender: win, senderFrame: iframe }, 'connections.connect', { id: 'c1' });
     expect(reply).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED', params: ['not the top frame'] } });
     expect(calls).toEqual([]);
+  });
+
+  it('knows the top frame by its ids, not by which object Electron handed out', async () => {
+    const sameFrame: FakeFrame = { ...win.mainFrame };
+    expect(await invoke({ sender: win, senderFrame: sameFrame }, 'app.info', undefined)).toEqual({ ok: true, result: info });
+    const otherFrame: FakeFrame = { ...win.mainFrame, routingId: win.mainFrame.routingId + 1 };
+    expect(await invoke({ sender: win, senderFrame: otherFrame }, 'app.info', undefined)).toMatchObject({ ok: false, error: { code: 'BRIDGE_SENDER_REFUSED', params: ['not the top frame'] } });
   });
 
   it('refuses a request once the page has left our origin', async () => {

@@ -86,7 +86,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'xendeck-page-state-'));
   await mkdir(join(dir, 'renderer'));
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>XenDeck</title>');
-  web = await startWebHost({ backend, rendererDir: join(dir, 'renderer') });
+  await consoles.start();
+  web = await startWebHost({ backend, rendererDir: join(dir, 'renderer'), consoleTunnelPort: consoles.listeningPort });
 });
 
 afterEach(async () => {

@@ -23,14 +23,18 @@ export interface FakeWebContents extends EventEmitter {
 export interface FakeFrame {
   url: string;
   parent: FakeFrame | null;
+  processId: number;
+  routingId: number;
 }
+
+let nextRoutingId = 1;
 
 export function createFakeWebContents(url = 'app://xendeck/index.html'): FakeWebContents {
   const contents = Object.assign(new EventEmitter(), {
     url,
     destroyed: false,
     sent: [] as unknown[][],
-    mainFrame: { url, parent: null } as FakeFrame,
+    mainFrame: { url, parent: null, processId: 7, routingId: nextRoutingId++ } as FakeFrame,
     windowOpenHandler: undefined as FakeWebContents['windowOpenHandler'],
     setWindowOpenHandler(handler: NonNullable<FakeWebContents['windowOpenHandler']>) {
       contents.windowOpenHandler = handler;

@@ -8,6 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Bridge } from '../../../shared/bridge';
+import { consoleRouteHash } from '../../../shared/console-route';
 import { launch, waitForTask } from '../../actions/run-tasks';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { appTaskLog } from '../tasks/task-log';
@@ -188,16 +189,6 @@ function StatusLine({ state, vmName, onRetry, hint }: { state: ConsoleState; vmN
       )}
     </div>
   );
-}
-
-/** The URL fragment of an undocked console; the shell renders only <ConsoleTab> for it. */
-export function consoleRouteHash(connectionId: string, vmRef: string): string {
-  return `#console/${encodeURIComponent(connectionId)}/${encodeURIComponent(vmRef)}`;
-}
-
-export function parseConsoleRouteHash(hash: string): { connectionId: string; vmRef: string } | undefined {
-  const m = /^#console\/([^/]+)\/([^/]+)$/.exec(hash);
-  return m ? { connectionId: decodeURIComponent(m[1]), vmRef: decodeURIComponent(m[2]) } : undefined;
 }
 
 /** Opens the console on its own: a window in Electron, a browser tab in browser mode. */
