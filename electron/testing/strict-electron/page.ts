@@ -38,6 +38,8 @@ export class StandInPage extends EventEmitter {
   readonly mainWorld: Record<string, unknown> = {};
   url = '';
   csp: string | undefined;
+  /** Every message the main process sent to this page: [channel, ...args]. */
+  readonly sent: unknown[][] = [];
   destroyed = false;
   private windowOpenHandler: WindowOpenHandler | undefined;
   private readonly rendererListeners = new Map<string, Set<Listener>>();
@@ -186,6 +188,7 @@ export class StandInPage extends EventEmitter {
   private sendToRenderer(channel: string, args: unknown[]): void {
     if (this.destroyed) throw new TypeError('Object has been destroyed');
     const cloned = cloneAcross(args, `webContents.send('${channel}')`);
+    this.sent.push([channel, ...cloned]);
     setImmediate(() => {
       if (this.destroyed) return;
       for (const listener of this.rendererListeners.get(channel) ?? []) listener({ sender: 'ipcRenderer', ports: [] }, ...cloned);

@@ -107,7 +107,8 @@ export class StrictElectron {
     // The module object: names Electron's main process exports, each modelled or refused.
     this.main = new Proxy(modules, {
       get: (target, key) => {
-        if (typeof key === 'symbol' || key === '__esModule') return undefined;
+        // Module-loader probes (a module namespace is not a thenable), not the app's use of Electron.
+        if (typeof key === 'symbol' || key === '__esModule' || key === 'then') return undefined;
         if (key === 'default') return this.main;
         if (!s.api.mainExports.has(key)) violation(s, `require('electron').${key}: the main process module of Electron ${s.api.version} has no such export`);
         if (!(key in target)) violation(s, `require('electron').${key} exists in Electron ${s.api.version} but the stand-in does not model it`);
