@@ -26,6 +26,8 @@ export function appWebPreferences(preloadPath: string, devTools: boolean): WebPr
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Middle-click opens no window by itself; window.open goes through setWindowOpenHandler (security.ts).
+    disableBlinkFeatures: 'Auxclick',
     devTools,
   });
 }

@@ -92,6 +92,7 @@ export function describeStartup(label: string, appRootOf: () => string, options:
         webviewTag: false,
         navigateOnDragDrop: false,
         spellcheck: false,
+        disableBlinkFeatures: 'Auxclick',
         devTools: false,
       });
       await eventually('the page to load', () => main.webContents.url === 'app://xendeck/index.html');
