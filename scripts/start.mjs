@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfNeeded } from './build-if-needed.mjs';
+import { isSandboxFailure, sandboxAdvice, sandboxProblem } from './linux-sandbox.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -53,10 +54,11 @@ function electronBinary() {
   return { problem: `the Electron binary could not be downloaded (${reason}; later starts will not try again; ${retry})` };
 }
 
-function run(command, commandArgs, env = process.env) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
+function run(command, commandArgs, env = process.env, stdio = 'inherit') {
+  const child = spawn(command, commandArgs, { cwd: root, stdio, env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  // Deferred, so the caller's own exit listener (its explanation) runs first.
+  child.on('exit', (code, signal) => setImmediate(() => process.exit(code ?? (signal ? 1 : 0))));
   return child;
 }
 
@@ -79,9 +81,24 @@ if (browserOnPurpose) {
     console.log(`XenDeck: ${electron.problem ?? 'no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)'}; starting browser mode instead (npm run start:browser).`);
     startBrowserMode();
   } else {
-    const child = run(electron.path, [root]);
+    const helper = join(dirname(electron.path), 'chrome-sandbox');
+    const noSandbox = process.env.XENDECK_NO_SANDBOX === '1';
+    const problem = noSandbox ? undefined : sandboxProblem(helper);
+    if (problem) {
+      for (const line of sandboxAdvice(problem, helper)) console.error(line);
+      process.exit(1);
+    }
+    if (noSandbox) console.log('XenDeck: starting without Chromium\'s sandbox (XENDECK_NO_SANDBOX=1).');
+    // Electron's own messages still reach the terminal; they are also read for a sandbox failure to explain.
+    const child = run(electron.path, [root, ...(noSandbox ? ['--no-sandbox'] : [])], process.env, ['inherit', 'inherit', 'pipe']);
+    let output = '';
+    child.stderr.on('data', (chunk) => {
+      process.stderr.write(chunk);
+      if (output.length < 64 * 1024) output += chunk.toString();
+    });
     child.on('exit', (code) => {
-      if (code) console.error(`XenDeck: Electron exited with code ${code}. Browser mode works without it: npm run start:browser`);
+      if (code && isSandboxFailure(output)) for (const line of sandboxAdvice('it was refused at start', helper)) console.error(line);
+      else if (code) console.error(`XenDeck: Electron exited with code ${code}. Browser mode works without it: npm run start:browser`);
     });
   }
 }
