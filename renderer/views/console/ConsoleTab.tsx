@@ -16,6 +16,7 @@ import { setConsoleFocused } from './console-focus';
 import { ConsoleToolbar } from './ConsoleToolbar';
 import { comboPresses, textPresses, type KeyCombo } from './key-sequences';
 import { useConsoleSession, type ConsoleState, type ScaleMode } from './use-console-session';
+import { dockConsole, markUndocked, useAnnounceUndocked, useConsoleUndocked } from './undocked-consoles';
 import './console.css';
 
 export interface ConsoleTabProps {
@@ -34,7 +35,28 @@ export interface ConsoleTabProps {
 }
 
 export function ConsoleTab(props: ConsoleTabProps) {
+  const elsewhere = useConsoleUndocked(props.connectionId, props.vmRef);
+  // The main window does not keep a second connection to a console shown in its own window.
+  if (elsewhere && !props.undocked) return <UndockedHere {...props} />;
+  return <ConsoleView {...props} />;
+}
+
+function UndockedHere({ connectionId, vmRef, vmName }: ConsoleTabProps) {
+  return (
+    <section className="console-tab" aria-label={`Console of ${vmName}`}>
+      <div className="console-not-running" role="status">
+        <p>Console undocked: the console of {vmName} is open in a window of its own.</p>
+        <button type="button" className="button button-primary" onClick={() => dockConsole(connectionId, vmRef)}>
+          Bring console back
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ConsoleView(props: ConsoleTabProps) {
   const { bridge, connectionId, vmRef, vmName, powerState, consoleLocation } = props;
+  useAnnounceUndocked(connectionId, vmRef, props.undocked === true);
   const frame = useRef<HTMLDivElement>(null);
   const screen = useRef<HTMLDivElement>(null);
   const [scale, setScale] = useState<ScaleMode>('fit');
@@ -191,9 +213,13 @@ function StatusLine({ state, vmName, onRetry, hint }: { state: ConsoleState; vmN
   );
 }
 
-/** Opens the console on its own: a window in Electron, a browser tab in browser mode. */
+/**
+ * Opens the console on its own: a window in Electron, a browser tab in browser mode. This view then shows
+ * "Console undocked" and closes its tunnel (undocked-consoles.ts); a blocked pop-up leaves it as it was.
+ */
 export function undockConsole(connectionId: string, vmRef: string): void {
   const url = `${location.pathname}${location.search}${consoleRouteHash(connectionId, vmRef)}`;
   const electron = 'xendeck' in window;
-  window.open(url, `xendeck-console-${vmRef}`, electron ? 'popup,width=1060,height=860' : undefined);
+  const opened = window.open(url, `xendeck-console-${vmRef}`, electron ? 'popup,width=1060,height=860' : undefined);
+  if (opened) markUndocked(connectionId, vmRef);
 }
