@@ -15,14 +15,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'assets', 'icon.svg');
 const out = join(root, 'assets', 'icons');
-export const ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
+const ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 
 const svg = await readFile(source);
 const work = await mkdtemp(join(tmpdir(), 'xendeck-icons-'));
 try {
   await mkdir(out, { recursive: true });
   for (const size of ICON_SIZES) {
-    // Rendered at the target size from the vector (not scaled down from one bitmap), so small sizes stay crisp.
+    // Rendered from the vector at 1024 px or more (4x for the largest) and scaled down with Lanczos, never up.
     const png = await sharp(svg, { density: Math.max(72, (72 * size) / 1024 * 4) }).resize(size, size).png({ compressionLevel: 9 }).toBuffer();
     await sharp(png).toFile(join(work, `${size}.png`));
     await copyFile(join(work, `${size}.png`), join(out, `${size}x${size}.png`));
