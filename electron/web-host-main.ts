@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     demo: !values['no-demo'],
     log,
   });
-  const host = await startWebHost({ backend, rendererDir, port: Number(values.port) });
+  const host = await startWebHost({ backend, rendererDir, port: Number(values.port), consoleTunnelPort: backend.consoleTunnelPort });
   pageOrigin = host.origin;
 
   if (values.json) {

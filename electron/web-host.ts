@@ -18,7 +18,7 @@ import type { RequestFrame, ServerFrame } from '../shared/bridge-wire';
 import { toBridgeError } from '../shared/bridge-wire';
 import { stringifyWithRawRecords } from '../shared/api-client/raw-record';
 import type { BridgeHost } from './backend/bridge-host';
-import { mimeTypeOf, RENDERER_SECURITY_HEADERS, resolveRendererFile } from './backend/renderer-assets';
+import { mimeTypeOf, rendererSecurityHeaders, resolveRendererFile } from './backend/renderer-assets';
 
 export interface WebHostOptions {
   backend: BridgeHost;
@@ -30,6 +30,8 @@ export interface WebHostOptions {
   host?: string;
   /** Fixed token (tests); default 32 random bytes. */
   token?: string;
+  /** The backend's console tunnel port: the page's CSP allows WebSockets to it (and to this host) only. */
+  consoleTunnelPort: number;
 }
 
 export interface WebHost {
@@ -53,9 +55,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let origin = '';
   let authority = '';
 
+  const headers = rendererSecurityHeaders(options.consoleTunnelPort);
   const server = createServer((req, res) => {
-    if (req.headers.host !== authority) return refuse(res, 421, 'Wrong Host header');
-    void serveRendererFile(options.rendererDir, req, res);
+    if (req.headers.host !== authority) return refuse(res, headers, 421, 'Wrong Host header');
+    void serveRendererFile(options.rendererDir, headers, req, res);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES, perMessageDeflate: false });
   const sockets = new Set<WebSocket>();
@@ -150,15 +153,15 @@ function parseRequestFrame(text: string): RequestFrame | undefined {
   return { type: 'request', id: f.id as number, name: f.name, args: f.args };
 }
 
-async function serveRendererFile(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
+async function serveRendererFile(rendererDir: string, headers: Readonly<Record<string, string>>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, headers, 405, 'Method not allowed');
   const file = resolveRendererFile(rendererDir, new URL(req.url ?? '/', 'http://x').pathname);
-  if (!file) return refuse(res, 400, 'Bad path');
+  if (!file) return refuse(res, headers, 400, 'Bad path');
   try {
-    if (!(await stat(file)).isFile()) return refuse(res, 404, 'Not found');
+    if (!(await stat(file)).isFile()) return refuse(res, headers, 404, 'Not found');
     const body = await readFile(file);
     res.writeHead(200, {
-      ...RENDERER_SECURITY_HEADERS,
+      ...headers,
       'Content-Type': mimeTypeOf(file),
       'Content-Length': body.length,
       // Vite fingerprints assets; only index.html must be fetched fresh after a rebuild.
@@ -166,11 +169,11 @@ async function serveRendererFile(rendererDir: string, req: IncomingMessage, res:
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
-    refuse(res, 404, 'Not found');
+    refuse(res, headers, 404, 'Not found');
   }
 }
 
-function refuse(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...RENDERER_SECURITY_HEADERS });
+function refuse(res: ServerResponse, headers: Readonly<Record<string, string>>, status: number, message: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
   res.end(message);
 }

@@ -16,6 +16,7 @@ import { Toolbar, ToolbarButton, ToolbarSeparator, ToolbarSpacer } from './compo
 import { appStore, MirrorStoreProvider, startMirrorSync, useConnections, useMirror, useMirrorStoreApi, useRecord, useSelectionIds } from './store';
 import { connectionNodeId, parseObjectId, type Target } from './store/object-id';
 import { ConsoleTab, parseConsoleRouteHash } from './views/console';
+import { useOpenRequests } from './views/connections/open-requests';
 import { HomeView } from './views/home/HomeView';
 import { ObjectDetail } from './views/tabs/ObjectDetail';
 import { ResourcePane } from './views/tree/ResourcePane';
@@ -85,6 +86,7 @@ function Window() {
   const [info, setInfo] = useState<AppInfo>();
   const [problem, setProblem] = useState<SyncProblem>();
   useActionKeys();
+  useOpenRequests();
 
   useEffect(() => {
     let live = true;

@@ -20,10 +20,11 @@ function asError(err: unknown): BridgeErrorShape {
   return { code: typeof e?.code === 'string' ? e.code : 'INTERNAL_ERROR', params: Array.isArray(e?.params) ? e.params.map(String) : [], message: typeof e?.message === 'string' ? e.message : String(err) };
 }
 
-export function AddServerDialog({ onDone }: { onDone: (added: ConnectionInfo | undefined) => void }) {
+/** `initial`: fields a xendeck:// link filled in (never the password: the user types it). */
+export function AddServerDialog({ onDone, initial }: { onDone: (added: ConnectionInfo | undefined) => void; initial?: { address: string; user?: string } }) {
   const bridge = useBridge();
   const id = useId();
-  const [form, setForm] = useState<AddServerForm>({ address: '', user: 'root', password: '', remember: true });
+  const [form, setForm] = useState<AddServerForm>({ address: initial?.address ?? '', user: initial?.user ?? 'root', password: '', remember: true });
   const [errors, setErrors] = useState<AddServerErrors>({});
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
   const [info, setInfo] = useState<AppInfo>();
