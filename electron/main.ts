@@ -48,14 +48,13 @@ async function start(): Promise<void> {
 
   const stateDir = app.getPath('userData');
   const log = (line: string) => console.log(`[xendeck] ${line}`);
-  const onCorrupt = (path: string, movedTo: string) => log(`${path} was unreadable; kept as ${movedTo} and started afresh`);
   backend = await createAppBackend({
     mode: 'electron',
     version: app.getVersion(),
     stateDir,
-    secrets: await chooseSecretStore(stateDir, { onCorrupt }),
-    certificates: new FileCertificateStore(stateDir, { onCorrupt }),
-    settings: new FileSettingsStore(stateDir, { onCorrupt }),
+    secrets: await chooseSecretStore(stateDir, { log }),
+    certificates: new FileCertificateStore(stateDir, { log }),
+    settings: new FileSettingsStore(stateDir, { log }),
     shell: { openExternal: openExternalSafely },
     createConnections: createConnectionService,
     isPageOrigin: (origin) => origin === APP_ORIGIN,

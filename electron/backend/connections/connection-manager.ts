@@ -32,22 +32,14 @@ import { MirrorBatcher } from './mirror-batcher';
 import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
 import { PoolTrust, type PoolMirror } from './pool-trust';
+import type { SavedServer } from '../stores/settings-schema';
 
 /** Saved servers, without passwords. */
 export const SAVED_SERVERS_KEY = 'connections.servers';
 /** Ids of demo connections the user hid. */
 export const HIDDEN_DEMOS_KEY = 'connections.hiddenDemos';
 export const passwordKey = (id: string): string => `connection-password:${id}`;
-
-export interface SavedServer {
-  id: string;
-  address: string;
-  user: string;
-  label: string;
-  hidden: boolean;
-  /** Pool members' addresses from the last run, tried when the saved address does not answer. */
-  members?: string[];
-}
+export type { SavedServer };
 
 export interface ConnectionManagerOptions extends ConnectionServiceDeps {
   /** Client tuning (tests shorten timeouts); url, user, password and transport are the manager's. */
@@ -95,13 +87,14 @@ export class ConnectionManager implements ConnectionService {
   }
 
   async init(): Promise<void> {
-    const saved = (await this.deps.settings.get<SavedServer[]>(SAVED_SERVERS_KEY)) ?? [];
-    this.hiddenDemos = new Set((await this.deps.settings.get<string[]>(HIDDEN_DEMOS_KEY)) ?? []);
-    for (const server of Array.isArray(saved) ? saved : []) {
-      if (!server || typeof server.id !== 'string' || typeof server.address !== 'string' || typeof server.user !== 'string') continue;
+    // The store hands out only what its schema accepts (stores/settings-schema.ts).
+    const saved = (await this.deps.settings.get(SAVED_SERVERS_KEY)) ?? [];
+    this.hiddenDemos = new Set((await this.deps.settings.get(HIDDEN_DEMOS_KEY)) ?? []);
+    for (const server of saved) {
+      if (this.connections.has(server.id)) continue;
       const conn = this.newConnection({
         id: server.id, address: server.address, user: server.user, label: server.label || server.address,
-        demo: false, remembered: true, hidden: Boolean(server.hidden), members: Array.isArray(server.members) ? server.members : [],
+        demo: false, remembered: true, hidden: Boolean(server.hidden), members: server.members ?? [],
       });
       conn.password = await this.deps.secrets.get(passwordKey(conn.id));
       if (conn.password === undefined) conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('PASSWORD_NEEDED', [conn.address])) };
