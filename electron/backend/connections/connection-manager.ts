@@ -29,7 +29,7 @@ import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
 import type { Clock } from '../ports';
 import { describeConnectionError } from './error-words';
 import { MirrorBatcher } from './mirror-batcher';
-import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
+import { MEGABYTE, NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
 import { PoolTrust, type PoolMirror } from './pool-trust';
 import type { SavedServer } from '../stores/settings-schema';
@@ -38,6 +38,8 @@ import type { SavedServer } from '../stores/settings-schema';
 export const SAVED_SERVERS_KEY = 'connections.servers';
 /** Ids of demo connections the user hid. */
 export const HIDDEN_DEMOS_KEY = 'connections.hiddenDemos';
+/** The reply size cap, in MB (settings.json; README "Settings"). */
+export const MAX_REPLY_MEGABYTES_KEY = 'connections.maxReplyMegabytes';
 export const passwordKey = (id: string): string => `connection-password:${id}`;
 export type { SavedServer };
 
@@ -46,6 +48,8 @@ export interface ConnectionManagerOptions extends ConnectionServiceDeps {
   client?: Partial<Omit<XapiClientOptions, 'url' | 'user' | 'password' | 'transport'>>;
   /** Mirror batches per second and connection (default 10). */
   batchesPerSecond?: number;
+  /** The transport's reply cap in bytes; by default the `connections.maxReplyMegabytes` setting, else 256 MB. */
+  maxReplyBytes?: number;
 }
 
 interface CertificatePrompt {
@@ -80,6 +84,7 @@ export class ConnectionManager implements ConnectionService {
   private readonly connections = new Map<string, Connection>();
   private readonly clock: Clock;
   private hiddenDemos = new Set<string>();
+  private maxReplyBytes: number | undefined;
   private disposed = false;
 
   constructor(private readonly deps: ConnectionManagerOptions) {
@@ -90,6 +95,8 @@ export class ConnectionManager implements ConnectionService {
     // The store hands out only what its schema accepts (stores/settings-schema.ts).
     const saved = (await this.deps.settings.get(SAVED_SERVERS_KEY)) ?? [];
     this.hiddenDemos = new Set((await this.deps.settings.get(HIDDEN_DEMOS_KEY)) ?? []);
+    const megabytes = await this.deps.settings.get(MAX_REPLY_MEGABYTES_KEY);
+    this.maxReplyBytes = this.deps.maxReplyBytes ?? (megabytes === undefined ? undefined : megabytes * MEGABYTE);
     for (const server of saved) {
       if (this.connections.has(server.id)) continue;
       const conn = this.newConnection({
@@ -331,7 +338,7 @@ export class ConnectionManager implements ConnectionService {
     // Members are trusted by the certificates the pool publishes, read from this client's mirror (the
     // closure runs on the first TLS handshake, once `client` exists).
     const trust = new PoolTrust(new PinnedTrust(this.deps.certificates, conn.preTrusted), (): PoolMirror => client);
-    const transport = new NodeTransport({ trust });
+    const transport = new NodeTransport({ trust, maxReplyBytes: this.maxReplyBytes ?? this.deps.maxReplyBytes });
     const client = new XapiClient({
       // The task panel must see a finished task's result before the task is destroyed.
       finishedTaskTtlMs: 5_000,
