@@ -316,7 +316,7 @@ export class ConnectionManager implements ConnectionService {
       ...fields,
       status: { state: 'disconnected' },
       unsubscribe: [],
-      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond),
+      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond, undefined, (err) => void this.failed(conn, err)),
     };
     this.connections.set(conn.id, conn);
     return conn;
@@ -477,6 +477,16 @@ export class ConnectionManager implements ConnectionService {
     conn.trust = undefined;
     conn.masterAddress = undefined;
     conn.note = undefined;
+  }
+
+  /** Something went wrong outside any call (a batch for the page could not be sent): stop, and say why in the status. */
+  private async failed(conn: Connection, err: unknown): Promise<void> {
+    if (this.connections.get(conn.id) !== conn) return;
+    await this.stopClient(conn).catch(() => undefined);
+    const error = err instanceof XapiError ? err : new XapiError('INTERNAL_ERROR', [conn.address, err instanceof Error ? err.message : String(err)], undefined,
+      `XenDeck stopped the connection: the pool's data could not be passed to the window (${err instanceof Error ? err.message : String(err)}). Connect again to reload it.`);
+    conn.status = { state: 'disconnected', error: this.describe(conn, error) };
+    this.changed();
   }
 
   private async persist(): Promise<void> {

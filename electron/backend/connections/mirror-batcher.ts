@@ -55,6 +55,8 @@ export class MirrorBatcher {
     private readonly send: (batch: MirrorBatch) => void,
     maxPerSecond = 10,
     private readonly maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
+    /** A flush that failed on its timer (nobody else would hear of it): the connection reports it. */
+    private readonly onError?: (err: unknown) => void,
   ) {
     this.intervalMs = 1000 / maxPerSecond;
   }
@@ -158,7 +160,12 @@ export class MirrorBatcher {
     const wait = Math.max(0, this.lastFlush + this.intervalMs - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      try {
+        this.flush();
+      } catch (err) {
+        // A throw here would end the process: the batch is lost, the connection says why.
+        this.onError?.(err);
+      }
     }, wait);
   }
 }
