@@ -6,7 +6,7 @@
  * recovers, another connection (the simulator) keeps being served throughout, and the process's memory
  * comes back within twice its baseline after each case.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
