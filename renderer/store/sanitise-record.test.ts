@@ -10,6 +10,7 @@ import type { XapiClassName } from '../../shared/xapi/generated/records';
 import { buildInfrastructure, buildOrganization } from '../views/tree/tree-model';
 import { applyBatch } from './apply-batch';
 import { sanitiseRecord } from './sanitise-record';
+import { createMirrorStore } from './mirror-store';
 
 const batch = (parts: Partial<Omit<MirrorBatch, 'connectionId'>>): MirrorBatch => ({ connectionId: 'c', added: {}, modified: {}, removed: {}, ...parts });
 
@@ -96,5 +97,21 @@ describe('applying records of the wrong shape', () => {
     const src = { connections: [conn], mirrors: { c: mirror } };
     expect(() => buildInfrastructure(src)).not.toThrow();
     expect(() => buildOrganization(src)).not.toThrow();
+  });
+});
+
+describe('the connection list', () => {
+  it('takes a saved server whose label is an object, or whose flags are not booleans, with safe values', () => {
+    const store = createMirrorStore();
+    store.getState().setConnections([
+      { id: 'a', address: 'xen1.example.com', user: 'root', label: { text: 'object' }, demo: 'no', remembered: 1, hidden: null, status: { state: 'connected' } },
+      { id: 'b', address: 'xen2.example.com', user: 'root', label: 'Lab', demo: false, remembered: true, hidden: false, status: { state: 'reconnecting', attempt: 'x', error: { code: 'TIMEOUT', params: [1, 'b'], message: 5 } } },
+      { address: 'no id' },
+      'not a connection',
+    ] as unknown as ConnectionInfo[]);
+    expect(store.getState().connections).toEqual([
+      { id: 'a', address: 'xen1.example.com', user: 'root', label: 'xen1.example.com', demo: false, remembered: false, hidden: false, status: { state: 'connected' } },
+      { id: 'b', address: 'xen2.example.com', user: 'root', label: 'Lab', demo: false, remembered: true, hidden: false, status: { state: 'reconnecting', attempt: 0, error: { code: 'TIMEOUT', params: ['1', 'b'], message: 'TIMEOUT' } } },
+    ]);
   });
 });
