@@ -181,6 +181,8 @@ export class ConnectionManager implements ConnectionService {
     const conn = this.get(id);
     // The demo pools come back at every start: forgetting one hides it.
     if (conn.demo) return this.setHidden(id, true);
+    // Read before the client stops (it knows the master in use and the members).
+    const pinnedHosts = this.trustedHostsOf(conn);
     // Forgetting is local: a session teardown that hangs on the network finishes in the background.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise((resolve) => (timer = setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS)));
@@ -189,8 +191,29 @@ export class ConnectionManager implements ConnectionService {
     conn.batcher.dispose();
     this.connections.delete(id);
     await this.deps.secrets.delete(passwordKey(id));
+    // Its pinned certificates go too, so adding the server again asks again; a pin another connection
+    // still uses (the same pool under another user) stays.
+    const stillUsed = new Set([...this.connections.values()].flatMap((c) => this.trustedHostsOf(c)));
+    for (const host of pinnedHosts) if (!stillUsed.has(host)) await this.deps.certificates.delete(host);
     await this.persist();
     this.changed();
+  }
+
+  /** The host:port keys a connection's certificates may be pinned under: its address, its master in use, its members. */
+  private trustedHostsOf(conn: Connection): string[] {
+    if (conn.demo) return []; // pre-trusted, never pinned
+    const urls = [conn.address, conn.client?.masterUrl, ...conn.members];
+    const keys = new Set<string>();
+    for (const url of urls) {
+      if (!url) continue;
+      try {
+        const base = baseUrlOf(url);
+        if (base.startsWith('https:')) keys.add(certificateHostKeyOfUrl(base));
+      } catch {
+        // Not an address (nothing can be pinned under it).
+      }
+    }
+    return [...keys];
   }
 
   async setHidden(id: string, hidden: boolean): Promise<void> {
