@@ -19,6 +19,7 @@ import { setMaxListeners } from 'node:events';
 import type tls from 'node:tls';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared/api-client/transport';
 import { ClientErrorCode, XapiError } from '../../../shared/api-client/xapi-error';
+import { collectBoundedBody } from './bounded-body';
 import { connectVerified, type ConnectCallback, type ResumableSession } from './verified-tls';
 
 export interface PeerCertificate {
@@ -170,21 +171,10 @@ export class NodeTransport implements Transport {
         const limit = this.maxReplyBytes;
         const tooLarge = () => new XapiError(ClientErrorCode.REPLY_TOO_LARGE, [host, String(limit)], undefined,
           `The reply from ${host} is larger than the ${formatMegabytes(limit)} limit on replies; it was refused`);
-        const declared = Number(res.headers['content-length']);
-        if (declared > limit) return fail(tooLarge());
         // Kept as bytes and decoded once: XAPI replies are nearly always plain ASCII, which decodes as
         // Latin-1 at memory speed (checked first with isAscii); anything else goes through UTF-8.
-        let chunks: Buffer[] = [];
-        let received = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          received += chunk.length;
-          if (received > limit) {
-            chunks = []; // let the bytes go now, not when the socket is collected
-            return fail(tooLarge());
-          }
-          chunks.push(chunk);
-        });
+        const reply = collectBoundedBody(res, limit, () => fail(tooLarge()));
+        if (settled) return;
         res.on('error', (err) => fail(connectionError(host, err)));
         res.on('aborted', () => fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply'])));
         res.on('end', () => {
@@ -192,8 +182,7 @@ export class NodeTransport implements Transport {
           if (!res.complete) return fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply']));
           let text: string;
           try {
-            const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-            chunks = [];
+            const bytes = reply.take();
             text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
           } catch {
             // Only a limit raised past what a string can hold gets here: refuse the reply, never the process.

@@ -12,6 +12,7 @@ import type tls from 'node:tls';
 import { siblingUrl, baseUrlOf } from '../../../shared/api-client/address';
 import { certificateHostKey, type TrustAnswer } from '../connections/node-transport';
 import { checkHostCertificate } from '../connections/pool-trust';
+import { collectBoundedBody } from '../connections/bounded-body';
 import { normaliseFingerprint } from '../connections/pinned-trust';
 import { connectVerified, type ConnectCallback } from '../connections/verified-tls';
 
@@ -93,25 +94,14 @@ export class HostHttp {
       const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_HOST_BODY_BYTES;
       const tooLarge = () => new HostHttpError('REPLY_TOO_LARGE', [host, String(limit)], `The answer of ${host} is larger than the ${Math.round(limit / 1048576)} MB limit; it was refused`);
       const req = (secure ? https : http).request(target, { method: 'GET', agent }, (res) => {
-        if (Number(res.headers['content-length']) > limit) return fail(tooLarge());
-        let chunks: Buffer[] = [];
-        let received = 0;
-        res.on('data', (c: Buffer) => {
-          if (settled) return;
-          received += c.length;
-          if (received > limit) {
-            chunks = [];
-            return fail(tooLarge());
-          }
-          chunks.push(c);
-        });
+        const received = collectBoundedBody(res, limit, () => fail(tooLarge()));
+        if (settled) return;
         res.on('error', (err) => fail(new HostHttpError('CONNECTION_FAILED', [host, err.message], `Cannot talk to ${host}: ${err.message}`)));
         res.on('end', () => {
           if (settled) return;
           settled = true;
           cleanup();
-          const body = Buffer.concat(chunks).toString('utf8');
-          chunks = [];
+          const body = received.take().toString('utf8');
           const status = res.statusCode ?? 0;
           if (status === 200) return resolve(body);
           // xapi answers HTTP handlers' failures with a status and, for a XAPI error, its code in the body.
