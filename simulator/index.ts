@@ -69,6 +69,8 @@ export interface RunningSimulator {
   db: ObjectDb;
   sim: Simulator;
   password: string;
+  /** `Authorization: Bearer <controlToken>` opens `/sim/control/*` (http/control.ts); random per run. */
+  controlToken: string;
   addressMode: 'per-host-ip' | 'shared-ip';
   stop(): Promise<void>;
 }
@@ -153,6 +155,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     db: sim.pools[0].db,
     sim,
     password: sim.password,
+    controlToken: sim.controlToken,
     addressMode,
     async stop() {
       sim.stopped = true;
