@@ -65,17 +65,32 @@ export function describeSimulator(sim: Simulator): unknown {
   };
 }
 
+/** The body's fields, checked: a field of the wrong type is a 400 naming it. */
+function hostField(b: Record<string, unknown>): string {
+  if (typeof b.host !== 'string') throw new Error('host must be a host name or uuid');
+  return b.host;
+}
+function msField(b: Record<string, unknown>): number {
+  const ms = b.ms ?? 0;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error('ms must be a number of milliseconds');
+  return ms;
+}
+function onField(b: Record<string, unknown>): boolean {
+  if (b.on !== undefined && typeof b.on !== 'boolean') throw new Error('on must be true or false');
+  return b.on !== false;
+}
+
 export function installControlEndpoint(sim: Simulator): void {
   const faults: Record<string, (body: Record<string, unknown>) => unknown> = {
-    'kill-host': (b) => sim.faults.killHost(String(b.host)),
-    'restart-host': (b) => sim.faults.restartHost(String(b.host)),
+    'kill-host': (b) => sim.faults.killHost(hostField(b)),
+    'restart-host': (b) => sim.faults.restartHost(hostField(b)),
     'drop-connections': () => setImmediate(() => sim.faults.dropConnections()),
-    delay: (b) => sim.faults.delayResponses(Number(b.ms ?? 0)),
-    malformed: (b) => sim.faults.malformedBodies(b.on !== false),
+    delay: (b) => sim.faults.delayResponses(msField(b)),
+    malformed: (b) => sim.faults.malformedBodies(onField(b)),
     'expire-event-tokens': () => sim.faults.expireEventTokens(),
     'invalidate-sessions': () => sim.faults.invalidateSessions(),
     reset: () => sim.faults.reset(),
-    'advance-clock': (b) => sim.clock.advance(Number(b.ms ?? 0)),
+    'advance-clock': (b) => sim.clock.advance(msField(b)),
   };
   sim.routes.http('GET', '/sim/control/state', (req, res) => {
     if (!refused(sim, req, res)) reply(res, 200, describeSimulator(sim));
