@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleTunnelService, MAX_VIEWER_MESSAGE_BYTES } from '../backend/console-tunnel/console-tunnel';
-import { everyRequestAnswered, framesHandledAsTheRfcSays } from './properties';
+import { everyRequestAnswered, framesHandledAsTheRfcSays, violatorsClosed } from './properties';
 import { RawHttpConnection } from './raw-http';
 import { OPCODE, openRawWebSocket, type RawWebSocket } from './raw-ws';
 
@@ -132,20 +132,12 @@ describe('the console tunnel listener', () => {
 
 describe('a console tunnel', () => {
   it('closes a viewer that breaks the protocol with the code for what it did, and the other tunnels go on', async () => {
-    const bystander = await openTunnel();
-    const violations: [string, (ws: RawWebSocket) => void, number][] = [
+    await violatorsClosed(openTunnel, await openTunnel(), [
       ['a message over the size limit', (ws) => ws.sendFrame({ opcode: OPCODE.binary, declaredLength: MAX_VIEWER_MESSAGE_BYTES + 1 }), 1009],
       ['text that is not UTF-8', (ws) => ws.sendFrame({ opcode: OPCODE.text, payload: Buffer.from([0xc3, 0x28]) }), 1007],
       ['a reserved opcode', (ws) => ws.sendFrame({ opcode: 0xb, payload: Buffer.from('x') }), 1002],
       ['a fragmented ping', (ws) => ws.sendFrame({ opcode: OPCODE.ping, fin: false }), 1002],
-    ];
-    for (const [what, send, code] of violations) {
-      const ws = await openTunnel();
-      send(ws);
-      expect(await ws.closedWith(), what).toBe(code);
-      await echoes(bystander);
-    }
-    bystander.destroy();
+    ], echoes);
   });
 
   it('handles 10,000 generated frame sequences as RFC 6455 says, each followed by bytes that still get through', async () => {

@@ -125,3 +125,22 @@ export async function framesHandledAsTheRfcSays(options: FramePropertyOptions): 
   }
   return ran;
 }
+
+export type Violation = [what: string, send: (ws: RawWebSocket) => void, closeCode: number];
+
+/**
+ * Each violation on a new socket must close it with its code, while `bystander`, an open socket of another
+ * page or viewer, goes on: `stillWorks` is checked on it after each one (and it is closed at the end).
+ */
+export async function violatorsClosed(open: () => Promise<RawWebSocket>, bystander: RawWebSocket, violations: Violation[], stillWorks: (bystander: RawWebSocket) => Promise<void>): Promise<void> {
+  try {
+    for (const [what, send, code] of violations) {
+      const ws = await open();
+      send(ws);
+      expect(await ws.closedWith(), what).toBe(code);
+      await stillWorks(bystander);
+    }
+  } finally {
+    bystander.destroy();
+  }
+}

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSimulator, type TestSimulator } from '../../simulator/contract/harness';
 import { login } from '../../simulator/contract/json-rpc-client';
-import { everyRequestAnswered, framesHandledAsTheRfcSays } from './properties';
+import { everyRequestAnswered, framesHandledAsTheRfcSays, violatorsClosed } from './properties';
 import { RawHttpConnection } from './raw-http';
 import { OPCODE, openRawWebSocket, type RawWebSocket } from './raw-ws';
 
@@ -129,19 +129,28 @@ describe('the simulator console WebSocket', () => {
   }
 
   it('closes a viewer that breaks the protocol with the code for what it did, and consoles go on', async () => {
-    for (const [send, code] of [
-      [(ws: RawWebSocket) => ws.sendFrame({ opcode: OPCODE.binary, declaredLength: 2 ** 40 }), 1009],
-      [(ws: RawWebSocket) => ws.sendFrame({ opcode: OPCODE.text, payload: Buffer.from([0xff]) }), 1007],
-      [(ws: RawWebSocket) => ws.sendFrame({ opcode: 0x5 }), 1002],
-    ] as const) {
+    const greeted = async () => {
       const ws = await openConsole();
       await greets(ws);
-      send(ws);
-      expect(await ws.closedWith()).toBe(code);
-      const next = await openConsole();
-      await greets(next);
-      next.destroy();
-    }
+      return ws;
+    };
+    // A console viewer of the same guest sees its screen go on: a full-screen update request is answered.
+    const stillDraws = async (viewer: RawWebSocket) => {
+      viewer.sendFrame({ opcode: OPCODE.binary, payload: Buffer.from([3, 0, 0, 0, 0, 0, 0, 16, 0, 16]) });
+      // FramebufferUpdate: message type 0, then at least one 12-byte rectangle header.
+      const update = await viewer.next((f) => f.opcode === OPCODE.binary && f.payload[0] === 0 && f.payload.length >= 16);
+      expect(update !== 'closed' && update.opcode, 'a framebuffer update').toBe(OPCODE.binary);
+    };
+    const viewer = await greeted();
+    // RFB 3.8 handshake of the bystander: version, security None, shared.
+    viewer.sendFrame({ opcode: OPCODE.binary, payload: Buffer.from('RFB 003.008\n') });
+    viewer.sendFrame({ opcode: OPCODE.binary, payload: Buffer.from([1]) });
+    viewer.sendFrame({ opcode: OPCODE.binary, payload: Buffer.from([1]) });
+    await violatorsClosed(greeted, viewer, [
+      ['a length of 2^40 announced', (ws) => ws.sendFrame({ opcode: OPCODE.binary, declaredLength: 2 ** 40 }), 1009],
+      ['text that is not UTF-8', (ws) => ws.sendFrame({ opcode: OPCODE.text, payload: Buffer.from([0xff]) }), 1007],
+      ['a reserved opcode', (ws) => ws.sendFrame({ opcode: 0x5 }), 1002],
+    ], stillDraws);
   });
 
   it('handles 2,000 generated frame sequences as RFC 6455 says, each followed by a console that still opens', async () => {
