@@ -26,6 +26,20 @@ const MB = 1024 * 1024;
 const info: AppInfo = { name: 'XenDeck', version: '1', mode: 'browser', platform: 'linux', secretStorage: 'user-file' };
 const events = new EventHub();
 const handlers = { 'app.info': async () => info } as unknown as BridgeHandlers;
+/** Pages the host serves now: each subscribes to the events while its socket is open. */
+let pages = 0;
+const inner = createBridgeHost(handlers, events);
+const backend = {
+  ...inner,
+  subscribe: (listener: Parameters<typeof inner.subscribe>[0]) => {
+    pages++;
+    const off = inner.subscribe(listener);
+    return () => {
+      pages--;
+      off();
+    };
+  },
+};
 let dir: string;
 let host: WebHost;
 
@@ -33,7 +47,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'xendeck-backpressure-'));
   await mkdir(join(dir, 'renderer'));
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html>');
-  host = await startWebHost({ backend: createBridgeHost(handlers, events), rendererDir: join(dir, 'renderer') });
+  host = await startWebHost({ backend, rendererDir: join(dir, 'renderer') });
 });
 afterAll(async () => {
   await host?.close();
@@ -53,27 +67,42 @@ function memory(): { used: number; rss: number } {
   return { used: m.heapUsed + m.external, rss: m.rss };
 }
 
-it('keeps a page that stops reading under the bound, refuses its requests meanwhile, lets it recover, and returns the memory when it goes', async () => {
+interface FloodOutcome {
+  emitted: number;
+  asked: number;
+  answered: number;
+  refused: number;
+  resync: string[];
+  readerBatches: number;
+  peak: { used: number; rss: number };
+}
+
+/**
+ * The two pages and the flood, in a scope of their own: when it returns, nothing of the pages (their clients'
+ * buffers included) is reachable from the test, so what is still held afterwards is held by the host.
+ */
+async function floodTwoPages(rounds: number): Promise<FloodOutcome> {
   const url = `/bridge?token=${encodeURIComponent(host.token)}`;
   // A page that reads: the ws library, as fast as it can.
   const reader = new WebSocket(`ws://127.0.0.1:${host.port}${url}`, { origin: host.origin });
   let readerBatches = 0;
+  let readerResynced = false;
   reader.on('message', (data) => {
-    if ((JSON.parse(String(data)) as { event?: string }).event === 'mirror.batch') readerBatches++;
+    const event = (JSON.parse(String(data)) as { event?: string }).event;
+    if (event === 'mirror.batch') readerBatches++;
+    if (event === 'mirror.resync') readerResynced = true;
   });
   await new Promise((r) => reader.once('open', r));
 
-  const before = memory();
   const stalled = (await openRawWebSocket(host.port, { path: url, origin: host.origin })) as RawWebSocket;
   stalled.socket.pause(); // stops reading; keeps writing
 
   const batch = bigBatch();
   const batchBytes = JSON.stringify(batch).length;
-  // Live memory (after a GC) every 20 rounds: what the host keeps, not the garbage of serialising batches.
+  // Live memory (after a GC) every 20 rounds: what is kept, not the garbage of serialising batches.
   let peak = memory();
   let emitted = 0;
   let asked = 0;
-  const rounds = 200;
   for (let i = 0; i < rounds; i++) {
     events.emit('mirror.batch', batch);
     emitted += batchBytes;
@@ -84,9 +113,9 @@ it('keeps a page that stops reading under the bound, refuses its requests meanwh
       peak = { used: Math.max(peak.used, now.used), rss: Math.max(peak.rss, now.rss) };
     }
   }
-  // The page that reads got (nearly) everything and still answers.
-  await new Promise((r) => setTimeout(r, 200));
-  expect(readerBatches).toBeGreaterThan(rounds / 2);
+  // The page that reads was not held back by the other: it got every batch, or (on a machine too busy for it
+  // to keep up) the ones it could and then a resync.
+  while (readerBatches < rounds && !readerResynced) await new Promise((r) => setTimeout(r, 20));
 
   // The stalled page reads again: refusals, then the resync naming the pool it missed, then it works again.
   stalled.socket.resume();
@@ -104,15 +133,23 @@ it('keeps a page that stops reading under the bound, refuses its requests meanwh
     }
     if (f.event === 'mirror.resync') resync = f.payload!.connectionIds;
   }
-  expect(resync).toEqual(['pool-1']);
-  expect(refused, 'requests made while the page was behind are refused').toBeGreaterThan(0);
   stalled.sendText(JSON.stringify({ type: 'request', id: 1e9, name: 'app.info' }));
   const reply = await stalled.next((f) => f.opcode === OPCODE.text && (JSON.parse(f.payload.toString()) as { id?: number }).id === 1e9);
-  expect(reply !== 'closed' && JSON.parse(reply.payload.toString())).toMatchObject({ ok: true, result: info });
+  expect(reply !== 'closed' && JSON.parse(reply.payload.toString()), 'the page works again').toMatchObject({ ok: true, result: info });
 
   stalled.destroy();
   reader.close();
-  await new Promise((r) => setTimeout(r, 200));
+  return { emitted, asked, answered, refused, resync, readerBatches, peak };
+}
+
+it('keeps a page that stops reading under the bound, refuses its requests meanwhile, lets it recover, and returns the memory when it goes', async () => {
+  const before = memory();
+  const { emitted, asked, answered, refused, resync, readerBatches, peak } = await floodTwoPages(200);
+  expect(readerBatches).toBeGreaterThan(0);
+  expect(resync).toEqual(['pool-1']);
+  expect(refused, 'requests made while the page was behind are refused').toBeGreaterThan(0);
+  // Both pages gone from the host's side (their sockets closed and their subscriptions ended).
+  while (pages > 0) await new Promise((r) => setTimeout(r, 20));
   const after = memory();
   const figures = {
     emittedMB: Math.round(emitted / MB),
