@@ -7,9 +7,10 @@
  * `guardHttpListener(server, handlers)` installs the server's `request`, `upgrade`, `connect` and
  * `clientError` listeners:
  * - the request target is parsed once (request-target.ts) and anything odd is a 400 before a handler runs;
- *   handlers get the parsed target; the guard's 400s close the connection, since a client that sends such
- *   requests may not frame the next one as expected either (a `Transfer-Encoding` that does not end in
- *   `chunked`, which leaves the body's end unknown, is refused the same way, as RFC 9112 asks);
+ *   handlers get the parsed target. The request was well framed, so the connection stays usable (a client
+ *   flooding odd requests then costs the listener a parse and a short reply each, not a connection each); a
+ *   `Transfer-Encoding` that does not end in `chunked` leaves the body's end unknown, so that 400 closes the
+ *   connection, as RFC 9112 asks;
  * - an upgrade or CONNECT socket gets an `error` listener before its handler sees it (Node drops its own
  *   when it hands the socket over), and a listener without such a handler answers 404 / 405 itself;
  * - a handler that throws, or whose promise rejects, is answered 500 (or its socket destroyed when its reply
@@ -141,9 +142,10 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
   const failedIn = (what: string, req: Req, err: unknown) => options.log?.(`${what} ${req.method ?? '?'} ${String(req.url).slice(0, 200)} failed: ${describe(err)}`);
 
   const closing = { ...options.replyHeaders, Connection: 'close' };
+  // (Odd targets below keep the connection: see above.)
   server.on('request', (req: Req, res: Res) => {
     const target = parseRequestTarget(req.url);
-    if (!target.ok) return refuseRequest(res, 400, target.reason, closing);
+    if (!target.ok) return refuseRequest(res, 400, target.reason, options.replyHeaders);
     const codings = req.headers['transfer-encoding'];
     if (codings !== undefined && !/(^|,)[ \t]*chunked[ \t]*$/i.test(String(codings))) return refuseRequest(res, 400, 'Transfer-Encoding must end with chunked', closing);
     runGuarded(() => handlers.request(req, res, target), (err) => {

@@ -83,7 +83,7 @@ describe('the simulator host listener', () => {
     const tls = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
     const reply = await new Promise<string>((resolve, reject) => {
       let text = '';
-      tls.on('secureConnect', () => tls.write(`GET //host:99999/ HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+      tls.on('secureConnect', () => tls.write(`GET //host:99999/ HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`));
       tls.on('data', (d: Buffer) => (text += d.toString()));
       tls.on('end', () => resolve(text));
       tls.on('error', reject);
