@@ -141,8 +141,8 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
 ): void {
   const failedIn = (what: string, req: Req, err: unknown) => options.log?.(`${what} ${req.method ?? '?'} ${String(req.url).slice(0, 200)} failed: ${describe(err)}`);
 
+  // Only the Transfer-Encoding refusal closes the connection: that body's end is unknown (see above).
   const closing = { ...options.replyHeaders, Connection: 'close' };
-  // (Odd targets below keep the connection: see above.)
   server.on('request', (req: Req, res: Res) => {
     const target = parseRequestTarget(req.url);
     if (!target.ok) return refuseRequest(res, 400, target.reason, options.replyHeaders);
