@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 interface SimHost {
   name: string;
@@ -137,7 +137,7 @@ test('adds a server by address: a wrong password gives a clear error, the right 
   await expect(detail).toContainText(addressOf(master.url));
   const tree = page.getByRole('tree', { name: 'Resources' });
   await page.getByRole('searchbox').first().fill('xcp-prod-01');
-  await expect(tree.getByRole('treeitem', { name: 'xcp-prod-01', exact: true })).toHaveCount(2);
+  await expect(tree.getByRole('treeitem', { name: rowName('xcp-prod-01') })).toHaveCount(2);
   await page.getByRole('searchbox').first().fill('');
   await saveScreenshot(page, 'main-window-connections--added');
 });
@@ -171,7 +171,7 @@ test('a changed certificate blocks the connection with a warning showing the old
   // Retrying by itself, the added server meets the new certificate and warns; if it has not, connect it on purpose.
   const tree = page.getByRole('tree', { name: 'Resources' });
   await page.getByRole('searchbox').first().fill('Production');
-  const added = tree.getByRole('treeitem', { name: 'Production', exact: true }).filter({ hasNotText: 'Demo' }).first();
+  const added = tree.getByRole('treeitem', { name: rowName('Production') }).filter({ hasNotText: 'Demo' }).first();
   const warning = page.getByRole('alertdialog', { name: /^The certificate of .* has changed$/ });
   const warned = await warning.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
   if (!warned) {
@@ -201,7 +201,7 @@ test('forgets the added servers from the context menu', async ({ appPage: page }
   const tree = page.getByRole('tree', { name: 'Resources' });
   // The added servers are the Production rows without the Demo mark (the search keeps them in view).
   await page.getByRole('searchbox').first().fill('Production');
-  const added = tree.getByRole('treeitem', { name: 'Production', exact: true }).filter({ hasNotText: 'Demo' });
+  const added = tree.getByRole('treeitem', { name: rowName('Production') }).filter({ hasNotText: 'Demo' });
   await expect(added.first()).toBeVisible();
   const count = await added.count();
   for (let i = 0; i < count; i++) {
@@ -217,7 +217,7 @@ test('forgets the added servers from the context menu', async ({ appPage: page }
 
 test('disconnects and reconnects a pool, hides a demo pool and shows it again', async ({ appPage: page }) => {
   const tree = page.getByRole('tree', { name: 'Resources' });
-  const lab = tree.getByRole('treeitem', { name: 'Lab', exact: true });
+  const lab = tree.getByRole('treeitem', { name: rowName('Lab') });
   await page.getByRole('searchbox').first().fill('Lab');
   await lab.click({ button: 'right' });
   const menu = page.getByRole('menu', { name: 'Actions' });

@@ -5,10 +5,10 @@
  * list the VM's disks and interfaces. Edits are put back at the end of each test.
  */
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
-const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name, exact: true });
+const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name: rowName(name) });
 const detail = (page: Page) => page.getByRole('main');
 
 async function openVm(page: Page, name: string, tab = 'General') {
