@@ -176,3 +176,12 @@ test('tells the three local SRs apart wherever they are offered', async ({ appPa
   await saveScreenshot(page, 'main-window-layout--add-disk');
   await detail(page).getByRole('form', { name: 'New disk' }).getByRole('button', { name: 'Cancel' }).click();
 });
+
+test('the main window as the README shows it (assets/screenshot.png is taken from this)', async ({ appPage: page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await select(page, 'web-01', 'Performance');
+  await expect(detail(page).locator('.perf-chart').first()).toBeVisible();
+  await expect(detail(page).getByRole('status').filter({ hasText: 'Live, every 5 seconds' })).toBeVisible({ timeout: 30_000 });
+  await page.mouse.move(0, 0);
+  await saveScreenshot(page, 'readme-main-window');
+});

@@ -1,24 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createMirrorStore, type Target } from '../store';
+import type { Target } from '../store';
+import { storeWithPool } from '../test/pool-store';
 import { actionEntries } from './CommandPalette';
 import { ACTIONS } from './registry';
 import { describeKeys } from './types';
 
 function state() {
-  const store = createMirrorStore();
-  store.getState().setConnections([{ id: 'c', address: 'h', user: 'root', label: 'Production', demo: false, remembered: false, hidden: false, status: { state: 'connected' } }]);
-  store.getState().applyBatch({
-    connectionId: 'c',
-    reset: true,
-    added: {
-      pool: { p: { uuid: 'p', name_label: 'Production', tags: [] } },
-      VM: { a: { name_label: 'web-01', power_state: 'Running', allowed_operations: ['clean_shutdown', 'snapshot'], is_a_template: false, is_a_snapshot: false, is_control_domain: false, VBDs: [], current_operations: {}, blocked_operations: {} } },
-      host: { h: { name_label: 'xcp-01', enabled: true, allowed_operations: ['evacuate'], other_config: {}, resident_VMs: [], current_operations: {}, metrics: 'OpaqueRef:NULL' } },
-    },
-    modified: {},
-    removed: {},
-  });
-  return store.getState();
+  return storeWithPool({
+    pool: { p: { uuid: 'p', name_label: 'Production', tags: [] } },
+    VM: { a: { name_label: 'web-01', power_state: 'Running', allowed_operations: ['clean_shutdown', 'snapshot'], is_a_template: false, is_a_snapshot: false, is_control_domain: false, VBDs: [], current_operations: {}, blocked_operations: {} } },
+    host: { h: { name_label: 'xcp-01', enabled: true, allowed_operations: ['evacuate'], other_config: {}, resident_VMs: [], current_operations: {}, metrics: 'OpaqueRef:NULL' } },
+  }).getState();
 }
 
 const vm: Target[] = [{ kind: 'object', connectionId: 'c', cls: 'VM', ref: 'a' }];

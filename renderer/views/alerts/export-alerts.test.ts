@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMirrorStore } from '../../store';
+import { storeWithPool } from '../../test/pool-store';
 import { alertsCsv, csvField } from './export-alerts';
 
 describe('alert export', () => {
@@ -10,21 +10,13 @@ describe('alert export', () => {
   });
 
   it('writes the alerts in the Alerts panel’s words, newest first, without lifecycle events', () => {
-    const store = createMirrorStore();
-    store.getState().setConnections([{ id: 'c', address: 'h', user: 'root', label: 'Production', demo: false, remembered: false, hidden: false, status: { state: 'connected' } }]);
-    store.getState().applyBatch({
-      connectionId: 'c',
-      reset: true,
-      added: {
-        VM: { v: { uuid: 'vm-uuid', name_label: 'db-primary' } },
-        message: {
-          m1: { uuid: 'u1', name: 'ALARM', priority: 3, cls: 'VM', obj_uuid: 'vm-uuid', timestamp: '20240101T10:00:00Z', body: '<value>0.93</value><config><variable><name value="cpu_usage"/><alarm_trigger_level value="0.9"/></variable></config>' },
-          m2: { uuid: 'u2', name: 'VM_STARTED', priority: 5, cls: 'VM', obj_uuid: 'vm-uuid', timestamp: '20240101T11:00:00Z', body: 'started' },
-          m3: { uuid: 'u3', name: 'HOST_CLOCK_SKEW_DETECTED', priority: 3, cls: 'Host', obj_uuid: 'h', timestamp: '20240101T12:00:00Z', body: 'The clock is 2 minutes fast' },
-        },
+    const store = storeWithPool({
+      VM: { v: { uuid: 'vm-uuid', name_label: 'db-primary' } },
+      message: {
+        m1: { uuid: 'u1', name: 'ALARM', priority: 3, cls: 'VM', obj_uuid: 'vm-uuid', timestamp: '20240101T10:00:00Z', body: '<value>0.93</value><config><variable><name value="cpu_usage"/><alarm_trigger_level value="0.9"/></variable></config>' },
+        m2: { uuid: 'u2', name: 'VM_STARTED', priority: 5, cls: 'VM', obj_uuid: 'vm-uuid', timestamp: '20240101T11:00:00Z', body: 'started' },
+        m3: { uuid: 'u3', name: 'HOST_CLOCK_SKEW_DETECTED', priority: 3, cls: 'Host', obj_uuid: 'h', timestamp: '20240101T12:00:00Z', body: 'The clock is 2 minutes fast' },
       },
-      modified: {},
-      removed: {},
     });
     const { csv, count } = alertsCsv(store.getState());
     expect(count).toBe(2);
