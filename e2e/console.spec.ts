@@ -3,7 +3,8 @@
  * back from noVNC's canvas pixels with the console font, typing appears, Ctrl+Alt+Del brings the boot log
  * back, and after a reboot from the toolbar, a forced reboot from the context menu (with its confirmation)
  * and a live migration the console reconnects by itself. A halted VM says so and its Start button starts
- * it; a host shows its control domain's console; Undock opens the console in a browser tab of its own.
+ * it; a host shows its control domain's console; Undock opens the console in a browser tab of its own while the
+ * main tab shows "Console undocked" without a connection, and "Bring console back" closes that tab and reconnects.
  *
  * Changes the pools and puts them back: web-01 is rebooted and migrated back to its host, backup-proxy is
  * started and switched off again.
@@ -154,7 +155,7 @@ test('a host shows its control domain console', async ({ appPage: page }) => {
   await saveScreenshot(page, 'console--9-host');
 });
 
-test('Undock opens the console in its own browser tab, connected', async ({ appPage: page }) => {
+test('Undock opens the console in its own browser tab, connected; the main tab lets go of it and can bring it back', async ({ appPage: page }) => {
   const { tab } = await openConsole(page, 'web-01');
   await expect(tab.locator('[data-state]')).toHaveText('Connected to web-01');
   const [undocked] = await Promise.all([page.context().waitForEvent('page'), tab.getByRole('button', { name: 'Undock' }).click()]);
@@ -166,6 +167,13 @@ test('Undock opens the console in its own browser tab, connected', async ({ appP
   await expect(alone.getByRole('button', { name: 'Undock' })).toHaveCount(0);
   await expectScreen(alone.getByTestId('console-screen'), loginPrompt('web-01'), 'the login prompt in the undocked tab');
   await saveScreenshot(undocked, 'console--10-undocked');
+  // The main tab holds no second connection: no screen, a note and a way back.
+  await expect(tab.getByRole('status')).toContainText('Console undocked');
+  await expect(tab.getByTestId('console-screen')).toHaveCount(0);
+  await saveScreenshot(page, 'console--11-main-tab-while-undocked');
   expect(errors, 'console errors in the undocked tab').toEqual([]);
-  await undocked.close();
+  await Promise.all([undocked.waitForEvent('close'), tab.getByRole('button', { name: 'Bring console back' }).click()]);
+  await expect(tab.locator('[data-state]')).toHaveText('Connected to web-01');
+  await expectScreen(tab.getByTestId('console-screen'), loginPrompt('web-01'), 'the login prompt back in the main tab');
+  await saveScreenshot(page, 'console--12-docked-again');
 });

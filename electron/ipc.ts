@@ -26,7 +26,9 @@ export function senderProblem(event: Pick<IpcMainInvokeEvent, 'sender' | 'sender
   const frame = event.senderFrame;
   if (!frame) return 'the sending frame is gone';
   if (!isOurWindow(event.sender)) return 'not one of our windows';
-  if (frame !== event.sender.mainFrame || frame.parent !== null) return 'not the top frame';
+  // Frames are compared by id: Electron may hand out a new WebFrameMain object for the same frame.
+  const main = event.sender.mainFrame;
+  if (frame.parent !== null || frame.processId !== main.processId || frame.routingId !== main.routingId) return 'not the top frame';
   if (!isAppUrl(frame.url)) return `origin ${frame.url} is not the app`;
   return undefined;
 }

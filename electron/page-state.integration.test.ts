@@ -22,10 +22,11 @@ import { MetricsService, type MetricsConnectionPort } from './backend/metrics/me
 import { consoleHandlers, metricsHandlers } from './backend/page-state-handlers';
 import { REQUEST_CHANNEL } from './ipc-channels';
 import { ManualClock } from './testing/manual-clock';
-import { createFakeWebContents, recorded, type FakeWebContents } from './testing/fake-electron';
+import type { StandInPage } from './testing/strict-electron/page';
+import { standIn } from './testing/strict-electron/unit-electron';
 import { startWebHost, type WebHost } from './web-host';
 
-vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
+vi.mock('electron', async () => (await import('./testing/strict-electron/unit-electron')).standIn.main);
 
 const { bindIpc } = await import('./ipc');
 
@@ -86,7 +87,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'xendeck-page-state-'));
   await mkdir(join(dir, 'renderer'));
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>XenDeck</title>');
-  web = await startWebHost({ backend, rendererDir: join(dir, 'renderer') });
+  await consoles.start();
+  web = await startWebHost({ backend, rendererDir: join(dir, 'renderer'), consoleTunnelPort: consoles.listeningPort });
 });
 
 afterEach(async () => {
@@ -236,6 +238,7 @@ describe('browser mode: a tab that goes takes its charts and consoles with it', 
 });
 
 describe('Electron: a window that goes, reloads or crashes takes its charts with it', () => {
+  beforeAll(() => standIn.launch());
   let ipc: ReturnType<typeof bindIpc> | undefined;
 
   afterEach(() => {
@@ -244,14 +247,14 @@ describe('Electron: a window that goes, reloads or crashes takes its charts with
   });
 
   /** A request as the window's page makes it (the reply crosses as JSON text). */
-  async function invoke<T>(win: FakeWebContents, name: string, args: unknown): Promise<T> {
-    const text = await recorded.ipcHandlers.get(REQUEST_CHANNEL)!({ sender: win, senderFrame: win.mainFrame }, name, args);
+  async function invoke<T>(win: StandInPage, name: string, args: unknown): Promise<T> {
+    const text = await standIn.ipcHandlers.get(REQUEST_CHANNEL)!({ sender: win.proxy, senderFrame: win.mainFrameProxy }, name, args);
     const reply = JSON.parse(text as string) as BridgeReply;
     if (!reply.ok) throw new Error(`${name} failed: ${reply.error.code}`);
     return reply.result as T;
   }
 
-  async function subscribeLive(win: FakeWebContents, hostRef: string): Promise<string> {
+  async function subscribeLive(win: StandInPage, hostRef: string): Promise<string> {
     const { subscriptionId } = await invoke<{ subscriptionId: string }>(win, 'metrics.subscribe', {
       connectionId: CONN, objectClass: 'host', ref: hostRef, range: 'live', visible: true,
     });
@@ -259,11 +262,15 @@ describe('Electron: a window that goes, reloads or crashes takes its charts with
     return subscriptionId;
   }
 
-  function openWindows(count: number): FakeWebContents[] {
-    recorded.reset();
-    const windows = Array.from({ length: count }, () => createFakeWebContents('app://xendeck/index.html'));
-    ipc = bindIpc(backend, (c) => windows.includes(c as unknown as FakeWebContents));
-    for (const win of windows) ipc.attach(win as never);
+  function openWindows(count: number): StandInPage[] {
+    standIn.ipcHandlers.clear();
+    const windows = Array.from({ length: count }, () => {
+      const page = standIn.createWindow({}).webContents;
+      page.url = 'app://xendeck/index.html';
+      return page;
+    });
+    ipc = bindIpc(backend, (c) => windows.some((w) => w.proxy === c));
+    for (const win of windows) ipc.attach(win.proxy as never);
     return windows;
   }
 
@@ -272,15 +279,13 @@ describe('Electron: a window that goes, reloads or crashes takes its charts with
     const [first, second] = openWindows(2);
     await subscribeLive(first, host);
     await subscribeLive(second, host);
-    first.destroyed = true;
-    first.emit('destroyed');
+    first.destroy();
     expect(metrics.subscriptionCount).toBe(1);
     let count = liveRequests(host);
     await advance(10_000);
     expect(liveRequests(host)).toBe(count + 2);
 
-    second.destroyed = true;
-    second.emit('destroyed');
+    second.destroy();
     expect(metrics.subscriptionCount).toBe(0);
     count = liveRequests(host);
     await advance(30_000);

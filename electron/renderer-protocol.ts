@@ -5,7 +5,7 @@
 import { protocol, type Session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { APP_HOST, APP_SCHEME } from './app-origin';
-import { mimeTypeOf, RENDERER_SECURITY_HEADERS, resolveRendererFile } from './backend/renderer-assets';
+import { mimeTypeOf, resolveRendererFile } from './backend/renderer-assets';
 
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
@@ -14,19 +14,19 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Answers one `app://` request: a file of the renderer, or 404. Exposed for tests. */
-export async function rendererResponse(rendererDir: string, requestUrl: string): Promise<Response> {
+/** Answers one `app://` request: a file of the renderer, or 404, each with `headers` (rendererSecurityHeaders). Exposed for tests. */
+export async function rendererResponse(rendererDir: string, requestUrl: string, headers: Readonly<Record<string, string>>): Promise<Response> {
   const url = new URL(requestUrl);
   const file = url.host === APP_HOST ? resolveRendererFile(rendererDir, url.pathname) : undefined;
-  if (!file) return new Response('Not found', { status: 404, headers: RENDERER_SECURITY_HEADERS });
+  if (!file) return new Response('Not found', { status: 404, headers });
   try {
     const body = await readFile(file);
-    return new Response(body, { status: 200, headers: { ...RENDERER_SECURITY_HEADERS, 'Content-Type': mimeTypeOf(file) } });
+    return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': mimeTypeOf(file) } });
   } catch {
-    return new Response('Not found', { status: 404, headers: RENDERER_SECURITY_HEADERS });
+    return new Response('Not found', { status: 404, headers });
   }
 }
 
-export function serveRenderer(session: Session, rendererDir: string): void {
-  session.protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url));
+export function serveRenderer(session: Session, rendererDir: string, headers: Readonly<Record<string, string>>): void {
+  session.protocol.handle(APP_SCHEME, (request) => rendererResponse(rendererDir, request.url, headers));
 }

@@ -12,7 +12,11 @@ import { WebSocket } from 'ws';
 import type { AppInfo, ConnectionInfo } from '../shared/bridge';
 import type { ServerFrame } from '../shared/bridge-wire';
 import { createBridgeHost, EventHub, type BridgeHandlers } from './backend/bridge-host';
-import { CONTENT_SECURITY_POLICY } from './backend/renderer-assets';
+import { contentSecurityPolicy } from './backend/renderer-assets';
+
+/** The console tunnel port this host's CSP names (nothing listens there in these tests). */
+const TUNNEL_PORT = 47123;
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy(TUNNEL_PORT);
 import { startWebHost, type WebHost } from './web-host';
 
 const info: AppInfo = { name: 'XenDeck', version: '1.2.3', mode: 'browser', platform: 'linux', secretStorage: 'user-file' };
@@ -33,7 +37,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>XenDeck</title>');
   await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log("app")');
   await writeFile(join(dir, 'secret.txt'), 'outside the renderer');
-  host = await startWebHost({ backend: createBridgeHost(handlers, events), rendererDir: join(dir, 'renderer') });
+  host = await startWebHost({ backend: createBridgeHost(handlers, events), rendererDir: join(dir, 'renderer'), consoleTunnelPort: TUNNEL_PORT });
 });
 afterAll(async () => {
   await host?.close();
@@ -157,6 +161,9 @@ describe('the renderer files', () => {
     expect(res.status).toBe(200);
     expect(res.body).toContain('<title>XenDeck</title>');
     expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    // WebSockets to this host (the bridge, 'self') and to the one console tunnel port, no other loopback port.
+    expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${TUNNEL_PORT};`);
+    expect(res.headers['content-security-policy']).not.toMatch(/:\*/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
   });
@@ -192,6 +199,6 @@ describe('the renderer files', () => {
   });
 
   it('will not bind to a non-loopback address', async () => {
-    await expect(startWebHost({ backend: createBridgeHost(handlers, events), rendererDir: join(dir, 'renderer'), host: '0.0.0.0' })).rejects.toThrow(/loopback/);
+    await expect(startWebHost({ backend: createBridgeHost(handlers, events), rendererDir: join(dir, 'renderer'), host: '0.0.0.0', consoleTunnelPort: TUNNEL_PORT })).rejects.toThrow(/loopback/);
   });
 });

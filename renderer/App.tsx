@@ -20,6 +20,7 @@ import { connectionNodeId, parseObjectId, type Target } from './store/object-id'
 import { useSelectParentOfVanished } from './store/vanished-selection';
 import { WindowPanes } from './window-layout';
 import { ConsoleTab, parseConsoleRouteHash } from './views/console';
+import { useOpenRequests } from './views/connections/open-requests';
 import { HomeView } from './views/home/HomeView';
 import { ObjectDetail } from './views/tabs/ObjectDetail';
 import { ResourcePane } from './views/tree/ResourcePane';
@@ -89,6 +90,7 @@ function Window() {
   const [info, setInfo] = useState<AppInfo>();
   const [problem, setProblem] = useState<SyncProblem>();
   useActionKeys();
+  useOpenRequests();
   useSelectParentOfVanished();
 
   useEffect(() => {

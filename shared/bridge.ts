@@ -10,6 +10,7 @@
  * Rule of the data flow: the renderer never sees a password or a XAPI session id.
  */
 import { z } from 'zod';
+import type { OpenRequest } from './open-request';
 
 /** A XAPI failure as it travels end to end: XAPI's code and parameters, and the method that failed. */
 export interface BridgeErrorShape {
@@ -111,6 +112,8 @@ const callArgs = z.object({
 /** Requests: name → argument schema and result type. */
 export const requestSchemas = {
   'app.info': z.undefined(),
+  /** What the operating system asked the app to open (xendeck:// links, .xva/.ova files), oldest first; each is given once. */
+  'app.takeOpenRequests': z.undefined(),
   'connections.list': z.undefined(),
   'connections.add': addConnectionArgs,
   'connections.connect': z.object({ id: connectionIdSchema }),
@@ -153,6 +156,7 @@ export interface AppInfo {
 
 export interface RequestResults {
   'app.info': AppInfo;
+  'app.takeOpenRequests': OpenRequest[];
   'connections.list': ConnectionInfo[];
   'connections.add': ConnectionInfo;
   'connections.connect': void;
@@ -203,9 +207,17 @@ export type RequestResult<N extends RequestName> = RequestResults[N];
 
 /** Events: name → payload. */
 export interface BridgeEvents {
+  /** Something waits in `app.takeOpenRequests`. */
+  'app.openRequest': { pending: number };
   'connections.changed': ConnectionInfo[];
   'connections.certificatePrompt': { id: string; certificate: CertificateInfo; previousFingerprint256?: string };
   'mirror.batch': MirrorBatch;
+  /**
+   * Browser mode: the page had stopped reading and has caught up (electron/bridge-socket.ts). The host dropped
+   * the mirror batches of `connectionIds` meanwhile: the page loads those pools again (`mirror.snapshot`), and
+   * retries any request refused with BRIDGE_PAGE_BEHIND. Sent on every catch-up, with an empty list if no batch was dropped.
+   */
+  'mirror.resync': { connectionIds: string[] };
   'metrics.update': MetricsUpdate;
 }
 export type EventName = keyof BridgeEvents;

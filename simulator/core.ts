@@ -2,6 +2,7 @@
  * The simulator's object graph: one Simulator holds pools; a pool holds its database, sessions, tasks and
  * hosts; a host has its own listener (address) and answers as master or slave.
  */
+import { randomBytes } from 'node:crypto';
 import type { SimClock } from './clock';
 import { ObjectDb, NULL_REF } from './db/object-db';
 import { Sessions } from './sessions';
@@ -13,6 +14,7 @@ import type { ServerCertificate } from './http/certificate';
 import type { SeededRandom } from './random';
 import type { Faults } from './faults';
 import { vmAllowedOperations } from './api/vm-state';
+import { PluginRegistry } from './api/plugins';
 
 export interface VmChange {
   pool: PoolSim;
@@ -20,6 +22,15 @@ export interface VmChange {
   uuid: string;
   before: { power_state: string; resident_on: string };
   after: { power_state: string; resident_on: string };
+}
+
+/** A VM that left one pool for another (cross-pool VM.migrate_send): same uuid, new ref in the destination. */
+export interface VmMove {
+  from: PoolSim;
+  fromRef: string;
+  to: PoolSim;
+  toRef: string;
+  uuid: string;
 }
 
 /** What a started guest reports through its PV tools (VM_guest_metrics), kept beside the database. */
@@ -133,11 +144,19 @@ export class PoolSim {
 export class Simulator {
   readonly api = new ApiRegistry();
   readonly routes = new RouteRegistry();
+  /** Host plugins for host.call_plugin (api/plugins.ts). */
+  readonly plugins = new PluginRegistry();
   readonly pools: PoolSim[] = [];
   private vmListeners = new Set<(e: VmChange) => void>();
+  private moveListeners = new Set<(e: VmMove) => void>();
   faults!: Faults;
   /** Set by stop(): long polls end instead of waiting again. */
   stopped = false;
+  /**
+   * The bearer token `/sim/control/*` requires (http/control.ts): random per run, never from the seed, so only
+   * whoever started the simulator (the CLI prints it; in-process callers read it here) can drive its faults.
+   */
+  readonly controlToken = randomBytes(24).toString('base64url');
 
   constructor(readonly clock: SimClock, readonly password: string, readonly rng: SeededRandom) {}
 
@@ -157,6 +176,25 @@ export class Simulator {
         l(e);
       } catch (err) {
         console.error('simulator: onVmChange listener failed', err);
+      }
+    }
+  }
+
+  /**
+   * Called when a VM moves to another pool, after it exists in the destination and before the source
+   * forgets it: per-VM state kept beside the database (RRD history, the guest's screen) follows it.
+   */
+  onVmMove(listener: (e: VmMove) => void): () => void {
+    this.moveListeners.add(listener);
+    return () => this.moveListeners.delete(listener);
+  }
+
+  emitVmMove(e: VmMove): void {
+    for (const l of this.moveListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        console.error('simulator: onVmMove listener failed', err);
       }
     }
   }

@@ -6,5 +6,8 @@ import type { SimExtension } from './extension';
 import { installConsoles } from './console/console-extension';
 import { installRrd } from './rrd/rrd-extension';
 import { installVmssScheduler } from './api/vmss';
+import { installContainers } from './containers/install';
+import { installHaRuntime } from './api/ha-failover';
+import { installMemoryOverheads } from './api/memory-model';
 
-export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler];
+export const extensions: SimExtension[] = [installConsoles, installRrd, installVmssScheduler, installContainers, installHaRuntime, installMemoryOverheads];

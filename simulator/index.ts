@@ -15,8 +15,9 @@ import { loadOrCreateCertificate, loadOrCreateHostCertificate, type ServerCertif
 import { bindHosts } from './http/binding';
 import { buildLab, buildProduction } from './scenarios/demo';
 import { buildLarge } from './scenarios/large';
-import { loadDump } from './scenarios/dump';
-import { publishHostCertificates } from './scenarios/host-certificates';
+import { loadDump } from './dump/load';
+import type { DumpReport } from './dump/report';
+import { publishHostCertificates, withdrawHostCertificates } from './scenarios/host-certificates';
 import { extensions as defaultExtensions } from './extensions';
 import type { SimExtension } from './extension';
 import { defaultStateDir } from './state-dir';
@@ -32,6 +33,8 @@ export interface SimulatorOptions {
   hosts?: number;
   /** large: number of VMs (default 5000). */
   vms?: number;
+  /** large: number of Docker containers in monitored VMs (default 0; five per VM). */
+  containers?: number;
   /** dump: path of a XAPI database dump. */
   dumpFile?: string;
   seed?: number;
@@ -48,9 +51,9 @@ export interface SimulatorOptions {
   /** Extra extension installers (the defaults from extensions.ts always run). */
   extensions?: SimExtension[];
   /**
-   * `per-host` (default; `shared` for `dump`): every host serves its own certificate, published as a
-   * `Certificate` record of type `host`. `shared`: one certificate for every host and no Certificate
-   * records, like a server from before XenServer 8.2 (the dumps come from such servers).
+   * `per-host` (default; for `dump`, when the database has host Certificate records): every host serves its
+   * own certificate, published as a `Certificate` record of type `host`. `shared` (default for other databases):
+   * one certificate for every host and no host Certificate records, like a server from before XenServer 8.2.
    */
   certificates?: 'per-host' | 'shared';
 }
@@ -69,7 +72,13 @@ export interface RunningSimulator {
   db: ObjectDb;
   sim: Simulator;
   password: string;
+  /** `Authorization: Bearer <controlToken>` opens `/sim/control/*` (http/control.ts); random per run. */
+  controlToken: string;
   addressMode: 'per-host-ip' | 'shared-ip';
+  /** `per-host`: each host serves its own certificate, published as a Certificate record; `shared`: one for all, no records. */
+  certificates: 'per-host' | 'shared';
+  /** dump: what loading the database left out, repaired and filled in. */
+  dumpReport?: DumpReport;
   stop(): Promise<void>;
 }
 
@@ -99,6 +108,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   };
   const now = clock.now();
   const scenario = opts.scenario ?? 'demo';
+  let dumpReport: DumpReport | undefined;
   if (scenario === 'demo') {
     const prod = newPool(0);
     prod.db.bulk(() => buildProduction(prod, new SeededRandom(seed + 11), now));
@@ -106,17 +116,19 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     lab.db.bulk(() => buildLab(lab, new SeededRandom(seed + 23), now));
   } else if (scenario === 'large') {
     const pool = newPool(0);
-    pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000));
+    pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000, opts.containers ?? 0));
   } else if (scenario === 'dump') {
     if (!opts.dumpFile) throw new Error('scenario dump needs dumpFile');
-    loadDump(newPool(0), opts.dumpFile);
+    dumpReport = loadDump(newPool(0), opts.dumpFile);
   } else {
     throw new Error(`unknown scenario ${String(scenario)}`);
   }
   for (const p of sim.pools) attachLegacyQueues(p);
   for (const install of [...defaultExtensions, ...(opts.extensions ?? [])]) await install(sim);
 
-  const perHost = (opts.certificates ?? (scenario === 'dump' ? 'shared' : 'per-host')) === 'per-host';
+  // A database from a server that published host certificates (XenServer 8.2 and later) keeps doing so.
+  const dumpPublishes = scenario === 'dump' && [...sim.pools[0].db.all('Certificate')].some(([, c]) => c.type === 'host');
+  const perHost = (opts.certificates ?? (scenario === 'dump' && !dumpPublishes ? 'shared' : 'per-host')) === 'per-host';
   const certs = new Map<SimHost, ServerCertificate>();
   if (perHost) for (const h of sim.hosts) certs.set(h, await loadOrCreateHostCertificate(stateDir, { uuid: h.uuid, name: h.name }));
   else {
@@ -132,7 +144,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       }
     }
     refreshConsoleLocations(pool);
-    if (perHost) publishHostCertificates(pool);
+    const gone = perHost ? publishHostCertificates(pool) : withdrawHostCertificates(pool);
+    for (const ref of gone) {
+      dumpReport?.add({
+        kind: 'dropped-row', table: 'Certificate', row: ref,
+        reason: perHost ? 'replaced by the certificate this host serves, as xapi replaces its record when the certificate changes' : 'a host certificate this run does not serve (one certificate for every host: none published)',
+      });
+    }
+    if (dumpReport) dumpReport.objects.Certificate = pool.db.count('Certificate');
   }
 
   const pools: PoolInfo[] = sim.pools.map((p) => ({
@@ -153,7 +172,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     db: sim.pools[0].db,
     sim,
     password: sim.password,
+    controlToken: sim.controlToken,
     addressMode,
+    certificates: perHost ? 'per-host' : 'shared',
+    dumpReport,
     async stop() {
       sim.stopped = true;
       clock.stop();

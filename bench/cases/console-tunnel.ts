@@ -11,7 +11,7 @@
  * any relay pays on the machine, since relaying doubles the copies through the kernel.
  *
  * The tunnel runs in a worker thread (console-tunnel-worker.ts), as it runs in the main process
- * apart from the viewer. Its host side is a plain TCP connection here (as in the Xvnc test);
+ * apart from the viewer. Its host side is a plain TCP connection here (as in the Xtigervnc test);
  * production adds TLS to the host, which a direct connection would pay as well.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';

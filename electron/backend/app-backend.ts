@@ -9,14 +9,17 @@
 import { join } from 'node:path';
 import type { AppInfo, ConnectionInfo, MirrorBatch } from '../../shared/bridge';
 import { createBridgeHost, EventHub, type BridgeHandlers, type BridgeHost } from './bridge-host';
-import { ConsoleTunnelService } from './console-tunnel/console-tunnel';
+import { bridgeError } from '../../shared/bridge';
+import { ConsoleTunnelService, type OpenConsoleSocket } from './console-tunnel/console-tunnel';
 import { xapiConsoleOpener, type ConsoleConnectionPort } from './console-tunnel/xapi-console-opener';
+import { OpenRequestQueue } from './open-requests';
 import type { CertificateStore, Clock, EmitEvent, SecretStore, SettingsStore } from './ports';
 import { startDemoPools, type DemoPools } from './demo-pools';
 import { MetricsService } from './metrics/metrics-service';
 import { HostHttp, type VerifyPoolPeer } from './metrics/host-http';
 import { consoleHandlers, metricsHandlers } from './page-state-handlers';
 import { snapshotHandler } from './snapshot-handler';
+import { openStateFolder } from './state-folder';
 import { systemClock } from '../../shared/api-client/clock';
 
 /** What the backend needs of the connection manager (electron/backend/connections/). */
@@ -66,16 +69,57 @@ export interface AppBackendOptions {
   demo?: boolean;
   /** Where log lines go (the Electron main process or the web host's stdout). */
   log?: (line: string) => void;
+  /** The console listener when the caller bound it first (Electron: its port is in the CSP of a page that loads before the backend is ready). */
+  consoleListener?: ConsoleListener;
+  /** What the OS asked the app to open (Electron); browser mode has none. */
+  openRequests?: OpenRequestQueue;
+}
+
+/**
+ * The console tunnel's loopback listener, bound before the rest of the backend: its one port goes into the
+ * page's Content-Security-Policy (`connect-src`), so it must be known before the first page is served.
+ * Consoles open only through Bridge requests, which the backend answers after `attach`.
+ */
+export interface ConsoleListener {
+  service: ConsoleTunnelService;
+  port: number;
+  attach(open: OpenConsoleSocket): void;
+}
+
+export async function listenForConsoles(isPageOrigin: (origin: string | undefined) => boolean): Promise<ConsoleListener> {
+  let opener: OpenConsoleSocket | undefined;
+  const service = new ConsoleTunnelService({
+    openConsoleSocket: (connectionId, vmRef) => (opener ? opener(connectionId, vmRef) : Promise.reject(bridgeError('CONSOLE_NOT_READY', [], 'XenDeck is still starting'))),
+    isOriginAllowed: isPageOrigin,
+  });
+  await service.start();
+  return { service, port: service.listeningPort, attach: (open) => void (opener = open) };
 }
 
 export interface AppBackend extends BridgeHost {
   info: AppInfo;
+  /** The console tunnel's port on 127.0.0.1: the page's CSP allows WebSockets to this port only. */
+  consoleTunnelPort: number;
   /** The running demo simulator, if any (tests use its fault injection). */
   demo: DemoPools | undefined;
   dispose(): Promise<void>;
 }
 
+/**
+ * Takes the state folder first (state-folder.ts): rejects with StateFolderInUseError, naming the process
+ * that holds it, when another backend runs on the same folder. The stores must not have been read yet.
+ */
 export async function createAppBackend(options: AppBackendOptions): Promise<AppBackend> {
+  const folder = await openStateFolder(options.stateDir, { log: options.log });
+  try {
+    return await startServices(options, folder.release);
+  } catch (err) {
+    await folder.release();
+    throw err;
+  }
+}
+
+async function startServices(options: AppBackendOptions, releaseFolder: () => Promise<void>): Promise<AppBackend> {
   const events = new EventHub();
   const connections = options.createConnections({
     secrets: options.secrets,
@@ -85,10 +129,11 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   });
   await connections.init();
 
-  const consoles = new ConsoleTunnelService({
-    openConsoleSocket: xapiConsoleOpener(connections),
-    isOriginAllowed: options.isPageOrigin,
-  });
+  const consoleListener = options.consoleListener ?? (await listenForConsoles(options.isPageOrigin));
+  consoleListener.attach(xapiConsoleOpener(connections));
+  const consoles = consoleListener.service;
+  const openRequests = options.openRequests ?? new OpenRequestQueue();
+  openRequests.connect(events.emit);
 
   // Members' RRDs are served with their own certificates: trusted by what their pool publishes.
   const verifyPoolPeer = connections.verifyPoolPeer?.bind(connections);
@@ -116,6 +161,7 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
 
   const handlers: BridgeHandlers = {
     'app.info': async () => info,
+    'app.takeOpenRequests': async () => openRequests.take(),
     'connections.list': async () => connections.list(),
     'connections.add': (a) => connections.add(a),
     'connections.connect': (a) => connections.connect(a.id),
@@ -137,12 +183,17 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
   return {
     ...host,
     info,
+    consoleTunnelPort: consoleListener.port,
     demo,
     async dispose() {
-      await consoles.stop();
-      await metrics.dispose();
-      await connections.dispose();
-      await demo?.stop();
+      try {
+        await consoles.stop();
+        await metrics.dispose();
+        await connections.dispose();
+        await demo?.stop();
+      } finally {
+        await releaseFolder();
+      }
     },
   };
 }

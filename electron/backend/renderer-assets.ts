@@ -6,29 +6,35 @@ import { extname, resolve, sep } from 'node:path';
 
 /**
  * The renderer's CSP, sent as a response header (Electron security checklist item 7). Scripts and styles
- * come only from the bundle; `connect-src` allows the page's own origin (browser-mode bridge) and loopback
- * WebSockets on any port (the one-time console tunnels of electron/backend/console-tunnel/).
+ * come only from the bundle; `connect-src` allows the page's own origin (browser mode's bridge WebSocket is
+ * same-origin, which `'self'` covers for ws: in CSP 3) and WebSockets to the one console tunnel port of this
+ * run (electron/backend/console-tunnel/), nothing else on loopback.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(consoleTunnelPort: number): string {
+  if (!Number.isInteger(consoleTunnelPort) || consoleTunnelPort < 1 || consoleTunnelPort > 65535) throw new RangeError(`Not a port: ${consoleTunnelPort}`);
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ws://127.0.0.1:${consoleTunnelPort}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Headers every renderer response carries, in both modes. */
-export const RENDERER_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-};
+export function rendererSecurityHeaders(consoleTunnelPort: number): Readonly<Record<string, string>> {
+  return Object.freeze({
+    'Content-Security-Policy': contentSecurityPolicy(consoleTunnelPort),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  });
+}
 
 const MIME: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

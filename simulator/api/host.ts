@@ -4,8 +4,7 @@ import { xapiDateTime } from '../datetime';
 import { XapiError } from '../xapi-error';
 import { hostFreeMemory } from './vm-state';
 import { designateMaster } from '../pool-membership';
-
-const HOST_OPS = ['provision', 'evacuate', 'shutdown', 'reboot', 'vm_start', 'vm_resume', 'vm_migrate'];
+import { HOST_OPS, refreshHostOperations } from './host-operations';
 
 export function installHostApi(api: ApiRegistry): void {
   api.register('host.get_servertime', (call, host: string) => {
@@ -25,11 +24,13 @@ export function installHostApi(api: ApiRegistry): void {
   });
   api.register('host.disable', (call, host: string) => {
     call.db.get('host', host);
-    call.db.update('host', host, { enabled: false, allowed_operations: HOST_OPS.filter((o) => !o.startsWith('vm_') && o !== 'provision').concat('enable' as never) });
+    call.db.update('host', host, { enabled: false });
+    refreshHostOperations(call.pool, host);
   });
   api.register('host.enable', (call, host: string) => {
     call.db.get('host', host);
-    call.db.update('host', host, { enabled: true, allowed_operations: HOST_OPS });
+    call.db.update('host', host, { enabled: true });
+    refreshHostOperations(call.pool, host);
   });
   api.register('pool.designate_new_master', (call, host: string) => {
     call.db.get('host', host);

@@ -11,6 +11,9 @@ import { installMigrationApi } from './migration';
 import { installDeviceApi } from './devices';
 import { installVmSnapshotApi } from './vm-snapshot';
 import { installVmssApi } from './vmss';
+import { installPluginApi } from './plugins';
+import { installHaApi } from './ha';
+import { installHaGuards } from './ha-guards';
 
 export function installCoreApi(api: ApiRegistry): void {
   installSessionApi(api);
@@ -25,4 +28,8 @@ export function installCoreApi(api: ApiRegistry): void {
   // After installVmApi: wraps its VM.destroy for snapshots.
   installVmSnapshotApi(api);
   installVmssApi(api);
+  installPluginApi(api);
+  installHaApi(api);
+  // Last: wraps the lifecycle, migration, host and device handlers registered above.
+  installHaGuards(api);
 }

@@ -80,7 +80,12 @@ describe('maintenance mode: host.disable, host.evacuate, host.enable', () => {
     await call('host.disable', host);
     expect(await call<Record<string, string[]>>('host.get_vms_which_prevent_evacuation', host)).toEqual({});
     const task = await call<string>('Async.host.evacuate', host);
+    await sim.clock.advance(1000);
+    expect(await call('host.get_current_operations', host)).toEqual({ [task]: 'evacuate' });
+    expect(Object.values(Object.fromEntries(await Promise.all((await call<string[]>('host.get_all')).map(async (h) => [h, await call('host.get_current_operations', h)])))))
+      .toContainEqual({ [task]: 'vm_migrate' });
     expect((await finish(task)).status).toBe('success');
+    expect(await call('host.get_current_operations', host)).toEqual({});
     const guests: string[] = [];
     for (const v of await call<string[]>('host.get_resident_VMs', host)) if (!(await call<boolean>('VM.get_is_control_domain', v))) guests.push(v);
     expect(guests).toEqual([]);

@@ -7,7 +7,9 @@ import type { CallContext } from '../rpc/call-context';
 import type { PoolSim } from '../core';
 import { NULL_REF, type XRecord } from '../db/object-db';
 import { XapiError } from '../xapi-error';
-import { hostFreeMemory, publishGuestMetrics, refreshAllowed, vmFootprint } from './vm-state';
+import { hostFreeMemory, publishGuestMetrics } from './vm-state';
+import { bootProblem } from './boot-checks';
+import { withCurrentOperation } from './current-operations';
 import { postMessage } from './messages';
 
 /** Simulated durations (ms) of each operation; a clock rate above 1 shortens them in wall time. */
@@ -39,53 +41,17 @@ export function checkOperation(call: CallContext, vmRef: string, op: string, exp
   return vm;
 }
 
-/** Runs `body` with the operation listed in VM.current_operations (keyed by the task) and allowed_operations cleared. */
-export async function withOperation<T>(call: CallContext, vmRef: string, op: string, body: () => Promise<T>): Promise<T> {
-  const key = call.task?.ref ?? call.db.newRef();
-  call.db.update('VM', vmRef, { current_operations: { [key]: op }, allowed_operations: [] });
-  try {
-    return await body();
-  } finally {
-    if (call.db.has('VM', vmRef)) {
-      const ops = { ...(call.db.get('VM', vmRef).current_operations as Record<string, string>) };
-      delete ops[key];
-      call.db.update('VM', vmRef, { current_operations: ops });
-      refreshAllowed(call.pool, vmRef);
-    }
-  }
+/**
+ * Runs `body` with the operation listed in VM.current_operations (keyed by the task); the pool recomputes
+ * allowed_operations on every VM change, so they are empty meanwhile and right again afterwards.
+ */
+export function withOperation<T>(call: CallContext, vmRef: string, op: string, body: () => Promise<T>): Promise<T> {
+  return withCurrentOperation(call, 'VM', vmRef, op, body);
 }
 
-/** Why `hostRef` cannot run the VM, as the XapiError xapi would raise, or undefined when it can. */
+/** Why `hostRef` cannot run the VM, as the XapiError xapi would raise, or undefined when it can (a dead host is HOST_OFFLINE). */
 export function hostProblem(pool: PoolSim, vmRef: string, hostRef: string): XapiError | undefined {
-  const db = pool.db;
-  const host = db.get('host', hostRef);
-  const sim = pool.host(hostRef);
-  const metrics = db.find('host_metrics', String(host.metrics));
-  if ((sim && !sim.alive) || metrics?.live === false) return new XapiError('HOST_OFFLINE', [hostRef]);
-  if (!host.enabled) return new XapiError('HOST_DISABLED', [hostRef]);
-  const vm = db.get('VM', vmRef);
-  for (const vbdRef of vm.VBDs as string[]) {
-    const vbd = db.find('VBD', vbdRef);
-    if (!vbd || vbd.empty || vbd.VDI === NULL_REF) continue;
-    const vdi = db.find('VDI', String(vbd.VDI));
-    if (!vdi) continue;
-    const sr = db.find('SR', String(vdi.SR));
-    const visible = (sr?.PBDs as string[] | undefined)?.some((p) => {
-      const pbd = db.find('PBD', p);
-      return pbd?.host === hostRef && pbd.currently_attached;
-    });
-    if (!visible) return new XapiError('VM_REQUIRES_SR', [vmRef, String(vdi.SR)]);
-  }
-  for (const vifRef of vm.VIFs as string[]) {
-    const vif = db.find('VIF', vifRef);
-    const net = vif && db.find('network', String(vif.network));
-    if (!net || !(net.PIFs as string[]).length) continue; // internal networks exist everywhere
-    if (!(net.PIFs as string[]).some((p) => db.find('PIF', p)?.host === hostRef)) return new XapiError('VM_REQUIRES_NETWORK', [vmRef, String(vif!.network)]);
-  }
-  const needed = vmFootprint(vm);
-  const free = hostFreeMemory(pool, hostRef);
-  if (needed > free) return new XapiError('HOST_NOT_ENOUGH_FREE_MEMORY', [needed, free]);
-  return undefined;
+  return bootProblem(pool, vmRef, hostRef, { deadHost: 'HOST_OFFLINE' });
 }
 
 /** xapi's placement: the affinity host if it can, else the live host with the most free memory; never `exclude` (a host being evacuated). */

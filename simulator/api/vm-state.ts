@@ -6,6 +6,7 @@
 import type { PoolSim } from '../core';
 import { NULL_REF, type XRecord } from '../db/object-db';
 import { xapiDateTime } from '../datetime';
+import { bootCpuFlags } from './cpu-compatibility';
 
 
 const HALTED_OPS = ['start', 'start_on', 'clone', 'copy', 'snapshot', 'export', 'destroy', 'make_into_template', 'changing_memory_limits',
@@ -17,7 +18,9 @@ const PAUSED_OPS = ['unpause', 'hard_shutdown', 'hard_reboot', 'snapshot', 'meta
 const SUSPENDED_OPS = ['resume', 'resume_on', 'hard_shutdown', 'snapshot', 'export', 'migrate_send', 'metadata_export'];
 /** What xapi allows on a snapshot (a Suspended one is a checkpoint: its memory image can be dropped). */
 const SNAPSHOT_OPS = ['destroy', 'export', 'revert', 'clone', 'copy'];
-const TEMPLATE_OPS = ['clone', 'copy', 'export', 'provision', 'destroy', 'metadata_export', 'changing_memory_limits', 'changing_VCPUs'];
+const TEMPLATE_OPS = ['clone', 'copy', 'export', 'provision', 'destroy', 'migrate_send', 'metadata_export', 'changing_memory_limits', 'changing_VCPUs'];
+/** Operations a passed-through PCI device forbids (xapi: VM_HAS_PCI_ATTACHED). */
+const PCI_BLOCKED_OPS = new Set(['suspend', 'checkpoint', 'pool_migrate', 'migrate_send']);
 
 /** What xapi's Xapi_vm_lifecycle would allow now; nothing while another operation runs. */
 export function vmAllowedOperations(vm: XRecord): string[] {
@@ -25,14 +28,11 @@ export function vmAllowedOperations(vm: XRecord): string[] {
   if (Object.keys(vm.current_operations as object).length) return [];
   if (vm.is_a_snapshot) return vm.power_state === 'Suspended' ? [...SNAPSHOT_OPS, 'hard_shutdown'] : SNAPSHOT_OPS;
   if (vm.is_a_template) {
-    return vm.is_default_template ? TEMPLATE_OPS.filter((o) => o !== 'destroy') : TEMPLATE_OPS;
+    // Default templates can be neither destroyed nor sent to another pool.
+    return vm.is_default_template ? TEMPLATE_OPS.filter((o) => o !== 'destroy' && o !== 'migrate_send') : TEMPLATE_OPS;
   }
-  switch (vm.power_state) {
-    case 'Running': return RUNNING_OPS;
-    case 'Paused': return PAUSED_OPS;
-    case 'Suspended': return SUSPENDED_OPS;
-    default: return HALTED_OPS;
-  }
+  const ops = vm.power_state === 'Running' ? RUNNING_OPS : vm.power_state === 'Paused' ? PAUSED_OPS : vm.power_state === 'Suspended' ? SUSPENDED_OPS : HALTED_OPS;
+  return (vm.attached_PCIs as string[] | undefined)?.length ? ops.filter((o) => !PCI_BLOCKED_OPS.has(o)) : ops;
 }
 
 export function refreshAllowed(pool: PoolSim, vmRef: string): void {
@@ -65,7 +65,7 @@ export function refreshHostMemory(pool: PoolSim, hostRef: string): void {
   pool.db.update('host_metrics', String(host.metrics), { memory_free: hostFreeMemory(pool, hostRef), last_updated: xapiDateTime(pool.sim.clock.now()) });
 }
 
-function nextDomid(pool: PoolSim, hostRef: string): number {
+export function nextDomid(pool: PoolSim, hostRef: string): number {
   let max = 0;
   for (const [, vm] of pool.db.all('VM')) if (vm.resident_on === hostRef) max = Math.max(max, Number(vm.domid));
   return max + 1;
@@ -87,7 +87,7 @@ export function refreshConsoleLocations(pool: PoolSim): void {
   }
 }
 
-function createConsoles(pool: PoolSim, vmRef: string, hostRef: string): void {
+export function createConsoles(pool: PoolSim, vmRef: string, hostRef: string): void {
   const vm = pool.db.get('VM', vmRef);
   const protocols = vm.is_control_domain ? ['vt100', 'rfb'] : ['rfb'];
   for (const protocol of protocols) {
@@ -146,7 +146,7 @@ export function markRunning(pool: PoolSim, vmRef: string, hostRef: string, state
   destroyConsoles(pool, vmRef);
   db.update('VM', vmRef, {
     power_state: state, resident_on: hostRef, scheduled_to_be_resident_on: NULL_REF, domid: nextDomid(pool, hostRef),
-    memory_target: Number(vm.memory_dynamic_max),
+    memory_target: Number(vm.memory_dynamic_max), last_boot_CPU_flags: bootCpuFlags(pool, vm, hostRef),
   });
   const metrics = String(vm.metrics);
   if (db.has('VM_metrics', metrics)) {

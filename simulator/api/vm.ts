@@ -9,6 +9,7 @@ import type { ApiRegistry } from '../rpc/api-registry';
 import { NULL_REF } from '../db/object-db';
 import { XapiError } from '../xapi-error';
 import { markRunning, markStopped, setPaused } from './vm-state';
+import { bootProblem } from './boot-checks';
 import { checkOperation, chooseHost, hostProblem, scheduleGuestAgent, vmMessage, VM_OP_DURATION, withOperation, work } from './vm-operation';
 
 
@@ -127,7 +128,7 @@ export function installVmApi(api: ApiRegistry): void {
   api.register('VM.destroy', (call, vm: string) => destroy(call, vm));
   api.register('VM.assert_can_boot_here', (call, vm: string, host: string) => {
     call.db.get('VM', vm);
-    const problem = hostProblem(call.pool, vm, host);
+    const problem = bootProblem(call.pool, vm, host, { deadHost: 'HOST_NOT_LIVE' });
     if (problem) throw problem;
   });
   api.register('VM.get_possible_hosts', (call, vm: string) => call.db.refs('host').filter((h) => !hostProblem(call.pool, vm, h)));

@@ -28,6 +28,14 @@ async function rpc<T>(method: string, ...params: unknown[]): Promise<T> {
   return body.result as T;
 }
 
+/** A call to another pool (the Lab), with its own session. */
+async function labRpc<T>(url: string, method: string, ...params: unknown[]): Promise<T> {
+  const res = await fetch(`${url}/jsonrpc`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', method, params, id: 1 }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string; data: unknown } };
+  if (body.error) throw new Error(`${body.error.message} ${JSON.stringify(body.error.data)}`);
+  return body.result as T;
+}
+
 async function vmByName(name: string): Promise<string> {
   const refs = await rpc<string[]>('VM.get_by_name_label', name);
   return refs[0];
@@ -189,6 +197,42 @@ describe('simulator console over CONNECT /console', () => {
     // The guest kept running through the move: the same screen, typed text included.
     await moved.waitForText('moving');
     moved.close();
+  });
+
+  it('keeps the guest’s screen when the VM moves to another pool; the old tunnel closes, the new pool serves it', async () => {
+    const vm = await vmByName('web-02');
+    const client = await rfbOver(await rfbLocation(vm));
+    await client.waitForText('login:');
+    client.type('crossing');
+    await client.waitForText('crossing');
+    const labUrl = sim.hosts.find((h) => h.name === 'xcp-lab-01')!.httpUrl;
+    const labSession = await labRpc<string>(labUrl, 'session.login_with_password', 'root', 'xendeck', '1.0', 'console-test');
+    const lab = <T>(method: string, ...params: unknown[]) => labRpc<T>(labUrl, method, labSession, ...params);
+    const labNet = (await lab<string[]>('network.get_by_name_label', 'Pool-wide network associated with eth0'))[0];
+    const token = await lab('host.migrate_receive', (await lab<string[]>('host.get_by_name_label', 'xcp-lab-02'))[0], labNet, {});
+    const iscsi = (await lab<string[]>('SR.get_by_name_label', 'Lab iSCSI'))[0];
+    const vdiMap: Record<string, string> = {};
+    for (const vbd of await rpc<string[]>('VM.get_VBDs', vm)) {
+      const rec = await rpc<{ type: string; VDI: string }>('VBD.get_record', vbd);
+      if (rec.type === 'Disk') vdiMap[rec.VDI] = iscsi;
+    }
+    const vifMap = Object.fromEntries((await rpc<string[]>('VM.get_VIFs', vm)).map((v) => [v, labNet]));
+    const uuid = await rpc<string>('VM.get_uuid', vm);
+    // Intel guest, AMD hosts: only a forced live migration crosses.
+    await rpc('VM.migrate_send', vm, token, true, vdiMap, vifMap, { force: 'true' });
+    await client.closedPromise;
+    const moved = await lab<string>('VM.get_by_uuid', uuid);
+    let location = '';
+    for (const c of await lab<string[]>('VM.get_consoles', moved)) {
+      const rec = await lab<{ protocol: string; location: string }>('console.get_record', c);
+      if (rec.protocol === 'rfb') location = rec.location;
+    }
+    const { status, socket, rest } = await connectConsole(location, { query: labSession });
+    expect(status).toBe('HTTP/1.1 200 OK');
+    const there = await RfbTestClient.connect(socket, { initialData: rest });
+    // The same running guest: the word typed in Production is still on its screen.
+    await there.waitForText('crossing');
+    there.close();
   });
 
   it('shows a Windows guest the Ctrl+Alt+Delete sign-in screen', async () => {

@@ -14,6 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { guardWebSocket } from '../../shared/listener-guard';
 import type { PoolSim, Simulator } from '../core';
 import { requestUrl, sessionFromRequest, type RouteContext } from '../http/routes';
 import { toXapiError } from '../xapi-error';
@@ -44,6 +45,7 @@ interface DomainScreen {
 export function createConsoleExtension(options: ConsoleExtensionOptions = {}): (sim: Simulator) => void {
   return (sim) => {
     const service = new ConsoleService(sim, options);
+    sim.onVmMove((e) => service.moveScreen(e.from, e.fromRef, e.to, e.toRef));
     sim.routes.connect('/console', (req, socket, head, ctx) => service.connect(req, socket, head, ctx));
     sim.routes.upgrade('/console', (req, socket, head, ctx) => service.upgrade(req, socket, head, ctx));
   };
@@ -57,7 +59,8 @@ export class ConsoleService {
   /** By pool uuid and VM ref. */
   private readonly screens = new Map<string, DomainScreen>();
   private readonly watched = new WeakSet<PoolSim>();
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
+  // RFB client messages are a few bytes; a clipboard paste (ClientCutText) is the largest a viewer sends.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024, perMessageDeflate: false, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
   private readonly clock: ConsoleClock;
 
   constructor(
@@ -83,6 +86,7 @@ export class ConsoleService {
     const found = this.authorise(req, socket, ctx);
     if (!found) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      guardWebSocket(ws);
       const stream = createWebSocketStream(ws);
       stream.on('error', () => undefined);
       this.attach(found.consoleRef, stream, ctx);
@@ -225,6 +229,14 @@ export class ConsoleService {
     // Windows tools report `Microsoft Windows Server 2022 Datacenter|C:\\Windows|…`; Linux ones `Debian GNU/Linux 12 (bookworm)`.
     const distro = osName.split('|')[0].replace(/\s*\(.*\)\s*$/, '').replace(/^Microsoft /, '');
     return guestInfo({ desktopName: name, os: windows ? 'windows' : 'linux', ...(distro ? { distro } : {}), memoryMiB, vcpus });
+  }
+
+  /** A VM that moved to another pool keeps its running guest, so its screen: re-filed under its new pool and ref. */
+  moveScreen(from: PoolSim, fromRef: string, to: PoolSim, toRef: string): void {
+    const kept = this.screens.get(screenKey(from, fromRef));
+    if (!kept) return;
+    this.screens.delete(screenKey(from, fromRef));
+    this.screens.set(screenKey(to, toRef), kept);
   }
 
   /** Live screens, for tests and for a future /vncsnapshot handler. */

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { Xapi, type XapiObject } from 'xen-api';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../index';
 import { login } from './json-rpc-client';
@@ -54,4 +55,34 @@ export async function eventually<T>(what: string, probe: () => T | undefined | f
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * For a describe block: a test simulator and a connected xen-api client over `transport`, started before its
+ * tests and stopped after them (xen-api's retry warnings silenced meanwhile). Read them through the getters.
+ */
+export function xenApiOnDemo(transport: Transport): { readonly sim: TestSimulator; readonly xapi: Xapi } {
+  const quiet = console.warn;
+  let sim: TestSimulator | undefined;
+  let xapi: Xapi | undefined;
+  beforeAll(async () => {
+    console.warn = () => undefined;
+    sim = await startTestSimulator();
+    xapi = client(sim.url, transport);
+    await xapi.connect();
+    await xapi.objectsFetched;
+  });
+  afterAll(async () => {
+    await xapi?.disconnect();
+    await sim?.cleanup();
+    console.warn = quiet;
+  });
+  return {
+    get sim() {
+      return sim!;
+    },
+    get xapi() {
+      return xapi!;
+    },
+  };
 }

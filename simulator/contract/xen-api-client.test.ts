@@ -2,27 +2,16 @@
  * Contract: Xen Orchestra's own client (xen-api 4.7.6) talks to the simulator as to a real pool, over
  * JSON-RPC and XML-RPC: login, object sweep, events, async calls with tasks, barrier.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Xapi } from 'xen-api';
-import { client, eventually, objectsOfType, startTestSimulator, type Transport } from './harness';
-
-const quiet = console.warn;
+import { eventually, objectsOfType, xenApiOnDemo, type TestSimulator, type Transport } from './harness';
 
 describe.each<Transport>(['json-rpc', 'xml-rpc'])('xen-api over %s', (transport) => {
-  let sim: Awaited<ReturnType<typeof startTestSimulator>>;
+  const demo = xenApiOnDemo(transport);
+  let sim: TestSimulator;
   let xapi: Xapi;
-
-  beforeAll(async () => {
-    console.warn = () => undefined;
-    sim = await startTestSimulator();
-    xapi = client(sim.url, transport);
-    await xapi.connect();
-    await xapi.objectsFetched;
-  });
-  afterAll(async () => {
-    await xapi?.disconnect();
-    await sim?.cleanup();
-    console.warn = quiet;
+  beforeAll(() => {
+    ({ sim, xapi } = demo);
   });
 
   it('connects to the master and caches the pool, its hosts and its VMs', () => {

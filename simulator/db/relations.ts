@@ -1,6 +1,9 @@
 /**
  * One-to-many relations xapi keeps in step by itself: setting VBD.VM adds the VBD to VM.VBDs, and so on
- * (xapi's datamodel declares these as `relations` in ocaml/idl/datamodel.ml; the generated model does not carry them).
+ * (xapi's datamodel declares these as `all_relations` in ocaml/idl/datamodel.ml; the generated model does not carry them).
+ * These are its one-to-many relations between classes of our datamodel, but for Certificate.host (host.certificates
+ * is kept by scenarios/host-certificates.ts); xapi does not store the set side, it rebuilds it from the ref side
+ * when it loads a database (Db_cache_types.Database.reindex), and so does the dump loader.
  */
 export interface Relation {
   /** Class holding the ref field. */
@@ -42,6 +45,28 @@ export const relations: Relation[] = [
   r('VTPM', 'VM', 'VM', 'VTPMs'),
   r('VUSB', 'VM', 'VM', 'VUSBs'),
   r('VGPU', 'VM', 'VM', 'VGPUs'),
+  r('tunnel', 'access_PIF', 'PIF', 'tunnel_access_PIF_of'),
+  r('tunnel', 'transport_PIF', 'PIF', 'tunnel_transport_PIF_of'),
+  r('crashdump', 'VDI', 'VDI', 'crash_dumps'),
+  r('Cluster_host', 'cluster', 'Cluster', 'cluster_hosts'),
+  r('host_patch', 'pool_patch', 'pool_patch', 'host_patches'),
+  r('PGPU', 'GPU_group', 'GPU_group', 'PGPUs'),
+  r('PGPU', 'host', 'host', 'PGPUs'),
+  r('VGPU', 'GPU_group', 'GPU_group', 'VGPUs'),
+  r('VGPU', 'type', 'VGPU_type', 'VGPUs'),
+  r('VGPU', 'resident_on', 'PGPU', 'resident_VGPUs'),
+  r('PCI', 'host', 'host', 'PCIs'),
+  r('VDI', 'metadata_of_pool', 'pool', 'metadata_VDIs'),
+  r('SR', 'introduced_by', 'DR_task', 'introduced_SRs'),
+  r('PVS_server', 'site', 'PVS_site', 'servers'),
+  r('PVS_proxy', 'site', 'PVS_site', 'proxies'),
+  r('PVS_cache_storage', 'site', 'PVS_site', 'cache_storage'),
+  r('PUSB', 'host', 'host', 'PUSBs'),
+  r('PUSB', 'USB_group', 'USB_group', 'PUSBs'),
+  r('VUSB', 'USB_group', 'USB_group', 'VUSBs'),
+  r('Feature', 'host', 'host', 'features'),
+  r('network_sriov', 'physical_PIF', 'PIF', 'sriov_physical_PIF_of'),
+  r('network_sriov', 'logical_PIF', 'PIF', 'sriov_logical_PIF_of'),
 ];
 
 export const relationsByChild = new Map<string, Relation[]>();

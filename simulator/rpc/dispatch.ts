@@ -20,7 +20,11 @@ const SESSIONLESS = new Set(['session.login_with_password', 'session.slave_local
 /** login_with_password takes 2 to 4 arguments: version and originator came later and stay optional. */
 // xapi fills parameters added in later releases with their defaults (VM.snapshot's ignore_vdis: [],
 // host.evacuate's network and evacuate_batch_size), so clients written for older hosts keep working.
-const OPTIONAL_TRAILING: Record<string, number> = { 'session.login_with_password': 2, 'VM.snapshot': 3, 'host.evacuate': 2 };
+// VM.migrate_send/assert_can_migrate gained vgpu_map (Inverness): XenCenter and Xen Orchestra still send 6
+// arguments after the session. VDI.copy gained base_vdi and into_vdi (Clearwater): XenCenter sends (vdi, sr).
+const OPTIONAL_TRAILING: Record<string, number> = {
+  'session.login_with_password': 2, 'VM.snapshot': 3, 'host.evacuate': 2, 'VM.migrate_send': 7, 'VM.assert_can_migrate': 7, 'VDI.copy': 3,
+};
 
 export function resolveHandler(host: SimHost, clsName: string, msg: MessageInfo): ApiHandler | undefined {
   const registered = host.sim.api.get(`${clsName}.${msg.name}`);

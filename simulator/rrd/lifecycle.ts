@@ -55,6 +55,27 @@ export class VmLifecycles {
     }
   }
 
+  /**
+   * A VM that arrived from another pool (cross-pool migration) brings its history: its runs there (on hosts
+   * of that pool, so they count for none of this pool's hosts) and, if it runs, a run here from now on.
+   */
+  adopt(vmRef: string, history: RunSegment[]): void {
+    const t = this.nowSec();
+    const segs = history.map((s) => ({ ...s, to: s.to === Infinity ? t : s.to }));
+    const vm = this.db.find('VM', vmRef);
+    if (vm && LIVE_STATES.has(String(vm.power_state)) && vm.resident_on !== 'OpaqueRef:NULL') {
+      const wasLive = history.some((s) => s.to === Infinity);
+      segs.push({ from: t, to: Infinity, host: String(vm.resident_on), paused: vm.power_state === 'Paused', booted: !wasLive });
+    }
+    this.recorded.set(vmRef, segs);
+  }
+
+  /** Drops what is kept for a VM that left this pool. */
+  forget(vmRef: string): void {
+    this.recorded.delete(vmRef);
+    this.boots.delete(vmRef);
+  }
+
   /** The VMs that ran on `hostRef` at some time (candidates for the host's aggregates). */
   vmsSeenOn(hostRef: string): string[] {
     const out: string[] = [];

@@ -53,6 +53,12 @@ function logRequest(req: IncomingMessage, ctx: RouteContext): void {
 export const installRrd: SimExtension = (sim) => {
   for (const pool of sim.pools) rrdModel(pool);
   sim.onVmChange((e) => rrdModel(e.pool).lifecycles.change(e.ref, e.before, e.after));
+  // A VM moved to another pool keeps its graphs: its history goes with it (xapi's Rrdd_proxy.migrate_rrd).
+  sim.onVmMove((e) => {
+    const from = rrdModel(e.from).lifecycles;
+    rrdModel(e.to).lifecycles.adopt(e.toRef, from.segments(e.fromRef));
+    from.forget(e.fromRef);
+  });
 
   sim.routes.http('GET', '/rrd_updates', (req, res, ctx) => {
     try {

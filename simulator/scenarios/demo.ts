@@ -8,6 +8,7 @@ import type { SeededRandom } from '../random';
 import { GiB, PoolBuilder } from './pool-builder';
 import { addDefaultTemplates, addRoles } from './templates';
 import { addScenarioSnapshot } from '../api/vm-snapshot';
+import { addLabContainers, addProductionContainers } from '../containers/scenario-containers';
 
 const DEBIAN12 = { name: 'Debian GNU/Linux 12 (bookworm)', uname: '6.1.0-21-amd64', distro: 'debian', major: '12', minor: '5' };
 const UBUNTU2204 = { name: 'Ubuntu 22.04.4 LTS', uname: '5.15.0-105-generic', distro: 'ubuntu', major: '22', minor: '04' };
@@ -24,7 +25,8 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
   b.createPool('Production', 'Main site, rack A');
   const mgmt = b.addNetwork('Pool-wide network associated with eth0', 'xenbr0', 'eth0');
   b.addNetwork('Storage network', 'xenbr1', 'eth1', 'Dedicated NFS traffic');
-  const hosts = ['xcp-prod-01', 'xcp-prod-02', 'xcp-prod-03'].map((name, i) => b.addHost({ name, cpus: 32, memoryGiB: 256, serial: `8QZ3M${i}3` }));
+  // 96 GiB each: with db-primary, web-01, web-02, lb-01 and mail protected, HA covers one host failure (two without db-primary).
+  const hosts = ['xcp-prod-01', 'xcp-prod-02', 'xcp-prod-03'].map((name, i) => b.addHost({ name, cpus: 32, memoryGiB: 96, serial: `8QZ3M${i}3` }));
   const vmNet = b.addBond('VM traffic (bond0)', 'xapi1', ['eth2', 'eth3'], 'balance-slb');
   const dmz = b.addVlan('DMZ (VLAN 20)', 20, 'eth0');
   const nfs = b.addSharedSr('NFS VM storage', 'nfs', 'user', 8 * 1024 * GiB, { server: 'nas01.corp.example.com', serverpath: '/export/xen/prod', nfsversion: '4.1' }, 'NetApp FAS2750, volume xen_prod');
@@ -48,7 +50,7 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
   const web2 = linux('web-02', 'nginx front end, shop.example.com', DEBIAN12, 4, 2, [20], 'Running', 1, '10.10.20.12', { tags: ['web', 'production'], haRestartPriority: 'restart' });
   const lb = linux('lb-01', 'HAProxy, public VIP 203.0.113.10', DEBIAN12, 2, 2, [10], 'Running', 2, '10.10.20.5', { tags: ['web', 'production'], haRestartPriority: 'restart' });
   const db = linux('db-primary', 'PostgreSQL 16 primary (shop, erp)', DEBIAN12, 32, 8, [40, 500], 'Running', 0, '10.10.30.21', { tags: ['database', 'production'], haRestartPriority: 'restart' });
-  linux('db-replica', 'PostgreSQL 16 streaming replica', DEBIAN12, 32, 8, [40, 500], 'Running', 1, '10.10.30.22', { tags: ['database', 'production'], haRestartPriority: 'best-effort' });
+  linux('db-replica', 'PostgreSQL 16 streaming replica', DEBIAN12, 32, 8, [40, 500], 'Running', 1, '10.10.30.22', { tags: ['database', 'production'] });
   const mail = linux('mail', 'Postfix + Dovecot, mail.example.com', ROCKY9, 8, 4, [40, 200], 'Running', 2, '10.10.20.25', { tags: ['production'], haRestartPriority: 'restart' });
   linux('build-agent-01', 'GitLab runner (docker executor)', UBUNTU2204, 16, 8, [100], 'Running', 1, '10.10.40.31', { tags: ['ci'], otherConfig: { 'xscontainer-monitor': 'True' } });
   linux('build-agent-02', 'GitLab runner (docker executor), spare', UBUNTU2204, 16, 8, [100], 'Halted', 2, '10.10.40.32', { tags: ['ci'], otherConfig: { 'xscontainer-monitor': 'True' } });
@@ -56,7 +58,7 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
   linux('wiki', 'Internal wiki (paused for a storage check)', DEBIAN12, 4, 2, [30], 'Paused', 0, '10.10.40.15', { tags: ['ops'] });
   linux('backup-proxy', 'Backup proxy, started by the nightly job', DEBIAN12, 4, 4, [20], 'Halted', 1, '10.10.40.40', { tags: ['ops'], isoVdi: debianIso });
   b.addVm({ name: 'vpn-gw', description: 'WireGuard gateway in the DMZ', os: 'linux', osVersion: DEBIAN12, memoryGiB: 1, vcpus: 1, disks: [{ sizeGiB: 8, sr: nfs }], networks: [dmz, mgmt], ips: ['192.0.2.20', '10.10.0.20'], power: 'Running', host: hosts[0], tags: ['dmz'] });
-  const ad = windows('win2022-ad', 'Active Directory domain controller, corp.example.com', WS2022, 8, 4, [64], 'Running', 1, '10.10.10.10', { tags: ['windows', 'production'], haRestartPriority: 'restart' });
+  const ad = windows('win2022-ad', 'Active Directory domain controller, corp.example.com', WS2022, 8, 4, [64], 'Running', 1, '10.10.10.10', { tags: ['windows', 'production'] });
   windows('win2022-files', 'File server (DFS), 2 TB shares', WS2022, 16, 4, [64, 2048], 'Running', 2, '10.10.10.20', { tags: ['windows', 'production'] });
   windows('win2019-sql', 'SQL Server 2019 for the old ERP (suspended during migration)', WS2019, 24, 8, [64, 300], 'Suspended', 0, '10.10.10.30', { tags: ['windows', 'database'], baseTemplate: 'Windows Server 2019 (64-bit)' });
   windows('win11-helpdesk', 'Helpdesk jump box', WIN11, 8, 2, [80], 'Halted', 0, '10.10.10.50', { tags: ['windows'], baseTemplate: 'Windows 11', isoVdi: winIso });
@@ -84,6 +86,7 @@ export function buildProduction(pool: PoolSim, rng: SeededRandom, now: number): 
   b.addMessage('VM_STARTED', 5, 'VM', vmUuid(mail), 'VM mail started on xcp-prod-03', 6 * DAY);
   b.addMessage('HOST_CLOCK_SKEW_DETECTED', 3, 'Host', hostUuid(2), 'The clock of xcp-prod-03 differs from the master by 3 seconds; check NTP.', 9 * DAY);
   b.finish();
+  addProductionContainers(pool, rng, now);
 }
 
 export function buildLab(pool: PoolSim, rng: SeededRandom, now: number): void {
@@ -107,4 +110,5 @@ export function buildLab(pool: PoolSim, rng: SeededRandom, now: number): void {
   addScenarioSnapshot(pool, sandbox, 'Kernel 6.1 + backports', '', { kind: 'snapshot' }, now - 12 * DAY);
   b.addMessage('ALARM', 3, 'SR', String(pool.db.get('SR', iscsi).uuid), '<value>0.85</value><config><variable><name value="physical_utilisation"/><alarm_trigger_level value="0.8"/></variable></config>', 8 * 3600_000);
   b.finish();
+  addLabContainers(pool, now);
 }

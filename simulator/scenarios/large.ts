@@ -1,13 +1,15 @@
 /**
  * The `large` scenario for performance work: one pool of N hosts and M VMs (default 16 × 5,000), each VM
- * with a disk (VBD + VDI on the shared SR), a CD drive and a VIF; about 70 % running.
+ * with a disk (VBD + VDI on the shared SR), a CD drive and a VIF; about 70 % running. With `containerCount`,
+ * that many Docker containers in monitored running VMs (containers/scenario-containers.ts).
  */
 import type { PoolSim } from '../core';
 import type { SeededRandom } from '../random';
 import { GiB, PoolBuilder } from './pool-builder';
 import { addDefaultTemplates, addRoles } from './templates';
+import { addGeneratedContainers } from '../containers/scenario-containers';
 
-export function buildLarge(pool: PoolSim, rng: SeededRandom, now: number, hostCount: number, vmCount: number): void {
+export function buildLarge(pool: PoolSim, rng: SeededRandom, now: number, hostCount: number, vmCount: number, containerCount = 0): void {
   const b = new PoolBuilder(pool, rng, now);
   b.createPool('Datacenter', `Generated pool: ${hostCount} hosts, ${vmCount} VMs`);
   const mgmt = b.addNetwork('Pool-wide network associated with eth0', 'xenbr0', 'eth0');
@@ -33,4 +35,5 @@ export function buildLarge(pool: PoolSim, rng: SeededRandom, now: number, hostCo
     });
   }
   b.finish();
+  addGeneratedContainers(pool, rng, now, containerCount);
 }

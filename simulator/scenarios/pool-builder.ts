@@ -10,6 +10,10 @@ import type { SeededRandom } from '../random';
 import { HOST_OPS } from '../api/host';
 import { chargeSr, VDI_ALLOWED_OPERATIONS } from '../api/storage';
 import { publishGuestMetrics, refreshHostMemory, vmAllowedOperations } from '../api/vm-state';
+import { bootCpuFlags } from '../api/cpu-compatibility';
+import { cpuProfileFor, hostCpuInfo, hostCpuRow, poolCpuInfo } from './cpu-profiles';
+import { addSmPlugins } from './sm-plugins';
+import { vmMemoryOverhead } from '../api/memory-model';
 
 export const GiB = 1024 ** 3;
 export const MiB = 1024 ** 2;
@@ -67,6 +71,7 @@ export class PoolBuilder {
       local_auth_max_threads: 8, ext_auth_max_threads: 1,
     });
     this.pool.ref = ref;
+    addSmPlugins(this.db);
     return ref;
   }
 
@@ -85,6 +90,7 @@ export class PoolBuilder {
     const metrics = db.create('host_metrics', { memory_total: spec.memoryGiB * GiB, memory_free: spec.memoryGiB * GiB, live: true, last_updated: this.date() });
     const hostname = spec.name;
     const cpuModel = spec.cpuModel ?? 'Intel(R) Xeon(R) Silver 4314 CPU @ 2.40GHz';
+    const cpu = cpuProfileFor(cpuModel);
     const bootTime = Math.floor((this.now - 37 * 86400_000) / 1000);
     const ref = db.create('host', {
       name_label: spec.name, name_description: spec.description ?? 'Default install', hostname, address: '', enabled: true,
@@ -97,12 +103,7 @@ export class PoolBuilder {
       other_config: { agent_start_time: `${bootTime + 60}.`, boot_time: `${bootTime}.`, iscsi_iqn: `iqn.2024-01.com.example:${spec.name}`, multipathing: 'false' },
       capabilities: ['xen-3.0-x86_64', 'hvm-3.0-x86_32', 'hvm-3.0-x86_32p', 'hvm-3.0-x86_64'],
       cpu_configuration: {}, sched_policy: 'credit', supported_bootloaders: ['pygrub', 'eliloader'], logging: {},
-      cpu_info: {
-        cpu_count: String(spec.cpus), socket_count: String(Math.max(1, spec.cpus / 16)), vendor: 'GenuineIntel', speed: '2394.374', modelname: cpuModel,
-        family: '6', model: '106', stepping: '6', flags: 'fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush acpi mmx fxsr sse sse2 ht syscall nx lm constant_tsc rep_good nopl nonstop_tsc cpuid pni pclmulqdq monitor est ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt aes xsave avx f16c rdrand hypervisor lahf_lm abm 3dnowprefetch',
-        features_pv: '1fc9cbf5-f6f83203-2991cbf5-00000123-00000007-219c07a9-00000000-00000000-00001000-ac000400-00000000-00000000-00000000-00000000-00000000-00000000-00000000-00000000',
-        features_hvm: '1fcbfbff-f7fa3223-2d93fbff-00000523-0000000f-f1bf07ab-00405f5e-00000000-711ed005-fc000400-00000000-00000000-00000000-00000000-00000000-00000000-00000000-00000000',
-      },
+      cpu_info: hostCpuInfo(cpu, cpuModel, spec.cpus),
       memory_overhead: Math.round(spec.memoryGiB * GiB * 0.005), metrics, edition: 'xcp-ng', license_server: { address: 'localhost', port: '27000' },
       license_params: { sku_type: 'free', expiry: '20380119T03:14:07Z', sku_marketing_name: 'XCP-ng' }, power_on_mode: '', power_on_config: {},
       bios_strings: { 'bios-vendor': 'Dell Inc.', 'system-manufacturer': 'Dell Inc.', 'system-product-name': 'PowerEdge R650', 'system-serial-number': spec.serial ?? this.rng.hex(7).toUpperCase() },
@@ -112,8 +113,9 @@ export class PoolBuilder {
     });
     this.pool.hosts.push(new SimHost(this.pool, ref));
     if (this.pool.masterRef === NULL_REF) db.update('pool', this.pool.ref, { master: ref });
+    db.update('pool', this.pool.ref, { cpu_info: poolCpuInfo(this.pool.hosts.map((h) => db.get('host', h.ref).cpu_info as Record<string, string>)) });
     for (let i = 0; i < spec.cpus; i++) {
-      db.create('host_cpu', { host: ref, number: i, vendor: 'GenuineIntel', speed: 2394, modelname: cpuModel, family: 6, model: 106, stepping: '6', flags: '', features: '', utilisation: 0 });
+      db.create('host_cpu', { host: ref, number: i, ...hostCpuRow(cpu, cpuModel) });
     }
     this.addControlDomain(ref, spec.name);
     // PIFs for every physical network; eth0 carries management.
@@ -229,9 +231,11 @@ export class PoolBuilder {
       start_time: xapiDateTime(0), install_time: xapiDateTime(installed), last_updated: this.date(), other_config: {}, hvm: windows, nested_virt: false, nomigrate: false,
       current_domain_type: 'unspecified',
     });
+    // As xapi keeps it: the domain's overhead for this memory size, vCPU count and domain type.
+    const overhead = vmMemoryOverhead({ domain_type: windows ? 'hvm' : 'pv_in_pvh', memory_static_max: mem, VCPUs_max: spec.vcpus, HVM_shadow_multiplier: 1 });
     const ref = db.create('VM', {
       name_label: spec.name, name_description: spec.description ?? '', power_state: 'Halted', user_version: 1, is_a_template: isTemplate,
-      is_default_template: spec.template?.isDefault ?? false, memory_overhead: Math.round(mem / 128) + 8 * MiB, memory_target: 0, memory_static_max: mem, memory_dynamic_max: mem,
+      is_default_template: spec.template?.isDefault ?? false, memory_overhead: overhead, memory_target: 0, memory_static_max: mem, memory_dynamic_max: mem,
       memory_dynamic_min: mem, memory_static_min: Math.min(mem, 512 * MiB), VCPUs_params: {}, VCPUs_max: spec.vcpus, VCPUs_at_startup: spec.vcpus,
       actions_after_softreboot: 'soft_reboot', actions_after_shutdown: 'destroy', actions_after_reboot: 'restart', actions_after_crash: 'restart',
       PV_bootloader: '', PV_args: '', HVM_boot_policy: 'BIOS order', HVM_boot_params: { order: windows ? 'dc' : 'cdn', firmware: windows ? 'uefi' : 'bios' },
@@ -289,7 +293,7 @@ export class PoolBuilder {
       const firstVbd = db.get('VBD', (vm.VBDs as string[])[0]);
       const sr = String(db.get('VDI', String(firstVbd.VDI)).SR);
       const vdi = this.addVdi(sr, `Suspend image for ${vm.name_label}`, Number(vm.memory_static_max), 'suspend');
-      db.update('VM', vmRef, { power_state: 'Suspended', suspend_VDI: vdi, suspend_SR: sr, last_booted_record: '' });
+      db.update('VM', vmRef, { power_state: 'Suspended', suspend_VDI: vdi, suspend_SR: sr, last_booted_record: '', last_boot_CPU_flags: bootCpuFlags(this.pool, vm, hostRef) });
       return;
     }
     const domid = (this.domids.get(hostRef) ?? 0) + 1;
@@ -297,7 +301,8 @@ export class PoolBuilder {
     const started = this.now - (2 + (this.vmIndex * 13) % 40) * 86400_000;
     const util: Record<string, number> = {};
     for (let i = 0; i < Number(vm.VCPUs_at_startup); i++) util[String(i)] = 0;
-    db.update('VM', vmRef, { power_state: power, resident_on: hostRef, domid, memory_target: vm.memory_dynamic_max });
+    // A VM started with restart priority "restart" is one HA keeps running.
+    db.update('VM', vmRef, { power_state: power, resident_on: hostRef, domid, memory_target: vm.memory_dynamic_max, last_boot_CPU_flags: bootCpuFlags(this.pool, vm, hostRef), ha_always_run: vm.ha_restart_priority === 'restart' });
     db.update('VM_metrics', String(vm.metrics), {
       memory_actual: vm.memory_dynamic_max, VCPUs_number: vm.VCPUs_at_startup, VCPUs_utilisation: util, start_time: xapiDateTime(started),
       state: [power.toLowerCase()], current_domain_type: vm.domain_type,

@@ -1,12 +1,8 @@
-/** The scenarios as a client would explore them. */
+/** The demo and large scenarios as a client would explore them (databases loaded by `dump`: dump/*.test.ts). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { startTestSimulator } from '../contract/harness';
 import { login, rpc } from '../contract/json-rpc-client';
-import { parseSExpr } from './dump';
 
-const fixtures = join(__dirname, '../../../shared/xapi/db-fixtures');
 type Rec = Record<string, unknown>;
 let running: Awaited<ReturnType<typeof startTestSimulator>>[] = [];
 afterEach(async () => {
@@ -83,34 +79,4 @@ describe('large scenario', () => {
     const free = await Promise.all(sim.pools[0].pool.hosts.map((h) => rpc(url, 'host.compute_free_memory', s, h.ref) as Promise<number>));
     expect(free.every((f) => f > 0)).toBe(true);
   });
-});
-
-describe('dump scenario', () => {
-  it('parses S-expression sets and maps with escaped quotes', () => {
-    expect(parseSExpr("('OpaqueRef:a' 'OpaqueRef:b')")).toEqual(['OpaqueRef:a', 'OpaqueRef:b']);
-    expect(parseSExpr("(('options' 'e.g. \\'-o ro\\'') ('type' 'nfs'))")).toEqual([['options', "e.g. '-o ro'"], ['type', 'nfs']]);
-    expect(parseSExpr('()')).toEqual([]);
-    expect(parseSExpr("('destroy' 'export' ")).toEqual(['destroy', 'export']);
-  });
-
-  for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.xml'))) {
-    it(`loads ${file} and serves it with every field typed`, async () => {
-      const sim = await start({ scenario: 'dump', dumpFile: join(fixtures, file) });
-      const url = sim.pools[0].masterUrl.replace('https:', 'http:');
-      const s = await login(url);
-      const hosts = await records(url, s, 'host');
-      expect(hosts.length).toBe(sim.hosts.length);
-      const vms = await records(url, s, 'VM');
-      expect(vms.length).toBeGreaterThan(50);
-      for (const vm of vms) {
-        expect(typeof vm.memory_static_max).toBe('number');
-        expect(Array.isArray(vm.VBDs)).toBe(true);
-        expect(typeof vm.other_config).toBe('object');
-        // A field newer than the dump's schema takes the datamodel default.
-        expect(vm.pending_guidances).toEqual([]);
-      }
-      // single-host-krakout.xml was saved without its control domain; the others have one per host.
-      for (const dom0 of vms.filter((v) => v.is_control_domain)) expect(dom0.power_state).toBe('Running');
-    });
-  }
 });

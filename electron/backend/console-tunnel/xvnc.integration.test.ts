@@ -1,74 +1,76 @@
 /**
- * The tunnel against a real VNC server: TigerVNC's Xvnc (Debian tigervnc-standalone-server,
+ * The tunnel against a real VNC server: TigerVNC's Xtigervnc (Debian tigervnc-standalone-server,
  * installed by .ci/run) with security type None, viewed by noVNC in Chromium through the tunnel.
  *
- * The one difference from production is the injected opener: a plain TCP connection to Xvnc
- * instead of XAPI's `CONNECT /console` (which Xvnc does not speak). Everything from the loopback
+ * TigerVNC is named explicitly: on many machines `Xvnc` is TightVNC (Debian's vncsnapshot pulls it in),
+ * which understands none of these options. The server takes a free display itself (`-displayfd`) and
+ * listens on a Unix socket in a temporary folder instead of a TCP port, so nothing is guessed or raced.
+ *
+ * The one difference from production is the injected opener: a plain socket connection to Xtigervnc
+ * instead of XAPI's `CONNECT /console` (which Xtigervnc does not speak). Everything from the loopback
  * WebSocket to the noVNC canvas is the production path.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex, Readable } from 'node:stream';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleTunnelService } from './console-tunnel';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, openNoVncPage } from './novnc-test-page';
 
-const XVNC = ['/usr/bin/Xtigervnc', '/usr/bin/Xvnc'].find((p) => existsSync(p));
-const missing = !XVNC ? 'Xvnc is not installed (apt-get install tigervnc-standalone-server)' : !chromiumAvailable() ? `${CHROMIUM} is not installed` : undefined;
-if (missing) console.warn(`skipping the Xvnc console integration test: ${missing}`);
+const XTIGERVNC = '/usr/bin/Xtigervnc';
+const missing = !existsSync(XTIGERVNC) ? `${XTIGERVNC} is not installed (apt-get install tigervnc-standalone-server)` : !chromiumAvailable() ? `${CHROMIUM} is not installed` : undefined;
+if (missing) console.warn(`skipping the Xtigervnc console integration test: ${missing}`);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`Xvnc exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
+/** The display number Xtigervnc writes to the `-displayfd` pipe once it accepts connections. */
+async function displayChosen(child: ChildProcess): Promise<number> {
+  const pipe = child.stdio[3] as Readable;
+  let text = '';
+  return new Promise<number>((resolve, reject) => {
+    pipe.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('\n')) resolve(Number(text.trim()));
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('Xvnc did not start listening');
+    child.once('exit', (code) => reject(new Error(`Xtigervnc exited with ${code} before it was ready`)));
+    child.once('error', reject);
+  });
 }
 
-describe.skipIf(missing !== undefined)('console tunnel with a real VNC server (Xvnc)', () => {
+describe.skipIf(missing !== undefined)('console tunnel with a real VNC server (Xtigervnc)', () => {
   let xvnc: ChildProcess;
-  let port = 0;
+  let dir: string;
+  let socketPath: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    port = await freePort();
-    const display = `:${200 + (process.pid % 500)}`;
-    xvnc = spawn(XVNC!, [display, '-rfbport', String(port), '-localhost', '-SecurityTypes', 'None', '-geometry', '800x600', '-depth', '24', '-nolisten', 'tcp', '-AlwaysShared'], { stdio: 'ignore' });
-    await waitForPort(port, xvnc);
+    dir = await mkdtemp(join(tmpdir(), 'xendeck-xtigervnc-'));
+    socketPath = join(dir, 'rfb.sock');
+    // -rfbport -1: no TCP listener at all; RFB on the Unix socket only. fd 3 is the -displayfd pipe.
+    xvnc = spawn(XTIGERVNC, ['-displayfd', '3', '-rfbport', '-1', '-rfbunixpath', socketPath, '-SecurityTypes', 'None', '-geometry', '800x600', '-depth', '24', '-nolisten', 'tcp', '-AlwaysShared'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
+    expect(await displayChosen(xvnc)).toBeGreaterThanOrEqual(0);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
     await browser?.close();
     xvnc?.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it('delivers a framebuffer update from Xvnc to noVNC in Chromium through the loopback tunnel', async () => {
+  it('delivers a framebuffer update from Xtigervnc to noVNC in Chromium through the loopback tunnel', async () => {
     const page = await openNoVncPage(browser);
     const opened: string[] = [];
     const tunnel = new ConsoleTunnelService({
       openConsoleSocket: (connectionId, vmRef) =>
         new Promise<Duplex>((resolve, reject) => {
           opened.push(`${connectionId} ${vmRef}`);
-          const s = connect(port, '127.0.0.1', () => resolve(s));
+          const s = connect(socketPath, () => resolve(s));
           s.once('error', reject);
         }),
       isOriginAllowed: (origin) => origin === page.origin,
@@ -76,7 +78,7 @@ describe.skipIf(missing !== undefined)('console tunnel with a real VNC server (X
     try {
       const ticket = await tunnel.open('xvnc', 'OpaqueRef:xvnc-vm');
       await page.page.evaluate((url) => (window as unknown as { startRfb(u: string): Promise<string> }).startRfb(url), ticket.url);
-      // Before any FramebufferUpdate the canvas is transparent; Xvnc's first update paints it opaque.
+      // Before any FramebufferUpdate the canvas is transparent; Xtigervnc's first update paints it opaque.
       await page.page.waitForFunction(() => {
         const p = (window as unknown as { canvasPixel(x: number, y: number): { a: number; width: number } | null }).canvasPixel(400, 300);
         return p !== null && p.width === 800 && p.a === 255;

@@ -1,7 +1,7 @@
 /** "Add server…" as an action, so the toolbar, the menu of connection rows and the keyboard share it. */
 import { createElement } from 'react';
 import type { MirrorState, Target } from '../../store';
-import type { Action } from '../../actions/types';
+import type { Action, ActionContext } from '../../actions/types';
 import { AddServerDialog } from './AddServerDialog';
 import type { ConnectionInfo } from '../../../shared/bridge';
 
@@ -16,8 +16,15 @@ export const addServer: Action = {
   needs: 'Always available.',
   appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection' || t.cls === 'pool'),
   disabledReason: () => undefined,
-  async run(ctx) {
-    const added = await ctx.ui.dialog<ConnectionInfo>((done) => createElement(AddServerDialog, { onDone: done }));
-    if (added) ctx.ui.select([{ kind: 'connection', connectionId: added.id }]);
-  },
+  run: (ctx) => runAddServer(ctx),
 };
+
+/** Add server with the fields a xendeck:// link gave (open-requests.tsx); the password is always the user's to type. */
+export function addServerFilledIn(initial: { address: string; user?: string }): Action {
+  return { ...addServer, run: (ctx) => runAddServer(ctx, initial) };
+}
+
+async function runAddServer(ctx: ActionContext, initial?: { address: string; user?: string }): Promise<void> {
+  const added = await ctx.ui.dialog<ConnectionInfo>((done) => createElement(AddServerDialog, { onDone: done, initial }));
+  if (added) ctx.ui.select([{ kind: 'connection', connectionId: added.id }]);
+}

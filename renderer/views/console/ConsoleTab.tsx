@@ -8,6 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Bridge } from '../../../shared/bridge';
+import { consoleRouteHash } from '../../../shared/console-route';
 import { launch, waitForTask } from '../../actions/run-tasks';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { appTaskLog } from '../tasks/task-log';
@@ -15,6 +16,7 @@ import { setConsoleFocused } from './console-focus';
 import { ConsoleToolbar } from './ConsoleToolbar';
 import { comboPresses, textPresses, type KeyCombo } from './key-sequences';
 import { useConsoleSession, type ConsoleState, type ScaleMode } from './use-console-session';
+import { dockConsole, markUndocked, useAnnounceUndocked, useConsoleUndocked } from './undocked-consoles';
 import './console.css';
 
 export interface ConsoleTabProps {
@@ -33,7 +35,28 @@ export interface ConsoleTabProps {
 }
 
 export function ConsoleTab(props: ConsoleTabProps) {
+  const elsewhere = useConsoleUndocked(props.connectionId, props.vmRef);
+  // The main window does not keep a second connection to a console shown in its own window.
+  if (elsewhere && !props.undocked) return <UndockedHere {...props} />;
+  return <ConsoleView {...props} />;
+}
+
+function UndockedHere({ connectionId, vmRef, vmName }: ConsoleTabProps) {
+  return (
+    <section className="console-tab" aria-label={`Console of ${vmName}`}>
+      <div className="console-not-running" role="status">
+        <p>Console undocked: the console of {vmName} is open in a window of its own.</p>
+        <button type="button" className="button button-primary" onClick={() => dockConsole(connectionId, vmRef)}>
+          Bring console back
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ConsoleView(props: ConsoleTabProps) {
   const { bridge, connectionId, vmRef, vmName, powerState, consoleLocation } = props;
+  useAnnounceUndocked(connectionId, vmRef, props.undocked === true);
   const frame = useRef<HTMLDivElement>(null);
   const screen = useRef<HTMLDivElement>(null);
   const [scale, setScale] = useState<ScaleMode>('fit');
@@ -190,19 +213,13 @@ function StatusLine({ state, vmName, onRetry, hint }: { state: ConsoleState; vmN
   );
 }
 
-/** The URL fragment of an undocked console; the shell renders only <ConsoleTab> for it. */
-export function consoleRouteHash(connectionId: string, vmRef: string): string {
-  return `#console/${encodeURIComponent(connectionId)}/${encodeURIComponent(vmRef)}`;
-}
-
-export function parseConsoleRouteHash(hash: string): { connectionId: string; vmRef: string } | undefined {
-  const m = /^#console\/([^/]+)\/([^/]+)$/.exec(hash);
-  return m ? { connectionId: decodeURIComponent(m[1]), vmRef: decodeURIComponent(m[2]) } : undefined;
-}
-
-/** Opens the console on its own: a window in Electron, a browser tab in browser mode. */
+/**
+ * Opens the console on its own: a window in Electron, a browser tab in browser mode. This view then shows
+ * "Console undocked" and closes its tunnel (undocked-consoles.ts); a blocked pop-up leaves it as it was.
+ */
 export function undockConsole(connectionId: string, vmRef: string): void {
   const url = `${location.pathname}${location.search}${consoleRouteHash(connectionId, vmRef)}`;
   const electron = 'xendeck' in window;
-  window.open(url, `xendeck-console-${vmRef}`, electron ? 'popup,width=1060,height=860' : undefined);
+  const opened = window.open(url, `xendeck-console-${vmRef}`, electron ? 'popup,width=1060,height=860' : undefined);
+  if (opened) markUndocked(connectionId, vmRef);
 }

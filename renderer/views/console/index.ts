@@ -1,2 +1,3 @@
-export { ConsoleTab, consoleRouteHash, parseConsoleRouteHash, undockConsole, type ConsoleTabProps } from './ConsoleTab';
+export { ConsoleTab, undockConsole, type ConsoleTabProps } from './ConsoleTab';
+export { consoleRouteHash, parseConsoleRouteHash } from '../../../shared/console-route';
 export { isConsoleFocused, onConsoleFocusChange } from './console-focus';
