@@ -7,40 +7,30 @@
 import { useCallback, useState, type ReactNode, type RefObject } from 'react';
 import { Group, Panel, Separator, useDefaultLayout, usePanelRef, type LayoutStorage, type PanelImperativeHandle, type PanelSize } from 'react-resizable-panels';
 import { z } from 'zod';
+import { readPersisted, writePersisted } from './persisted';
 
 const layoutSchema = z.record(z.string().max(64), z.number().min(0).max(100)).refine((l) => Object.keys(l).length <= 8);
+/** A pane's size before it was collapsed, in percent. */
+const expandedSchema = z.number().positive().max(100);
 
-/** localStorage, guarded: unreadable or malformed layouts read as none (the defaults), a full storage loses the layout only. */
+/**
+ * The panels' storage, through persisted.ts: a stored layout comes back only if it passes the check (else the
+ * defaults), and only layouts that pass it are written; a full or disabled storage loses the layout only.
+ */
 export const layoutStorage: LayoutStorage = {
   getItem(key) {
-    try {
-      const raw = globalThis.localStorage?.getItem(key) ?? null;
-      if (raw === null) return null;
-      return layoutSchema.safeParse(JSON.parse(raw)).success ? raw : null;
-    } catch {
-      return null;
-    }
+    const layout = readPersisted(key, layoutSchema.nullable(), null);
+    return layout === null ? null : JSON.stringify(layout);
   },
   setItem(key, value) {
-    try {
-      globalThis.localStorage?.setItem(key, value);
-    } catch {
-      // Storage disabled or full: the layout lasts for the session.
-    }
+    const layout = layoutSchema.safeParse(JSON.parse(value));
+    if (layout.success) writePersisted(key, layout.data);
   },
 };
 
 /** The size (percent) a pane had before it was collapsed, kept with the layout so it reopens at it after a restart. */
 const expandedKey = (id: string) => `xendeck.layout.expanded.${id}`;
-
-function readExpanded(id: string): number | undefined {
-  try {
-    const n = Number(globalThis.localStorage?.getItem(expandedKey(id)));
-    return Number.isFinite(n) && n > 0 && n <= 100 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const readExpanded = (id: string): number | undefined => readPersisted(expandedKey(id), expandedSchema.optional(), undefined);
 
 /** Collapse or expand a pane, and whether it is collapsed (follows drags and the dividers' keys too). */
 type OnResize = (size: PanelSize, id: string | number | undefined, previous: PanelSize | undefined) => void;
@@ -52,7 +42,7 @@ function usePaneToggle(id: string): { ref: RefObject<PanelImperativeHandle | nul
     (_size, _id, previous) => {
       const now = Boolean(ref.current?.isCollapsed());
       // Collapsing (by the button, a drag or the divider's Enter): remember the size it had.
-      if (now && previous && previous.asPercentage > 0 && !collapsedAt(previous.asPercentage, ref.current)) layoutStorage.setItem(expandedKey(id), String(previous.asPercentage));
+      if (now && previous && previous.asPercentage > 0 && !collapsedAt(previous.asPercentage, ref.current)) writePersisted(expandedKey(id), previous.asPercentage);
       setCollapsed(now);
     },
     [ref, id],

@@ -6,6 +6,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
+import { readPersisted, writePersisted } from '../../persisted';
 
 export interface TreeOptions {
   defaultTemplates: boolean;
@@ -28,15 +29,7 @@ export const TREE_OPTION_LABELS: Record<keyof TreeOptions, string> = {
 const KEY = 'xendeck.tree.options';
 const schema = z.object({ defaultTemplates: z.boolean(), customTemplates: z.boolean(), localStorage: z.boolean(), networks: z.boolean(), hiddenObjects: z.boolean() }).partial();
 
-function load(): TreeOptions {
-  try {
-    const raw = globalThis.localStorage?.getItem(KEY);
-    const parsed = raw ? schema.safeParse(JSON.parse(raw)) : undefined;
-    return { ...DEFAULT_TREE_OPTIONS, ...(parsed?.success ? parsed.data : {}) };
-  } catch {
-    return DEFAULT_TREE_OPTIONS;
-  }
-}
+const load = (): TreeOptions => ({ ...DEFAULT_TREE_OPTIONS, ...readPersisted(KEY, schema, {}) });
 
 let current: TreeOptions | undefined;
 const listeners = new Set<() => void>();
@@ -47,11 +40,7 @@ export function treeOptions(): TreeOptions {
 
 export function setTreeOption(key: keyof TreeOptions, value: boolean): void {
   current = { ...treeOptions(), [key]: value };
-  try {
-    globalThis.localStorage?.setItem(KEY, JSON.stringify(current));
-  } catch {
-    // Storage full or disabled: the choice lasts for the session.
-  }
+  writePersisted(KEY, current); // storage full or disabled: the choice lasts for the session
   for (const l of listeners) l();
 }
 
