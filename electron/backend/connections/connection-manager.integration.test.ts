@@ -319,6 +319,21 @@ describe('Forgetting a server', () => {
     expect((await again).status).toEqual({ state: 'connected' });
   });
 
+  it('asks about the certificate again when the server is added back while Forget is still dropping its pin', async () => {
+    const r = await rig();
+    const adding = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember: false });
+    const prompt = await nextPrompt(r);
+    await r.manager.answerCertificate(prompt.id, prompt.certificate.fingerprint256, true);
+    const info = await adding;
+    const forgetting = r.manager.forget(info.id);
+    const asked = payloads(r, 'connections.certificatePrompt').length;
+    const again = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember: false });
+    const second = await nextPrompt(r, asked);
+    await forgetting;
+    await r.manager.answerCertificate(second.id, second.certificate.fingerprint256, true);
+    expect((await again).status).toEqual({ state: 'connected' });
+  });
+
   it('keeps a pin another saved connection to the same host still uses, until that one is forgotten too', async () => {
     const dir = newDir();
     const host = certificateHostKeyOfUrl(lab.sim.url);
@@ -365,7 +380,10 @@ describe('ConnectionManager and a changed certificate', () => {
     try {
       const changed = await nextPrompt(r, payloads(r, 'connections.certificatePrompt').length);
       await r.manager.answerCertificate(changed.id, changed.certificate.fingerprint256, false);
-      await r.manager.forget(info.id);
+      const forgetting = r.manager.forget(info.id);
+      // The window hears at once: the logout to hosts that changed their certificate and the disk come after.
+      expect(payloads(r, 'connections.changed').at(-1)!.map((c) => c.id)).not.toContain(info.id);
+      await forgetting;
       expect(r.manager.list().map((c) => c.id)).not.toContain(info.id);
     } finally {
       await second.stop();
