@@ -255,17 +255,25 @@ export class ConnectionManager implements ConnectionService {
   async answerCertificate(id: string, fingerprint256: string, trust: boolean): Promise<void> {
     const conn = this.get(id);
     const prompt = conn.prompt;
-    if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
-      throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+    // Trusting needs the very certificate the user was shown. A refusal stands whatever the pool showed
+    // meanwhile: a retry or a member probe that met another host's certificate replaces the prompt while the
+    // user reads the first one, and "Cancel" on it means "stop asking about this pool" all the same.
+    if (trust) {
+      if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
+        throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+      }
+      conn.prompt = undefined;
+      conn.refused = false;
+      await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
+    } else {
+      conn.prompt = undefined;
+      conn.refused = true;
+      if (prompt) {
+        conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
+        this.changed();
+      }
     }
-    conn.prompt = undefined;
-    conn.refused = !trust;
-    if (trust) await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
-    else {
-      conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
-      this.changed();
-    }
-    if (prompt.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
+    if (prompt?.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
     else if (trust) this.startInBackground(conn); // a saved server asked at start: nobody waits, go on
   }
 
