@@ -117,16 +117,36 @@ test('creates a VM with the New VM wizard, copies it, and deletes both with thei
   await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'New VM…' }).click();
   const wizard = page.getByRole('dialog', { name: 'New VM' });
   await expect(wizard).toBeVisible();
-  await wizard.getByLabel('Template').selectOption({ label: 'Debian Bookworm 12' });
-  // Checked before anything is sent.
-  await wizard.getByLabel('Memory (MiB)').fill('12');
-  await wizard.getByRole('button', { name: 'Create' }).click();
-  await expect(wizard.getByText('Give the VM a name.')).toBeVisible();
-  await expect(wizard.getByText(/Memory must be a whole number of MiB, at least/)).toBeVisible();
-  await wizard.getByLabel('Name').fill('e2e-new-vm');
-  await wizard.getByLabel('Memory (MiB)').fill('1536');
-  await wizard.getByLabel('vCPUs').fill('3');
-  await wizard.getByRole('checkbox', { name: /Start the VM/ }).uncheck();
+  const next = wizard.getByRole('button', { name: 'Next >' });
+  const page_ = (title: string) => wizard.getByRole('form', { name: title });
+  await page_('Template').getByLabel('Template').selectOption({ label: 'Debian Bookworm 12' });
+  await next.click();
+  // Each page is checked before the next one, and nothing is sent before Create.
+  await next.click();
+  await expect(page_('Name').getByText('Give the VM a name.')).toBeVisible();
+  await page_('Name').getByLabel('Name', { exact: true }).fill('e2e-new-vm');
+  await next.click();
+  const cpu = page_('CPU & Memory');
+  await cpu.getByRole('textbox', { name: 'Memory' }).fill('12');
+  await next.click();
+  await expect(cpu.getByText(/Memory must be a whole number of MiB from/)).toBeVisible();
+  await cpu.getByRole('textbox', { name: 'Memory' }).fill('1536');
+  await cpu.getByRole('textbox', { name: 'vCPUs' }).fill('3');
+  await next.click();
+  await expect(page_('Storage')).toBeVisible();
+  await next.click();
+  await expect(page_('Networking')).toBeVisible();
+  // Back keeps what was entered.
+  await wizard.getByRole('button', { name: '< Back' }).click();
+  await wizard.getByRole('button', { name: '< Back' }).click();
+  await expect(page_('CPU & Memory').getByRole('textbox', { name: 'vCPUs' })).toHaveValue('3');
+  await next.click();
+  await next.click();
+  await next.click();
+  const summary = page_('Summary');
+  await expect(summary).toContainText('e2e-new-vm');
+  await expect(summary).toContainText('1.5 GiB');
+  await summary.getByRole('checkbox', { name: /Start the new VM/ }).uncheck();
   await saveScreenshot(page, 'main-window-actions--new-vm-wizard');
   await wizard.getByRole('button', { name: 'Create' }).click();
   await expect(wizard).toBeHidden();
@@ -143,6 +163,9 @@ test('creates a VM with the New VM wizard, copies it, and deletes both with thei
   await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Copy…' }).click();
   const copy = page.getByRole('dialog', { name: 'Copy e2e-new-vm' });
   await expect(copy.getByLabel('Name of the copy')).toHaveValue('Copy of e2e-new-vm');
+  // A fast clone needs no storage: the Storage page is skipped, Next goes to the summary.
+  await copy.getByRole('button', { name: 'Next >' }).click();
+  await expect(copy.getByRole('form', { name: 'Summary' })).toContainText('Fast clone');
   await copy.getByRole('button', { name: 'Copy', exact: true }).click();
   await expect(taskPanel(page).getByRole('row', { name: 'Clone e2e-new-vm: Done' })).toBeVisible({ timeout: 30_000 });
 
@@ -194,10 +217,13 @@ test('the command palette (Ctrl+K) lists the actions of the selection and finds 
   await expect(palette).toBeVisible();
   const input = palette.getByRole('combobox', { name: 'Search actions and objects' });
   await expect(input).toBeFocused();
-  // Only what can run on the selected (running) VM is offered.
+  // What can run on the selected (running) VM comes first; the rest is listed disabled, with the reason.
   const options = palette.getByRole('listbox');
-  await expect(options.getByRole('option', { name: /^Shut down/ })).toBeVisible();
-  await expect(options.getByRole('option', { name: /^Start\b/ })).toHaveCount(0);
+  await expect(options.getByRole('option', { name: /^Shut down$/ })).toBeVisible();
+  await expect(options.getByRole('option').first()).not.toHaveAttribute('aria-disabled', 'true');
+  const start = options.getByRole('option', { name: /^Start\b/ }).first();
+  await expect(start).toHaveAttribute('aria-disabled', 'true');
+  await expect(start).toHaveAccessibleDescription('db-replica is already running.');
 
   await input.fill('win2022-fil');
   await expect(options.getByRole('option', { name: /^win2022-files VM · Production/ })).toHaveAttribute('aria-selected', 'true');

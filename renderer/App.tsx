@@ -1,7 +1,8 @@
 /**
  * The XenDeck window, laid out as XenCenter users know it: a toolbar on top, the resource tree on the
- * left, the selected object's tabbed detail pane on the right, and a task/alert strip at the bottom.
- * The mirror store is filled here (startMirrorSync) and provided to everything below.
+ * left, the selected object's tabbed detail pane on the right, and a task/alert panel at the bottom; the
+ * panes resize and collapse, remembered per user (window-layout.tsx). The mirror store is filled here
+ * (startMirrorSync) and provided to everything below.
  * Styles and theme variables: renderer/styles/base.css; the views' own: renderer/views/views.css.
  */
 import { useEffect, useState } from 'react';
@@ -12,9 +13,12 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorMessage } from './components/ErrorMessage';
 import { AppMark, Icon } from './components/Icon';
 import { Tabs } from './components/Tabs';
-import { Toolbar, ToolbarButton, ToolbarSeparator, ToolbarSpacer } from './components/Toolbar';
+import { Toolbar, ToolbarButton, ToolbarSeparator, ToolbarSpacer, ToolbarToggle } from './components/Toolbar';
+import { TooltipProvider } from './components/Tooltip';
 import { appStore, MirrorStoreProvider, startMirrorSync, useConnections, useMirror, useMirrorStoreApi, useRecord, useSelectionIds } from './store';
 import { connectionNodeId, parseObjectId, type Target } from './store/object-id';
+import { useSelectParentOfVanished } from './store/vanished-selection';
+import { WindowPanes } from './window-layout';
 import { ConsoleTab, parseConsoleRouteHash } from './views/console';
 import { useOpenRequests } from './views/connections/open-requests';
 import { HomeView } from './views/home/HomeView';
@@ -87,6 +91,7 @@ function Window() {
   const [problem, setProblem] = useState<SyncProblem>();
   useActionKeys();
   useOpenRequests();
+  useSelectParentOfVanished();
 
   useEffect(() => {
     let live = true;
@@ -103,32 +108,37 @@ function Window() {
 
   return (
     <div className="app">
-      <Toolbar label="Main toolbar">
-        <span className="toolbar-brand">
-          <AppMark size={18} /> XenDeck
-        </span>
-        <ToolbarSeparator />
-        <ToolbarButton icon="home" label="Home" onClick={() => store.getState().select([])} />
-        <ToolbarSeparator />
-        <ActionToolbar />
-        <ToolbarSpacer />
-      </Toolbar>
-
-      <div className="app-main">
-        <nav className="app-sidebar" aria-label="Resources">
-          <ErrorBoundary region="the resource tree">
-            <ResourcePane
-              onContextMenu={(target, selection, at) => runner.openContextMenu(selection.length ? selection : target ? [target] : [], at)}
-              onActivate={() => document.querySelector<HTMLElement>('.app-detail [role="tab"][aria-selected="true"]')?.focus()}
-            />
-          </ErrorBoundary>
-        </nav>
-        <DetailPane info={info} />
-      </div>
-
-      <ErrorBoundary region="the task and alert panel">
-        <BottomPanel />
-      </ErrorBoundary>
+      <WindowPanes
+        render={(panes) => [
+          <nav key="tree" className="app-sidebar" aria-label="Resources">
+            <ErrorBoundary region="the resource tree">
+              <ResourcePane
+                menuFor={runner.menuEntries}
+                dropVerdict={runner.dropVerdict}
+                onActivate={() => document.querySelector<HTMLElement>('.app-detail [role="tab"][aria-selected="true"]')?.focus()}
+              />
+            </ErrorBoundary>
+          </nav>,
+          <DetailPane key="detail" info={info} />,
+          <ErrorBoundary key="bottom" region="the task and alert panel">
+            <BottomPanel collapsed={panes.bottom.collapsed} onToggle={panes.bottom.toggle} />
+          </ErrorBoundary>,
+        ]}
+        toolbar={(panes) => (
+          <Toolbar label="Main toolbar">
+            <span className="toolbar-brand">
+              <AppMark size={18} /> <span className="toolbar-brand-name">XenDeck</span>
+            </span>
+            <ToolbarSeparator />
+            <ToolbarButton icon="home" label="Home" onClick={() => store.getState().select([])} />
+            <ToolbarSeparator />
+            <ActionToolbar />
+            <ToolbarSpacer />
+            <ToolbarToggle icon="sidebar" label="Resources pane" pressed={!panes.tree.collapsed} onToggle={panes.tree.toggle} />
+            <ToolbarToggle icon="bottom-panel" label="Tasks and alerts pane" pressed={!panes.bottom.collapsed} onToggle={panes.bottom.toggle} />
+          </Toolbar>
+        )}
+      />
 
       <StatusStrip problem={problem} onDismiss={() => setProblem(undefined)} />
     </div>
@@ -155,13 +165,15 @@ export function App() {
   const route = parseConsoleRouteHash(window.location.hash);
   return (
     <MirrorStoreProvider store={appStore}>
-      {route ? (
-        <ConsoleWindow {...route} />
-      ) : (
-        <ActionHost>
-          <Window />
-        </ActionHost>
-      )}
+      <TooltipProvider>
+        {route ? (
+          <ConsoleWindow {...route} />
+        ) : (
+          <ActionHost>
+            <Window />
+          </ActionHost>
+        )}
+      </TooltipProvider>
     </MirrorStoreProvider>
   );
 }

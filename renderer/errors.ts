@@ -19,6 +19,13 @@ export interface ErrorDescription {
 
 type Entry = { title: string | ((p: string[]) => string); advice?: string };
 
+const isBytes = (v: string | undefined) => v !== undefined && /^\d+$/.test(v);
+/** Byte counts in XAPI's error parameters, as people read them (GiB with one decimal, MiB below 1 GiB). */
+function bytes(v: string): string {
+  const n = Number(v);
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1).replace(/\.0$/, '')} GiB` : `${Math.round(n / 1024 ** 2)} MiB`;
+}
+
 /** Codes users meet often, in plain words. Others fall back to the datamodel's own description. */
 const TABLE: Record<string, Entry> = {
   SESSION_AUTHENTICATION_FAILED: { title: 'The user name or password is wrong.', advice: 'Check them and try again.' },
@@ -27,7 +34,7 @@ const TABLE: Record<string, Entry> = {
   HOST_IS_SLAVE: { title: (p) => `This host is a pool member; the pool master is ${p[0] ?? 'another host'}.`, advice: 'XenDeck follows the master automatically.' },
   HOST_STILL_BOOTING: { title: 'The host is still starting up.', advice: 'Wait a minute and try again.' },
   HOST_OFFLINE: { title: 'The host is offline.', advice: 'Power the host on or choose another one.' },
-  HOST_NOT_ENOUGH_FREE_MEMORY: { title: 'The host does not have enough free memory for this VM.', advice: 'Shut down other VMs, lower the VM\u2019s memory, or start it on another host.' },
+  HOST_NOT_ENOUGH_FREE_MEMORY: { title: (p) => (isBytes(p[0]) && isBytes(p[1]) ? `Not enough memory: ${bytes(p[0])} needed, ${bytes(p[1])} free.` : 'The host does not have enough free memory for this VM.'), advice: 'Shut down other VMs, lower the VM\u2019s memory, or start it on another host.' },
   NO_HOSTS_AVAILABLE: { title: 'No host in the pool can run this VM.', advice: 'Free memory on a host, or check that the VM\u2019s disks and networks are reachable from a live host.' },
   CONNECTION_FAILED: { title: 'The server could not be reached.', advice: 'Check the address, that the host is up and that port 443 is open.' },
   TIMEOUT: { title: 'The server did not answer in time.', advice: 'Check the network and try again.' },

@@ -1,28 +1,37 @@
 /**
  * Runs actions for the window: gives them a context (bridge, mirror, dialogs, selection), draws the
- * dialogs they open, the context menu and the certificate trust prompt, and lists a failure that escapes an action in the task panel.
- * Wrap the window in <ActionHost>; components call `useActionRunner()` to invoke an action or open the
- * context menu for some targets (the tree does so on right-click and the context-menu key).
+ * dialogs they open, the command palette and the certificate trust prompt, and lists a failure that
+ * escapes an action in the task panel. Wrap the window in <ActionHost>; components call
+ * `useActionRunner()` to invoke an action, to get the menu entries of a selection (the tree's context
+ * menu), or to ask the drop policies what a drop on a tree row would do.
  */
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { Bridge } from '../../shared/bridge';
 import { useBridge } from '../bridge-context';
-import { ContextMenu, type ContextMenuEntry } from '../components/ContextMenu';
+import { evaluateDrop, type DropVerdict } from '../components/drop-policy';
+import { joinGroups, type MenuEntry } from '../components/menu-model';
 import { connectionNodeId, objectId, parseObjectId, useMirrorStoreApi, type MirrorState, type Target } from '../store';
 import { CertificatePrompt } from '../views/connections/CertificatePrompt';
 import { appTaskLog, recordLaunchFailure } from '../views/tasks/task-log';
+import type { TreeNodeModel } from '../views/tree/tree-model';
 import { ActionIcon } from './ActionIcon';
 import { CommandPalette } from './CommandPalette';
 import { ConfirmDialog } from './dialogs/ConfirmDialog';
+import { TREE_DROP_POLICIES } from './drop-policies';
 import { actionById, actionsFor } from './registry';
-import { describeKeys, type Action, type ActionUi } from './types';
+import { actionVerdict, describeKeys, type Action, type ActionUi } from './types';
 
 export interface ActionRunner {
-  invoke(action: Action | string, targets: Target[]): void;
-  openContextMenu(targets: Target[], at: { x: number; y: number }): void;
-  /** The command palette (Ctrl/Cmd+K) for the current selection. */
+  /** Runs the action on the targets if it applies and can run (with the submenu's choice, if any). */
+  invoke(action: Action | string, targets: Target[], choice?: string): void;
+  /** The context menu of a selection: its actions, disabled ones with their reason, submenus for choices. */
+  menuEntries(targets: Target[]): MenuEntry[];
+  /** The command palette (Ctrl+K, Ctrl+Shift+P, F1) for the current selection. */
   openPalette(): void;
   /** True while a dialog of an action is open (keyboard shortcuts stand down). */
   dialogOpen(): boolean;
+  /** What dropping `dragged` on a tree row would do (TREE_DROP_POLICIES), bound to run here. */
+  dropVerdict(dragged: Target[], over: TreeNodeModel): DropVerdict<void> | undefined;
 }
 
 const RunnerContext = createContext<ActionRunner | undefined>(undefined);
@@ -42,23 +51,43 @@ function targetName(t: Target, state: MirrorState): string {
   return record?.name_label ?? t.ref;
 }
 
-/** Menu entries for a selection: the offered actions, a separator between groups. */
-export function menuEntries(actions: Action[], targets: Target[], state: MirrorState): ContextMenuEntry[] {
-  const out: ContextMenuEntry[] = [];
+/** Menu entries for a selection: the offered actions in groups, disabled ones with their reason, choices as submenus. */
+export function menuEntries(actions: Action[], targets: Target[], state: MirrorState, invoke: ActionRunner['invoke'], bridge: Bridge): MenuEntry[] {
+  const groups: MenuEntry[][] = [];
   let group: string | undefined;
   for (const a of actions) {
-    if (group && a.group !== group) out.push({ kind: 'separator', id: `sep-${a.id}` });
+    if (a.group !== group) groups.push([]);
     group = a.group;
-    out.push({ kind: 'item', id: a.id, label: a.label, icon: <ActionIcon name={a.icon} />, disabled: !a.enabled(targets, state), shortcut: describeKeys(a.keys), danger: a.danger });
+    const reason = actionVerdict(a, targets, state).reason;
+    const label = a.label;
+    if (a.choices) {
+      groups[groups.length - 1].push({
+        kind: 'submenu',
+        id: a.id,
+        label,
+        icon: <ActionIcon name={a.icon} />,
+        disabledReason: reason,
+        entries: reason ? [] : a.choices(targets, state).map((c) => ({
+          kind: 'item' as const,
+          id: `${a.id}:${c.id}`,
+          label: c.label,
+          detail: c.detail,
+          disabledReason: c.disabledReason,
+          check: c.check ? (signal: AbortSignal) => c.check!(bridge, signal) : undefined,
+          onSelect: () => invoke(a, targets, c.id),
+        })),
+      });
+      continue;
+    }
+    groups[groups.length - 1].push({ kind: 'item', id: a.id, label, icon: <ActionIcon name={a.icon} />, disabledReason: reason, shortcut: describeKeys(a.keys), danger: a.danger, onSelect: () => invoke(a, targets) });
   }
-  return out;
+  return joinGroups(groups);
 }
 
 export function ActionHost({ children }: { children: ReactNode }) {
   const bridge = useBridge();
   const store = useMirrorStoreApi();
   const [dialogs, setDialogs] = useState<{ id: number; node: ReactNode }[]>([]);
-  const [menu, setMenu] = useState<{ targets: Target[]; at: { x: number; y: number } }>();
   const [palette, setPalette] = useState<{ targets: Target[] }>();
   const nextId = useRef(0);
   const openCount = useRef(0);
@@ -86,11 +115,13 @@ export function ActionHost({ children }: { children: ReactNode }) {
   }, [store]);
 
   const invoke = useCallback(
-    (actionOrId: Action | string, targets: Target[]) => {
+    (actionOrId: Action | string, targets: Target[], choice?: string) => {
       const action = typeof actionOrId === 'string' ? actionById(actionOrId) : actionOrId;
       const state = store.getState();
-      if (!action || !action.appliesTo(targets, state) || !action.enabled(targets, state)) return;
-      action.run({ bridge, state, getState: store.getState, targets, ui }).catch((err: unknown) => {
+      if (!action) return;
+      const verdict = actionVerdict(action, targets, state);
+      if (!verdict.applies || verdict.reason !== undefined) return;
+      action.run({ bridge, state, getState: store.getState, targets, ui, choice }).catch((err: unknown) => {
         // A failure no task recorded (connections.connect refused, a dialog's call…): list it in the task panel.
         const first = targets[0];
         recordLaunchFailure(appTaskLog, { connectionId: first?.connectionId ?? '', title: action.label.replace('…', ''), targetName: targets.map((t) => targetName(t, state)).join(', ') || 'XenDeck' }, err);
@@ -102,26 +133,30 @@ export function ActionHost({ children }: { children: ReactNode }) {
   const runner = useMemo<ActionRunner>(
     () => ({
       invoke,
-      openContextMenu: (targets, at) => setMenu({ targets, at }),
+      menuEntries: (targets) => {
+        const state = store.getState();
+        return menuEntries(actionsFor(targets, state), targets, state, invoke, bridge);
+      },
       openPalette: () => setPalette({ targets: store.getState().selection.ids.map(parseObjectId).filter((t): t is Target => Boolean(t)) }),
       dialogOpen: () => openCount.current > 0 || Boolean(palette),
+      dropVerdict: (dragged, over) => {
+        const verdict = evaluateDrop(TREE_DROP_POLICIES, dragged, { node: over, state: store.getState() });
+        if (verdict?.kind !== 'accept') return verdict;
+        return {
+          ...verdict,
+          drop: () =>
+            Promise.resolve(verdict.drop({ bridge, getState: store.getState, ui })).catch((err: unknown) =>
+              recordLaunchFailure(appTaskLog, { connectionId: dragged[0]?.connectionId ?? '', title: verdict.label, targetName: dragged.map((t) => targetName(t, store.getState())).join(', ') }, err),
+            ),
+        };
+      },
     }),
-    [invoke, store, palette],
+    [invoke, store, palette, bridge, ui],
   );
 
-  const menuState = menu ? store.getState() : undefined;
   return (
     <RunnerContext.Provider value={runner}>
       {children}
-      {menu && menuState && (
-        <ContextMenu
-          label="Actions"
-          entries={menuEntries(actionsFor(menu.targets, menuState), menu.targets, menuState)}
-          at={menu.at}
-          onClose={() => setMenu(undefined)}
-          onSelect={(id) => invoke(id, menu.targets)}
-        />
-      )}
       {dialogs.map((d) => (
         <div key={d.id}>{d.node}</div>
       ))}
@@ -130,7 +165,7 @@ export function ActionHost({ children }: { children: ReactNode }) {
           state={store.getState()}
           targets={palette.targets}
           onClose={() => setPalette(undefined)}
-          onRun={(action) => invoke(action, palette.targets)}
+          onRun={(action, choice) => invoke(action, palette.targets, choice)}
           onGo={(target) => ui.select([target])}
         />
       )}

@@ -18,6 +18,8 @@ const paths = {
   forget: 'M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 9h5.6l.7-9',
   hide: 'M1.5 8s2.5-4.5 6.5-4.5S14.5 8 14.5 8 12 12.5 8 12.5 1.5 8 1.5 8zM2 14 14 2',
   'add-server': 'M3 2.5h10v11H3zM5 5h6M8 7.5v4M6 9.5h4',
+  snapshot: 'M2.5 5h2.5l1-1.5h4L11 5h2.5v7.5h-11zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
+  export: 'M8 2.5v7M5 6.5 8 9.5l3-3M3 11v2.5h10V11',
 } as const;
 
 export type ActionIconName = keyof typeof paths;

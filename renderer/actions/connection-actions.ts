@@ -14,13 +14,21 @@ function selectedConnections(targets: Target[], state: MirrorState): ConnectionI
 
 const onlyConnections = (targets: Target[], state: MirrorState) => targets.length > 0 && targets.every(isConnectionRow) && selectedConnections(targets, state).length > 0;
 
+const NEEDS_CONNECTIONS = 'Select a pool or server connection in the tree.';
+const names = (cs: ConnectionInfo[]) => cs.map(connectionName).join(', ');
+
 export const connectConnection: Action = {
   id: 'connection.connect',
   label: 'Connect',
   icon: 'connect',
   group: 'connection',
+  keywords: ['reconnect', 'log in'],
+  needs: NEEDS_CONNECTIONS,
   appliesTo: onlyConnections,
-  enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.status.state === 'disconnected'),
+  disabledReason: (targets, state) => {
+    const cs = selectedConnections(targets, state);
+    return cs.some((c) => c.status.state === 'disconnected') ? undefined : `${names(cs)} ${cs.length === 1 ? 'is' : 'are'} already connected or connecting.`;
+  },
   async run(ctx) {
     await Promise.all(
       selectedConnections(ctx.targets, ctx.state)
@@ -35,8 +43,13 @@ export const disconnectConnection: Action = {
   label: 'Disconnect',
   icon: 'disconnect',
   group: 'connection',
+  keywords: ['log out', 'close connection'],
+  needs: NEEDS_CONNECTIONS,
   appliesTo: onlyConnections,
-  enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.status.state !== 'disconnected'),
+  disabledReason: (targets, state) => {
+    const cs = selectedConnections(targets, state);
+    return cs.some((c) => c.status.state !== 'disconnected') ? undefined : `${names(cs)} ${cs.length === 1 ? 'is' : 'are'} already disconnected.`;
+  },
   async run(ctx) {
     await Promise.all(
       selectedConnections(ctx.targets, ctx.state)
@@ -55,9 +68,11 @@ export const forgetConnection: Action = {
   group: 'connection',
   toolbar: 'none',
   danger: true,
+  keywords: ['remove server'],
+  needs: NEEDS_CONNECTIONS,
   appliesTo: onlyConnections,
   // Demo pools are part of the app: they are hidden, not forgotten.
-  enabled: (targets, state) => selectedConnections(targets, state).some((c) => !c.demo),
+  disabledReason: (targets, state) => (selectedConnections(targets, state).some((c) => !c.demo) ? undefined : 'Demo pools are part of XenDeck: hide them instead (Hide demo pool).'),
   async run(ctx) {
     const forget = selectedConnections(ctx.targets, ctx.state).filter((c) => !c.demo);
     const names = forget.map(connectionName).join(', ');
@@ -79,8 +94,9 @@ export const hideConnection: Action = {
   icon: 'hide',
   group: 'connection',
   toolbar: 'none',
+  needs: 'Select a demo pool in the tree.',
   appliesTo: (targets, state) => onlyConnections(targets, state) && selectedConnections(targets, state).every((c) => c.demo),
-  enabled: (targets, state) => selectedConnections(targets, state).some((c) => c.demo && !c.hidden),
+  disabledReason: (targets, state) => (selectedConnections(targets, state).some((c) => c.demo && !c.hidden) ? undefined : 'It is hidden already.'),
   async run(ctx) {
     await Promise.all(selectedConnections(ctx.targets, ctx.state).map((c) => ctx.bridge.request('connections.setHidden', { id: c.id, hidden: true })));
     ctx.ui.select([]);
@@ -93,8 +109,9 @@ export const showDemoPools: Action = {
   label: 'Show demo pools',
   icon: 'connect',
   group: 'connection',
+  needs: 'Only offered once a demo pool is hidden, with nothing selected.',
   appliesTo: (targets, state) => targets.length === 0 && state.connections.some((c) => c.demo && c.hidden),
-  enabled: () => true,
+  disabledReason: () => undefined,
   async run(ctx) {
     await Promise.all(ctx.state.connections.filter((c) => c.demo && c.hidden).map((c) => ctx.bridge.request('connections.setHidden', { id: c.id, hidden: false })));
   },

@@ -6,15 +6,22 @@ import type { MirrorState, Target } from '../store';
 import type { Action } from './types';
 import { CONNECTION_ACTIONS } from './connection-actions';
 import { HOST_ACTIONS } from './host-actions';
-import { newVm } from './new-vm';
+import { newVm } from '../views/new-vm/new-vm-action';
 import { VM_ACTIONS } from './vm-actions';
+import { VM_PLACEMENT_ACTIONS } from './vm-placement-actions';
 import { addServer } from '../views/connections/add-server-action';
+import { takeSnapshotAction } from '../views/snapshots/snapshot-action';
 
-export const ACTIONS: readonly Action[] = [addServer, ...CONNECTION_ACTIONS, ...VM_ACTIONS, ...HOST_ACTIONS, newVm];
+/** Menu order of the groups; within a group, the order actions are listed in below. */
+const GROUP_ORDER: readonly Action['group'][] = ['connection', 'vm-power', 'vm-force', 'vm-manage', 'host', 'create', 'alerts'];
+
+export const ACTIONS: readonly Action[] = [addServer, ...CONNECTION_ACTIONS, ...VM_ACTIONS, ...VM_PLACEMENT_ACTIONS, takeSnapshotAction, ...HOST_ACTIONS, newVm].sort(
+  (a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group),
+);
 
 export const actionById = (id: string): Action | undefined => ACTIONS.find((a) => a.id === id);
 
-/** The actions offered for a selection (enabled or not), in menu order. */
+/** The actions offered for a selection (enabled or not), in menu order; for an empty selection, the global ones. */
 export function actionsFor(targets: Target[], state: MirrorState): Action[] {
   return ACTIONS.filter((a) => a.appliesTo(targets, state));
 }

@@ -1,16 +1,19 @@
 /**
  * VM lifecycle actions. Each is offered when the selection is VMs and enabled when XAPI's
- * allowed_operations permits it on at least one of them; it then runs on those that permit it (as
- * XenCenter does on a mixed selection), one Async call and one task per VM.
+ * allowed_operations permits it on at least one of them (else disabled with the reason, from
+ * disabled-reasons.ts); it then runs on those that permit it (as XenCenter does on a mixed selection),
+ * one Async call and one task per VM.
  */
 import { createElement } from 'react';
 import type { EnumVmOperations, VMRecord } from '../../shared/xapi/generated/records';
 import type { Action, ActionContext, KeyBinding } from './types';
 import type { ActionIconName } from './ActionIcon';
-import { launchEach, waitForTask, type AsyncCall } from './run-tasks';
+import { callRecorded, launchEach, resultRef, waitForTask, type AsyncCall } from './run-tasks';
 import { onlyVms, selectedVms, vmAllows, type Resolved } from './targets';
+import { selectionReason, vmOperationReason } from './disabled-reasons';
+import type { MirrorState, Target } from '../store';
 import { DeleteVmDialog, type DeleteVmChoice } from './dialogs/DeleteVmDialog';
-import { CopyVmDialog, type CopyVmChoice } from './dialogs/CopyVmDialog';
+import { CopyVmWizard, type CopyVmChoice } from '../views/copy-vm/CopyVmWizard';
 import { describeError } from '../errors';
 
 interface PowerSpec {
@@ -25,10 +28,21 @@ interface PowerSpec {
   keys?: KeyBinding;
   toolbar?: Action['toolbar'];
   pairedWith?: string;
+  keywords?: readonly string[];
   confirm?: { title: (n: number) => string; message: (names: string) => string; confirmLabel: string };
 }
 
 const names = (vms: Resolved<VMRecord>[]) => vms.map((v) => v.record.name_label).join(', ');
+
+export const NEEDS_VMS = 'Select one or more VMs (not templates) in the tree.';
+
+/** Why none of the selected VMs allows `op` (undefined when one does). */
+export function vmsReason(targets: Target[], state: MirrorState, op: EnumVmOperations | readonly EnumVmOperations[]): string | undefined {
+  const ops = typeof op === 'string' ? [op] : op;
+  const vms = selectedVms(targets, state);
+  if (vms.some((v) => ops.some((o) => vmAllows(v.record, o)))) return undefined;
+  return selectionReason(vms.map((v) => vmOperationReason(v.record, ops[0])).filter((r): r is string => Boolean(r)), 'VMs');
+}
 
 function callsFor(vms: Resolved<VMRecord>[], title: string, method: string, extra: unknown[] = []): AsyncCall[] {
   return vms.map(({ target, record }) => ({
@@ -52,8 +66,10 @@ function powerAction(spec: PowerSpec): Action {
     toolbar: spec.toolbar,
     pairedWith: spec.pairedWith,
     danger: Boolean(spec.confirm),
+    keywords: spec.keywords,
+    needs: NEEDS_VMS,
     appliesTo: onlyVms,
-    enabled: (targets, state) => allowed({ targets, state }).length > 0,
+    disabledReason: (targets, state) => vmsReason(targets, state, spec.op),
     async run(ctx) {
       const vms = allowed(ctx);
       if (vms.length === 0) return;
@@ -66,11 +82,11 @@ function powerAction(spec: PowerSpec): Action {
   };
 }
 
-export const startVm = powerAction({ id: 'vm.start', label: 'Start', icon: 'start', group: 'vm-power', op: 'start', method: 'VM.start', extra: [false, false], keys: { key: 'b', ctrl: true } });
-export const rebootVm = powerAction({ id: 'vm.reboot', label: 'Reboot', icon: 'reboot', group: 'vm-power', op: 'clean_reboot', method: 'VM.clean_reboot', keys: { key: 'r', ctrl: true } });
-export const suspendVm = powerAction({ id: 'vm.suspend', label: 'Suspend', icon: 'suspend', group: 'vm-power', op: 'suspend', method: 'VM.suspend', keys: { key: 'y', ctrl: true } });
+export const startVm = powerAction({ id: 'vm.start', label: 'Start', icon: 'start', group: 'vm-power', op: 'start', method: 'VM.start', extra: [false, false], keys: { key: 'b', ctrl: true }, keywords: ['power on', 'boot'] });
+export const rebootVm = powerAction({ id: 'vm.reboot', label: 'Reboot', icon: 'reboot', group: 'vm-power', op: 'clean_reboot', method: 'VM.clean_reboot', keys: { key: 'r', ctrl: true }, keywords: ['restart'] });
+export const suspendVm = powerAction({ id: 'vm.suspend', label: 'Suspend', icon: 'suspend', group: 'vm-power', op: 'suspend', method: 'VM.suspend', keys: { key: 'y', ctrl: true }, keywords: ['sleep', 'hibernate'] });
 export const resumeVm = powerAction({ id: 'vm.resume', label: 'Resume', icon: 'resume', group: 'vm-power', op: 'resume', method: 'VM.resume', extra: [false, false], pairedWith: 'vm.suspend', keys: { key: 'y', ctrl: true, shift: true } });
-export const pauseVm = powerAction({ id: 'vm.pause', label: 'Pause', icon: 'pause', group: 'vm-power', op: 'pause', method: 'VM.pause' });
+export const pauseVm = powerAction({ id: 'vm.pause', label: 'Pause', icon: 'pause', group: 'vm-power', op: 'pause', method: 'VM.pause', keywords: ['freeze'] });
 export const unpauseVm = powerAction({ id: 'vm.unpause', label: 'Unpause', icon: 'resume', group: 'vm-power', op: 'unpause', method: 'VM.unpause', pairedWith: 'vm.pause' });
 export const forceShutdownVm = powerAction({
   id: 'vm.forceShutdown', label: 'Force shut down', icon: 'force-shutdown', group: 'vm-force', op: 'hard_shutdown', method: 'VM.hard_shutdown', toolbar: 'icon',
@@ -99,8 +115,10 @@ export const shutdownVm: Action = {
   icon: 'shutdown',
   group: 'vm-power',
   keys: { key: 'e', ctrl: true },
+  keywords: ['power off', 'stop'],
+  needs: NEEDS_VMS,
   appliesTo: onlyVms,
-  enabled: (targets, state) => selectedVms(targets, state).some((v) => vmAllows(v.record, 'clean_shutdown')),
+  disabledReason: (targets, state) => vmsReason(targets, state, 'clean_shutdown'),
   async run(ctx) {
     const vms = selectedVms(ctx.targets, ctx.state).filter((v) => vmAllows(v.record, 'clean_shutdown'));
     const refs = await launchEach(ctx.bridge, callsFor(vms, 'Shut down', 'VM.clean_shutdown'));
@@ -140,8 +158,10 @@ export const deleteVm: Action = {
   toolbar: 'icon',
   danger: true,
   keys: { key: 'Delete' },
+  keywords: ['remove', 'destroy'],
+  needs: NEEDS_VMS,
   appliesTo: onlyVms,
-  enabled: (targets, state) => selectedVms(targets, state).some((v) => vmAllows(v.record, 'destroy')),
+  disabledReason: (targets, state) => vmsReason(targets, state, 'destroy'),
   async run(ctx) {
     const vms = selectedVms(ctx.targets, ctx.state).filter((v) => vmAllows(v.record, 'destroy'));
     const choice = await ctx.ui.dialog<DeleteVmChoice>((done) => createElement(DeleteVmDialog, { vms, state: ctx.state, onDone: done }));
@@ -169,21 +189,26 @@ export const copyVm: Action = {
   icon: 'copy',
   group: 'vm-manage',
   toolbar: 'icon',
+  keywords: ['clone', 'duplicate'],
+  needs: 'Select one VM (not a template) in the tree.',
   appliesTo: (targets, state) => onlyVms(targets, state) && targets.length === 1,
-  enabled: (targets, state) => {
-    const [vm] = selectedVms(targets, state);
-    return Boolean(vm && (vmAllows(vm.record, 'clone') || vmAllows(vm.record, 'copy')));
-  },
+  disabledReason: (targets, state) => vmsReason(targets, state, ['clone', 'copy']),
   async run(ctx) {
     const [vm] = selectedVms(ctx.targets, ctx.state);
     if (!vm) return;
-    const choice = await ctx.ui.dialog<CopyVmChoice>((done) => createElement(CopyVmDialog, { vm, state: ctx.state, onDone: done }));
+    const choice = await ctx.ui.dialog<CopyVmChoice>((done) => createElement(CopyVmWizard, { vm, state: ctx.state, onDone: done }));
     if (!choice) return;
     const call: AsyncCall =
       choice.mode === 'clone'
         ? { connectionId: vm.target.connectionId, title: 'Clone', targetName: vm.record.name_label, targetRef: vm.target.ref, method: 'VM.clone', params: [vm.target.ref, choice.name] }
         : { connectionId: vm.target.connectionId, title: 'Copy', targetName: vm.record.name_label, targetRef: vm.target.ref, method: 'VM.copy', params: [vm.target.ref, choice.name, choice.sr] };
-    await launchEach(ctx.bridge, [call]);
+    const [task] = await launchEach(ctx.bridge, [call]);
+    const outcome = task ? await waitForTask(vm.target.connectionId, task) : undefined;
+    const copy = resultRef(outcome?.result);
+    // The copy gets the description entered (xapi copies the original's).
+    if (outcome?.status === 'success' && copy && choice.description !== vm.record.name_description) {
+      await callRecorded(ctx.bridge, { connectionId: vm.target.connectionId, title: call.title, targetName: choice.name, targetRef: copy }, 'VM.set_name_description', [copy, choice.description]);
+    }
   },
 };
 

@@ -1,18 +1,15 @@
 /**
- * A modal dialog (WAI-ARIA dialog pattern): role=dialog, aria-modal, labelled by its title and
- * described by its first paragraph if asked; focus moves inside on open (the element marked
- * `data-autofocus`, else the first field or button), Tab and Shift+Tab stay inside, Esc closes, and
- * focus goes back where it was when the dialog closes. Rendered in a portal above everything.
+ * A modal dialog on Radix Dialog (WAI-ARIA dialog pattern): role=dialog (alertdialog for `tone="alert"`),
+ * aria-modal, labelled by its title, the rest of the window hidden from assistive technology while it is
+ * open; focus moves inside on open (the element marked `data-autofocus`, else the first field or button),
+ * Tab and Shift+Tab stay inside, Esc closes, and focus goes back where it was when the dialog closes.
+ *
+ * The backdrop is our own element rather than Radix's Overlay: the Overlay locks page scroll with an
+ * injected <style> element, which the window's CSP (style-src 'self') refuses.
  */
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
+import * as RadixDialog from '@radix-ui/react-dialog';
+import { useEffect, useRef, type ReactNode } from 'react';
 import './dialog.css';
-
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-export function focusableIn(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[hidden]') && el.getAttribute('aria-hidden') !== 'true');
-}
 
 export interface DialogProps {
   title: string;
@@ -25,91 +22,58 @@ export interface DialogProps {
   tone?: 'normal' | 'alert';
   /** id of the element describing the dialog (read by screen readers after the title). */
   describedBy?: string;
-  width?: 'narrow' | 'normal' | 'wide';
+  width?: 'narrow' | 'normal' | 'wide' | 'wizard';
 }
 
+const FIRST_FIELD = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]):not(.dialog-close)';
+
 export function Dialog({ title, onClose, children, footer, tone = 'normal', describedBy, width = 'normal' }: DialogProps) {
-  const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
   useEffect(() => {
     onCloseRef.current = onClose;
   });
-
-  useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    const root = ref.current;
-    if (root) {
-      const target = root.querySelector<HTMLElement>('[data-autofocus]') ?? focusableIn(root).find((el) => !el.classList.contains('dialog-close')) ?? root;
-      target.focus();
-    }
-    // Give focus back to what opened the dialog (a menu item's row, a toolbar button), if it still exists.
-    return () => {
-      if (previous?.isConnected) previous.focus();
-    };
-  }, []);
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape') {
-      if (onCloseRef.current) {
-        event.preventDefault();
-        event.stopPropagation();
-        onCloseRef.current();
-      }
-      return;
-    }
-    if (event.key !== 'Tab' || !ref.current) return;
-    const items = focusableIn(ref.current);
-    if (items.length === 0) {
-      event.preventDefault();
-      return;
-    }
-    const first = items[0];
-    const last = items[items.length - 1];
-    const active = document.activeElement;
-    if (event.shiftKey && (active === first || !ref.current.contains(active))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && (active === last || !ref.current.contains(active))) {
-      event.preventDefault();
-      first.focus();
-    }
+  const stay = (event: Event) => {
+    if (!onCloseRef.current) event.preventDefault();
   };
 
-  return createPortal(
-    <div
-      className="dialog-backdrop"
-      onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onCloseRef.current?.();
-      }}
-    >
-      <div
-        ref={ref}
-        role={tone === 'alert' ? 'alertdialog' : 'dialog'}
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={describedBy}
-        className={`dialog dialog-${width}${tone === 'alert' ? ' dialog-alert' : ''}`}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <header className="dialog-header">
-          <h2 id={titleId} className="dialog-title">
-            {title}
-          </h2>
-          {onClose && (
-            <button type="button" className="dialog-close" aria-label="Close" onClick={onClose}>
-              <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
-                <path d="M2 2l8 8M10 2l-8 8" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-              </svg>
-            </button>
-          )}
-        </header>
-        <div className="dialog-body">{children}</div>
-        {footer && <footer className="dialog-footer">{footer}</footer>}
-      </div>
-    </div>,
-    document.body,
+  return (
+    <RadixDialog.Root open onOpenChange={(open) => !open && onCloseRef.current?.()}>
+      <RadixDialog.Portal>
+        <div className="dialog-backdrop">
+          <RadixDialog.Content
+            ref={contentRef}
+            role={tone === 'alert' ? 'alertdialog' : 'dialog'}
+            aria-describedby={describedBy}
+            className={`dialog dialog-${width}${tone === 'alert' ? ' dialog-alert' : ''}`}
+            onOpenAutoFocus={(event) => {
+              const root = contentRef.current;
+              const target = root?.querySelector<HTMLElement>('[data-autofocus]') ?? root?.querySelector<HTMLElement>(FIRST_FIELD);
+              if (target) {
+                event.preventDefault();
+                target.focus();
+              }
+            }}
+            onEscapeKeyDown={stay}
+            onPointerDownOutside={stay}
+            onInteractOutside={stay}
+          >
+            <header className="dialog-header">
+              <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
+              {onClose && (
+                <RadixDialog.Close className="dialog-close" aria-label="Close">
+                  <svg width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+                    <path d="M2 2l8 8M10 2l-8 8" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+                  </svg>
+                </RadixDialog.Close>
+              )}
+            </header>
+            <div className="dialog-body">{children}</div>
+            {footer && <footer className="dialog-footer">{footer}</footer>}
+          </RadixDialog.Content>
+        </div>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }
 

@@ -28,6 +28,10 @@ const paths = {
   edit: 'M10.5 3 13 5.5 6 12.5H3.5V10z',
   plus: 'M8 3v10M3 8h10',
   trash: 'M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 9h5.6l.7-9',
+  sidebar: 'M2.5 3h11v10h-11zM6 3v10',
+  'bottom-panel': 'M2.5 3h11v10h-11zM2.5 9.5h11',
+  collapse: 'M4 6l4 4 4-4',
+  expand: 'M4 10l4-4 4 4',
 } as const;
 
 export type IconName = keyof typeof paths;

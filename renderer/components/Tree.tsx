@@ -7,13 +7,25 @@
  * Keyboard: Up/Down/Home/End move (and select; Shift extends, Ctrl moves only), Right opens or enters,
  * Left closes or goes to the parent, Enter activates, Space selects (Ctrl+Space toggles), Ctrl+A
  * selects all, letters jump to the next row starting with what was typed, the context-menu key or
- * Shift+F10 opens the context menu. Mouse: click, Ctrl/Cmd+click, Shift+click, double-click, right-click.
+ * Shift+F10 opens the context menu (of a <ContextMenu> around the tree). Mouse: click, Ctrl/Cmd+click,
+ * Shift+click, double-click, right-click.
+ *
+ * Each row reads as its name and state ("web-01, running"); a name cut by the pane's width shows whole in
+ * a tooltip while the row is hovered.
+ *
+ * Drag and drop (`dnd`, rules in drop-policy.ts): rows the caller allows are dragged with the selection;
+ * while dragging, a row that accepts is highlighted and the status line under the tree says what the drop
+ * will do, a row that refuses is marked and the line says why. The keyboard equivalent: Ctrl+X picks the
+ * selection up, arrows choose a row (the line says what a drop there would do), Ctrl+V drops, Esc puts it back.
  *
  * The caller owns the rows (flattened, in order), the open state and the selection (by row id: rows of
  * the same object share an id and are selected together).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { DragSession, type DropState, type DropVerdict } from './drop-policy';
+import { openContextMenuFromKeyboard } from './Menu';
+import { Tooltip } from './Tooltip';
 import './tree.css';
 
 export interface TreeRowData {
@@ -29,6 +41,8 @@ export interface TreeRowData {
   posInSet: number;
   setSize: number;
   detail?: string;
+  /** The object's state in words ("running", "in maintenance mode"): part of the row's accessible name. */
+  stateText?: string;
   tone?: 'normal' | 'muted' | 'warning';
   /** Alert count, drawn as a badge. */
   badge?: number;
@@ -49,10 +63,21 @@ export interface TreeProps<R extends TreeRowData> {
   onSelect: (ids: string[], focused: R) => void;
   /** Enter or double-click on a row. */
   onActivate?: (row: R) => void;
-  /** Right-click, context-menu key or Shift+F10; the selection already includes the row. */
-  onContextMenu?: (row: R, at: { x: number; y: number }) => void;
+  /**
+   * Drag and drop: which rows may be dragged, and what dropping the dragged selection ids on a row would
+   * do (undefined: the row is no target). Without it the tree has no drag and drop.
+   */
+  dnd?: TreeDnd<R>;
   empty?: ReactNode;
 }
+
+export interface TreeDnd<R> {
+  canDrag(row: R): boolean;
+  evaluate(dragged: readonly string[], row: R): DropVerdict<void> | undefined;
+}
+
+/** The type of the tree's drag data: the dragged selection ids, as JSON. */
+export const TREE_DRAG_TYPE = 'application/x-xendeck-tree-ids';
 
 export const TREE_ROW_HEIGHT = 24;
 const TYPEAHEAD_MS = 700;
@@ -75,30 +100,53 @@ interface RowViewProps {
   selected: boolean;
   focused: boolean;
   top: number;
+  draggable: boolean;
+  /** Being moved (picked up with Ctrl+X, or dragged). */
+  moving: boolean;
+  drop: DropState | undefined;
   onRowMouseDown: (e: MouseEvent, key: string) => void;
   onRowDoubleClick: (key: string) => void;
   onRowContextMenu: (e: MouseEvent, key: string) => void;
   onTwisty: (e: MouseEvent, key: string) => void;
 }
 
-const RowView = memo(function RowView({ row, domId, renderIcon, selected, focused, top, onRowMouseDown, onRowDoubleClick, onRowContextMenu, onTwisty }: RowViewProps) {
+/** A row's name as assistive technology reads it: "web-01, running". */
+export const rowName = (row: Pick<TreeRowData, 'label' | 'stateText'>) => (row.stateText ? `${row.label}, ${row.stateText}` : row.label);
+
+const RowView = memo(function RowView({ row, domId, renderIcon, selected, focused, top, draggable, moving, drop, onRowMouseDown, onRowDoubleClick, onRowContextMenu, onTwisty }: RowViewProps) {
   const extra = [row.detail, row.termMatch, row.badge ? `${row.badge} alert${row.badge === 1 ? '' : 's'}` : undefined].filter(Boolean).join(', ');
+  const labelRef = useRef<HTMLSpanElement>(null);
+  // The whole name in a tooltip while the row is hovered, when the pane's width cuts it.
+  const [cut, setCut] = useState(false);
+  const label = (
+    <span className="tree-label" ref={labelRef}>
+      <Highlight text={row.label} range={row.labelMatch} />
+    </span>
+  );
+  const dropClass = drop ? (drop.kind === 'accept' ? ' is-drop-target' : drop.kind === 'checking' ? ' is-drop-checking' : ' is-drop-refused') : '';
   return (
     <div
       id={domId}
       role="treeitem"
+      data-key={row.key}
       aria-level={row.level}
       aria-setsize={row.setSize}
       aria-posinset={row.posInSet}
       aria-expanded={row.hasChildren ? row.open : undefined}
       aria-selected={selected}
-      aria-label={row.label}
+      aria-label={rowName(row)}
       aria-description={extra || undefined}
-      className={`vtree-row tone-${row.tone ?? 'normal'}${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}`}
+      draggable={draggable || undefined}
+      className={`vtree-row tone-${row.tone ?? 'normal'}${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${moving ? ' is-moving' : ''}${dropClass}`}
       style={{ transform: `translateY(${top}px)`, paddingInlineStart: `${(row.level - 1) * 16 + 4}px` }}
       onMouseDown={(e) => onRowMouseDown(e, row.key)}
       onDoubleClick={() => onRowDoubleClick(row.key)}
       onContextMenu={(e) => onRowContextMenu(e, row.key)}
+      onMouseEnter={() => {
+        const el = labelRef.current;
+        if (el && el.scrollWidth > el.clientWidth) setCut(true);
+      }}
+      onMouseLeave={() => setCut(false)}
     >
       <span className={`tree-twisty${row.hasChildren ? '' : ' is-leaf'}${row.open ? ' is-open' : ''}`} onMouseDown={(e) => onTwisty(e, row.key)} aria-hidden="true">
         <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
@@ -106,9 +154,13 @@ const RowView = memo(function RowView({ row, domId, renderIcon, selected, focuse
         </svg>
       </span>
       <span className="tree-icon">{renderIcon(row as never)}</span>
-      <span className="tree-label">
-        <Highlight text={row.label} range={row.labelMatch} />
-      </span>
+      {cut ? (
+        <Tooltip content={[row.label, row.stateText, row.detail].filter(Boolean).join(' — ')} open side="right">
+          {label}
+        </Tooltip>
+      ) : (
+        label
+      )}
       {row.termMatch && (
         <span className="tree-detail">
           <mark className="tree-match">{row.termMatch}</mark>
@@ -125,7 +177,7 @@ const RowView = memo(function RowView({ row, domId, renderIcon, selected, focuse
 });
 
 export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
-  const { label, rows, selectedIds, renderIcon, onToggle, onSelect, onActivate, onContextMenu, empty } = props;
+  const { label, rows, selectedIds, renderIcon, onToggle, onSelect, onActivate, dnd, empty } = props;
   const base = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focusedKey, setFocusedKey] = useState<string>();
@@ -172,24 +224,23 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
     }
   };
 
-  const openMenuFor = (row: R, at?: { x: number; y: number }) => {
-    if (!onContextMenu) return;
-    if (!selectedIds.has(row.id)) {
-      setAnchorKey(row.key);
-      onSelect([row.id], row);
-    }
-    let point = at;
-    if (!point) {
-      const el = document.getElementById(`${base}-row-${indexOfKey.get(row.key)}`);
-      const rect = el?.getBoundingClientRect();
-      point = rect ? { x: rect.left + 24, y: rect.bottom } : { x: 0, y: 0 };
-    }
-    onContextMenu(row, point);
+  // The row's contextmenu event (selection) bubbles to the <ContextMenu> around the tree, which opens.
+  const openMenuFor = (row: R) => {
+    const el = document.getElementById(`${base}-row-${indexOfKey.get(row.key)}`);
+    if (el) openContextMenuFromKeyboard(el);
   };
+
+  const dragging = useTreeDrag(rows, dnd, selectedIds, onSelect);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!focused) return;
-    const mode = event.shiftKey ? 'extend' : event.ctrlKey || event.metaKey ? 'focus' : 'select';
+    if (dnd && dragging.onKey(event, focused)) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    // While something is picked up (Ctrl+X), the arrows only point: the selection stays what is moved.
+    const mode = dragging.session ? 'focus' : event.shiftKey ? 'extend' : event.ctrlKey || event.metaKey ? 'focus' : 'select';
     const i = focusIndex;
     const handled = (() => {
       switch (event.key) {
@@ -308,19 +359,18 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
     [onToggle, onActivate],
   );
 
+  // Right-click (or the keyboard's contextmenu event): the row joins the selection first; the menu opens above.
   const onRowContextMenu = useCallback(
-    (e: MouseEvent, key: string) => {
+    (_e: MouseEvent, key: string) => {
       const row = rowsRef.current.find((r) => r.key === key);
-      if (!row || !onContextMenu) return;
-      e.preventDefault();
+      if (!row) return;
       setFocusedKey(key);
       if (!stateRef.current.selectedIds.has(row.id)) {
         setAnchorKey(key);
         onSelect([row.id], row);
       }
-      onContextMenu(row, { x: e.clientX, y: e.clientY });
     },
-    [onContextMenu, onSelect],
+    [onSelect],
   );
 
   const onTwisty = useCallback(
@@ -336,7 +386,10 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
 
   if (rows.length === 0 && empty) return <div className="tree-empty">{empty}</div>;
 
+  const pointed = dragging.session && dragging.session.via === 'keyboard' ? focused?.key : dragging.over;
+  const movingIds = dragging.session ? new Set(dragging.session.dragged) : undefined;
   return (
+    <div className="vtree-frame">
     <div
       ref={scrollRef}
       role="tree"
@@ -344,8 +397,13 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
       aria-multiselectable="true"
       aria-activedescendant={focusIndex >= 0 ? `${base}-row-${focusIndex}` : undefined}
       tabIndex={0}
-      className="vtree"
+      className={`vtree${dragging.session ? ' is-dragging' : ''}`}
       onKeyDown={onKeyDown}
+      onDragStart={dnd ? dragging.onDragStart : undefined}
+      onDragOver={dnd ? dragging.onDragOver : undefined}
+      onDragLeave={dnd ? dragging.onDragLeave : undefined}
+      onDrop={dnd ? dragging.onDrop : undefined}
+      onDragEnd={dnd ? dragging.end : undefined}
     >
       <div role="presentation" className="vtree-spacer" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
@@ -359,6 +417,9 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
               selected={selectedIds.has(row.id)}
               focused={item.index === focusIndex}
               top={item.start}
+              draggable={Boolean(dnd?.canDrag(row))}
+              moving={Boolean(movingIds?.has(row.id))}
+              drop={pointed === row.key ? dragging.stateOf(row.key) : undefined}
               onRowMouseDown={onRowMouseDown}
               onRowDoubleClick={onRowDoubleClick}
               onRowContextMenu={onRowContextMenu}
@@ -368,5 +429,157 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
         })}
       </div>
     </div>
+      {dragging.session && (
+        <p className="vtree-drop-status" role="status">
+          {dragging.statusText(pointed)}
+        </p>
+      )}
+    </div>
   );
+}
+
+/** The drag under way: by the mouse (HTML drag and drop) or by the keyboard (picked up with Ctrl+X). */
+interface Dragging<C> {
+  via: 'mouse' | 'keyboard';
+  dragged: readonly string[];
+  session: DragSession<C>;
+}
+
+/**
+ * Drag and drop state of a tree: the drag under way, the row under the pointer, and the handlers. The
+ * verdicts come from `dnd.evaluate`, asked once per row per drag (DragSession).
+ */
+function useTreeDrag<R extends TreeRowData>(rows: readonly R[], dnd: TreeDnd<R> | undefined, selectedIds: ReadonlySet<string>, onSelect: (ids: string[], focused: R) => void) {
+  const [drag, setDrag] = useState<Dragging<void>>();
+  const [over, setOver] = useState<string>();
+  const [, redraw] = useState(0);
+  const [notice, setNotice] = useState<string>();
+  const rowsByKey = useMemo(() => new Map(rows.map((r) => [r.key, r])), [rows]);
+  const rowsRef = useRef(rowsByKey);
+  useEffect(() => {
+    rowsRef.current = rowsByKey;
+  });
+
+  const start = (via: Dragging<void>['via'], dragged: readonly string[]) => {
+    drag?.session.dispose();
+    if (!dnd || dragged.length === 0) return undefined;
+    const session = new DragSession<void>(dragged, (key) => {
+      const row = rowsRef.current.get(key);
+      return row ? dnd.evaluate(dragged, row) : undefined;
+    }, () => redraw((n) => n + 1));
+    const next = { via, dragged, session };
+    setDrag(next);
+    setNotice(undefined);
+    return next;
+  };
+
+  const end = useCallback(() => {
+    setDrag((d) => {
+      d?.session.dispose();
+      return undefined;
+    });
+    setOver(undefined);
+  }, []);
+
+  // A drag whose source row scrolled out of the tree (and unmounted) never gets its dragend: the first
+  // mouse move after the drag (none are sent during one) ends it.
+  useEffect(() => {
+    if (drag?.via !== 'mouse') return;
+    window.addEventListener('mousemove', end, { once: true });
+    return () => window.removeEventListener('mousemove', end);
+  }, [drag, end]);
+
+  const rowOf = (event: DragEvent) => {
+    const el = (event.target as HTMLElement).closest<HTMLElement>('[role="treeitem"]');
+    const key = el?.dataset.key;
+    return key !== undefined ? rowsRef.current.get(key) : undefined;
+  };
+
+  /** The row's selection if the row is selected (what can be dragged of it), else the row alone. */
+  const draggedIdsFor = (row: R): string[] => {
+    const ids = selectedIds.has(row.id) ? rows.filter((r) => selectedIds.has(r.id) && dnd?.canDrag(r)).map((r) => r.id) : dnd?.canDrag(row) ? [row.id] : [];
+    return [...new Set(ids)];
+  };
+
+  const drop = (session: DragSession<void>, row: R) => {
+    const verdict = session.verdict(row.key);
+    if (verdict?.kind !== 'accept') return false;
+    void verdict.drop();
+    return true;
+  };
+
+  return {
+    session: drag ? { via: drag.via, dragged: drag.dragged } : undefined,
+    over,
+    stateOf: (key: string) => drag?.session.state(key),
+    statusText: (key: string | undefined): string => {
+      const count = drag ? `${drag.dragged.length} ${drag.dragged.length === 1 ? 'object' : 'objects'}` : '';
+      const state = key !== undefined ? drag?.session.state(key) : undefined;
+      if (notice) return notice;
+      if (!state) return drag?.via === 'keyboard' ? `Moving ${count}: choose where with the arrow keys, Ctrl+V to drop there, Esc to cancel.` : `Moving ${count}: drop on a highlighted row.`;
+      if (state.kind === 'accept') return `${state.label}${drag?.via === 'keyboard' ? ' (Ctrl+V)' : ''}`;
+      if (state.kind === 'checking') return `${state.label}: checking…`;
+      return `Cannot drop here: ${state.reason}`;
+    },
+    end,
+    onDragStart: (event: DragEvent) => {
+      const row = rowOf(event);
+      if (!row || !dnd?.canDrag(row)) return;
+      const ids = draggedIdsFor(row);
+      if (!selectedIds.has(row.id)) onSelect([row.id], row);
+      event.dataTransfer.setData(TREE_DRAG_TYPE, JSON.stringify(ids));
+      event.dataTransfer.effectAllowed = 'move';
+      start('mouse', ids);
+    },
+    onDragOver: (event: DragEvent) => {
+      if (!drag || drag.via !== 'mouse') return;
+      const row = rowOf(event);
+      const key = row?.key;
+      if (key !== over) setOver(key);
+      const verdict = key !== undefined ? drag.session.verdict(key) : undefined;
+      if (verdict?.kind === 'accept') {
+        event.preventDefault(); // a drop here is allowed
+        event.dataTransfer.dropEffect = 'move';
+      } else if (verdict) {
+        event.dataTransfer.dropEffect = 'none';
+      }
+    },
+    onDragLeave: (event: DragEvent) => {
+      // Leaving the tree itself (not a row for another row): nothing is pointed at.
+      if (!(event.currentTarget as HTMLElement).contains(event.relatedTarget as Node | null)) setOver(undefined);
+    },
+    onDrop: (event: DragEvent) => {
+      const row = rowOf(event);
+      if (drag && row) {
+        event.preventDefault();
+        drop(drag.session, row);
+      }
+      end();
+    },
+    /** Ctrl+X, Ctrl+V, Esc while moving; true when the key was the tree's drag keys. */
+    onKey: (event: KeyboardEvent, focused: R): boolean => {
+      const ctrl = event.ctrlKey || event.metaKey;
+      if (ctrl && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'x') {
+        const ids = draggedIdsFor(focused);
+        if (!ids.length) return false;
+        start('keyboard', ids);
+        return true;
+      }
+      if (!drag || drag.via !== 'keyboard') return false;
+      if (event.key === 'Escape') {
+        end();
+        return true;
+      }
+      if (ctrl && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'v') {
+        if (drop(drag.session, focused)) end();
+        else {
+          const state = drag.session.state(focused.key);
+          setNotice(state?.kind === 'refuse' ? `Cannot drop here: ${state.reason}` : state?.kind === 'checking' ? `${state.label}: checking…` : 'Cannot drop here: this row takes no drop.');
+        }
+        return true;
+      }
+      setNotice(undefined);
+      return false;
+    },
+  };
 }

@@ -10,8 +10,12 @@ export const addServer: Action = {
   label: 'Add server…',
   icon: 'add-server',
   group: 'connection',
+  keywords: ['connect to a pool', 'new connection', 'login'],
+  // Not about the selection: always in the toolbar (XenCenter keeps it there), in menus of connection rows.
+  global: true,
+  needs: 'Always available.',
   appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection' || t.cls === 'pool'),
-  enabled: () => true,
+  disabledReason: () => undefined,
   run: (ctx) => runAddServer(ctx),
 };
 

@@ -1,30 +1,32 @@
 /**
  * Revert (a clear warning, a snapshot of the current state offered first), delete (one or many, with their
- * disks), and a new VM or template from a snapshot. Each runs its steps as tasks and stays open on error.
+ * disks), and a new VM or template from a snapshot. Each closes as soon as its work is asked for and
+ * runs its steps as tasks in the task panel (a step the pool refuses is listed there, with the reason).
  */
 import { useId, useState } from 'react';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
 import { useBridge } from '../../bridge-context';
 import { Dialog, Field, fieldAria } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { appStore, objectId } from '../../store';
 import { formatTime } from '../tabs/format';
 import { KIND_LABEL, nameProblem, snapshotKind } from './snapshot-model';
 import { deleteSnapshots, newFromSnapshot, revertTo } from './snapshot-ops';
-import { TaskProgress } from './TaskProgress';
 
 interface Common {
   connectionId: string;
   onClose: () => void;
 }
 
-function Footer({ busy, onClose, submit, danger }: { busy: boolean; onClose: () => void; submit: { form: string; label: string }; danger?: boolean }) {
+/** Steps that fail are in the task panel already; nothing more to say once the dialog is gone. */
+const inBackground = (work: Promise<unknown>) => void work.catch(() => undefined);
+
+function Footer({ onClose, submit, danger }: { onClose: () => void; submit: { form: string; label: string }; danger?: boolean }) {
   return (
     <>
-      <button type="button" className="button" onClick={onClose} disabled={busy}>
-        {busy ? 'Working…' : 'Cancel'}
+      <button type="button" className="button" onClick={onClose}>
+        Cancel
       </button>
-      <button type="submit" form={submit.form} className={`button ${danger ? 'button-danger' : 'button-primary'}`} disabled={busy}>
+      <button type="submit" form={submit.form} className={`button ${danger ? 'button-danger' : 'button-primary'}`}>
         {submit.label}
       </button>
     </>
@@ -35,10 +37,7 @@ export function RevertDialog({ connectionId, vmRef, vm, snapRef, snap, onClose }
   const bridge = useBridge();
   const id = useId();
   const [safety, setSafety] = useState(true);
-  const [step, setStep] = useState<{ words: string; task?: string }>();
-  const [error, setError] = useState<unknown>();
   const kind = snapshotKind(snap);
-  const busy = step !== undefined;
   const outcome = kind === 'memory'
     ? 'The VM will resume from the saved memory, running exactly as it was at that moment.'
     : vm.power_state === 'Running' || vm.power_state === 'Paused'
@@ -46,18 +45,13 @@ export function RevertDialog({ connectionId, vmRef, vm, snapRef, snap, onClose }
       : 'The VM will stay halted with the snapshot\u2019s disks.';
 
   const submit = () => {
-    if (busy) return;
-    setError(undefined);
-    setStep({ words: 'Starting…' });
     const safetyName = safety ? `Before reverting to ${snap.name_label}` : undefined;
-    revertTo({ bridge, connectionId }, vmRef, vm, snapRef, snap, safetyName, (words, task) => setStep({ words, task })).then(onClose, (err: unknown) => {
-      setStep(undefined);
-      setError(err);
-    });
+    inBackground(revertTo({ bridge, connectionId }, vmRef, vm, snapRef, snap, safetyName, () => undefined));
+    onClose();
   };
 
   return (
-    <Dialog title={`Revert ${vm.name_label} to “${snap.name_label}”?`} tone="alert" onClose={busy ? undefined : onClose} footer={<Footer busy={busy} onClose={onClose} submit={{ form: `${id}-form`, label: 'Revert' }} danger />}>
+    <Dialog title={`Revert ${vm.name_label} to “${snap.name_label}”?`} tone="alert" onClose={onClose} footer={<Footer onClose={onClose} submit={{ form: `${id}-form`, label: 'Revert' }} danger />}>
       <form id={`${id}-form`} className="snap-form" onSubmit={(e) => (e.preventDefault(), submit())}>
         <p className="snap-warning" role="note">
           Everything that changed in {vm.name_label} since {formatTime(snap.snapshot_time)} will be lost: its disks are replaced by the snapshot’s.
@@ -66,11 +60,9 @@ export function RevertDialog({ connectionId, vmRef, vm, snapRef, snap, onClose }
           {KIND_LABEL[kind]} snapshot. {outcome}
         </p>
         <label className="snap-check">
-          <input type="checkbox" checked={safety} disabled={busy} onChange={(e) => setSafety(e.target.checked)} />
+          <input type="checkbox" checked={safety} onChange={(e) => setSafety(e.target.checked)} />
           Take a snapshot of the current state first, so this revert can be undone
         </label>
-        {step && <TaskProgress connectionId={connectionId} taskRef={step.task} words={step.words} />}
-        {error !== undefined && <ErrorMessage error={error} />}
       </form>
     </Dialog>
   );
@@ -79,21 +71,13 @@ export function RevertDialog({ connectionId, vmRef, vm, snapRef, snap, onClose }
 export function DeleteSnapshotsDialog({ connectionId, items, onClose }: Common & { items: { ref: string; record: VMRecord }[] }) {
   const bridge = useBridge();
   const id = useId();
-  const [step, setStep] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const busy = step !== undefined;
   const submit = () => {
-    if (busy) return;
-    setError(undefined);
-    setStep('Starting…');
-    deleteSnapshots({ bridge, connectionId }, appStore.getState(), items, setStep).then(onClose, (err: unknown) => {
-      setStep(undefined);
-      setError(err);
-    });
+    inBackground(deleteSnapshots({ bridge, connectionId }, appStore.getState(), items, () => undefined));
+    onClose();
   };
   const title = items.length === 1 ? `Delete snapshot “${items[0].record.name_label}”?` : `Delete ${items.length} snapshots?`;
   return (
-    <Dialog title={title} tone="alert" onClose={busy ? undefined : onClose} footer={<Footer busy={busy} onClose={onClose} submit={{ form: `${id}-form`, label: 'Delete' }} danger />}>
+    <Dialog title={title} tone="alert" onClose={onClose} footer={<Footer onClose={onClose} submit={{ form: `${id}-form`, label: 'Delete' }} danger />}>
       <form id={`${id}-form`} className="snap-form" onSubmit={(e) => (e.preventDefault(), submit())}>
         <p>The snapshots and their disks are deleted; the VM itself and its other snapshots are not touched.</p>
         <ul className="snap-delete-list">
@@ -103,12 +87,6 @@ export function DeleteSnapshotsDialog({ connectionId, items, onClose }: Common &
             </li>
           ))}
         </ul>
-        {step && (
-          <p role="status" className="muted">
-            {step}
-          </p>
-        )}
-        {error !== undefined && <ErrorMessage error={error} />}
       </form>
     </Dialog>
   );
@@ -119,30 +97,19 @@ export function FromSnapshotDialog({ connectionId, snapRef, snap, vm, asTemplate
   const id = useId();
   const [name, setName] = useState(asTemplate ? `${vm.name_label} template` : `${vm.name_label} copy`);
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const problem = nameProblem(name)?.replace('snapshot', asTemplate ? 'template' : 'VM');
   const submit = () => {
     setTouched(true);
-    if (problem || busy) return;
-    setBusy(true);
-    setError(undefined);
-    newFromSnapshot({ bridge, connectionId }, snapRef, snap, name.trim(), asTemplate).then(
-      (ref) => {
-        onClose();
-        appStore.getState().select([objectId(connectionId, 'VM', ref)]);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setError(err);
-      },
-    );
+    if (problem) return;
+    // The copy runs as a task; the new VM (or template) is selected when it exists.
+    inBackground(newFromSnapshot({ bridge, connectionId }, snapRef, snap, name.trim(), asTemplate).then((ref) => appStore.getState().select([objectId(connectionId, 'VM', ref)])));
+    onClose();
   };
   return (
     <Dialog
       title={asTemplate ? `Save “${snap.name_label}” as a template` : `New VM from “${snap.name_label}”`}
-      onClose={busy ? undefined : onClose}
-      footer={<Footer busy={busy} onClose={onClose} submit={{ form: `${id}-form`, label: asTemplate ? 'Save template' : 'Create VM' }} />}
+      onClose={onClose}
+      footer={<Footer onClose={onClose} submit={{ form: `${id}-form`, label: asTemplate ? 'Save template' : 'Create VM' }} />}
     >
       <form id={`${id}-form`} className="snap-form" onSubmit={(e) => (e.preventDefault(), submit())}>
         <p className="muted">
@@ -151,14 +118,8 @@ export function FromSnapshotDialog({ connectionId, snapRef, snap, vm, asTemplate
             : 'A new, halted VM with the snapshot\u2019s configuration and copies of its disks. The original VM is not changed.'}
         </p>
         <Field label="Name" htmlFor={`${id}-name`} error={touched ? problem : undefined}>
-          <input className="text-input" value={name} disabled={busy} data-autofocus onChange={(e) => setName(e.target.value)} {...fieldAria(`${id}-name`, touched ? problem : undefined)} />
+          <input className="text-input" value={name} data-autofocus onChange={(e) => setName(e.target.value)} {...fieldAria(`${id}-name`, touched ? problem : undefined)} />
         </Field>
-        {busy && (
-          <p role="status" className="muted">
-            Copying the disks…
-          </p>
-        )}
-        {error !== undefined && <ErrorMessage error={error} />}
       </form>
     </Dialog>
   );

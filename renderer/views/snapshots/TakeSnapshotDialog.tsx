@@ -1,17 +1,17 @@
 /**
- * Take snapshot: name, description and the kind, each explained; kinds the VM cannot take now are shown
- * disabled with the reason. Progress follows the task (also in the task panel); errors keep the dialog open.
+ * Take snapshot: name, description and the kind, each explained; kinds the VM cannot take are shown
+ * disabled with the reason. The dialog closes as soon as the snapshot is asked for: the task panel
+ * carries the operation (its progress, its failure if the pool refuses), as every dialog does.
  */
 import { useId, useState } from 'react';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
 import { useBridge } from '../../bridge-context';
 import { Dialog, Field, fieldAria } from '../../components/Dialog';
-import { ErrorMessage } from '../../components/ErrorMessage';
 import { useRecord } from '../../store';
 import { isNullRef } from '../../store/object-id';
 import { defaultSnapshotName, guestSupportsQuiesce, nameProblem, type SnapshotKind } from './snapshot-model';
 import { takeSnapshot } from './snapshot-ops';
-import { TaskProgress } from './TaskProgress';
+import { vmOperationReason } from '../../actions/disabled-reasons';
 
 interface KindChoice {
   kind: SnapshotKind;
@@ -23,7 +23,7 @@ interface KindChoice {
 export function kindChoices(vm: VMRecord, quiesceSupported: boolean): KindChoice[] {
   const running = vm.power_state === 'Running';
   return [
-    { kind: 'disk', label: 'Disk only', explain: 'Saves the disks as they are now, like pulling the power plug: fast, and the VM keeps running. Applications may need to recover on revert.' },
+    { kind: 'disk', label: 'Disk only', explain: 'Saves the disks as they are now, like pulling the power plug: fast, and the VM keeps running. Applications may need to recover on revert.', unavailable: vmOperationReason(vm, 'snapshot') },
     {
       kind: 'quiesced', label: 'Quiesced disks',
       explain: 'The guest\u2019s VSS provider flushes applications (databases, Exchange) before the disks are saved, so they come back consistent.',
@@ -32,7 +32,7 @@ export function kindChoices(vm: VMRecord, quiesceSupported: boolean): KindChoice
     {
       kind: 'memory', label: 'Disks and memory',
       explain: 'Also saves the memory: a revert resumes the VM exactly where it was, running programs included. The VM pauses briefly while its memory is written.',
-      unavailable: !running ? 'Only for a running VM.' : !vm.allowed_operations.includes('checkpoint') ? 'Not allowed now (another operation is running).' : undefined,
+      unavailable: !running ? 'Only for a running VM.' : vmOperationReason(vm, 'checkpoint'),
     },
   ];
 }
@@ -45,38 +45,28 @@ export function TakeSnapshotDialog({ connectionId, vmRef, vm, onClose }: { conne
   const [description, setDescription] = useState('');
   const [kind, setKind] = useState<SnapshotKind>('disk');
   const [touched, setTouched] = useState(false);
-  const [task, setTask] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const id = useId();
   const problem = nameProblem(name);
   const chosen = choices.find((c) => c.kind === kind)!;
 
   const submit = () => {
     setTouched(true);
-    if (problem || chosen.unavailable || busy) return;
-    setBusy(true);
-    setError(undefined);
-    takeSnapshot({ bridge, connectionId }, vmRef, vm.name_label, kind, name.trim(), description, setTask).then(
-      () => onClose(),
-      (err: unknown) => {
-        setBusy(false);
-        setTask(undefined);
-        setError(err);
-      },
-    );
+    if (problem || chosen.unavailable) return;
+    // The task panel carries it from here (a refusal is listed there as a failed task).
+    takeSnapshot({ bridge, connectionId }, vmRef, vm.name_label, kind, name.trim(), description).catch(() => undefined);
+    onClose();
   };
 
   return (
     <Dialog
       title={`Take a snapshot of ${vm.name_label}`}
-      onClose={busy ? undefined : onClose}
+      onClose={onClose}
       footer={
         <>
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            {busy ? 'Working…' : 'Cancel'}
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
           </button>
-          <button type="submit" form={`${id}-form`} className="button button-primary" disabled={busy || (touched && !!problem) || !!chosen.unavailable}>
+          <button type="submit" form={`${id}-form`} className="button button-primary" disabled={(touched && !!problem) || !!chosen.unavailable}>
             Take snapshot
           </button>
         </>
@@ -95,7 +85,6 @@ export function TakeSnapshotDialog({ connectionId, vmRef, vm, onClose }: { conne
             className="text-input"
             value={name}
             maxLength={300}
-            disabled={busy}
             data-autofocus
             onChange={(e) => setName(e.target.value)}
             onBlur={() => setTouched(true)}
@@ -103,9 +92,9 @@ export function TakeSnapshotDialog({ connectionId, vmRef, vm, onClose }: { conne
           />
         </Field>
         <Field label="Description (optional)" htmlFor={`${id}-desc`}>
-          <textarea id={`${id}-desc`} className="text-input snap-textarea" rows={2} value={description} disabled={busy} onChange={(e) => setDescription(e.target.value)} />
+          <textarea id={`${id}-desc`} className="text-input snap-textarea" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
         </Field>
-        <fieldset className="snap-kinds" disabled={busy}>
+        <fieldset className="snap-kinds">
           <legend className="field-label">Snapshot mode</legend>
           {choices.map((c) => (
             <label key={c.kind} className={`snap-kind${c.unavailable ? ' is-unavailable' : ''}`}>
@@ -118,8 +107,6 @@ export function TakeSnapshotDialog({ connectionId, vmRef, vm, onClose }: { conne
             </label>
           ))}
         </fieldset>
-        {busy && <TaskProgress connectionId={connectionId} taskRef={task} words="Taking the snapshot…" />}
-        {error !== undefined && <ErrorMessage error={error} />}
       </form>
     </Dialog>
   );

@@ -23,3 +23,8 @@ export function objectKind(target: Target, record: unknown): ObjectKind {
       return 'other';
   }
 }
+
+/** Built-in templates: is_default_template, or other_config.default_template on servers older than that field (XenCenter's test). */
+export function isDefaultTemplate(vm: Pick<VMRecord, 'is_default_template' | 'other_config'>): boolean {
+  return Boolean(vm.is_default_template) || vm.other_config?.default_template !== undefined;
+}

@@ -1,18 +1,29 @@
 /**
  * The left pane: search box, view switcher (Infrastructure, Objects, Organization) and the resource
- * tree. Selection lives in the store (the tabs and actions read it); open/closed rows live here, per view.
+ * tree, with its context menu and drag and drop. Selection lives in the store (the tabs and actions read
+ * it); open/closed rows live here, per view. What the menu offers and what a drop does come from the
+ * caller (renderer/actions: the action registry and the drop policies).
  */
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import { Tree, type TreeRowData } from '../../components/Tree';
+import type { DropVerdict } from '../../components/drop-policy';
+import type { MenuEntry } from '../../components/menu-model';
+import { ContextMenu } from '../../components/Menu';
+import { Tree, type TreeDnd, type TreeRowData } from '../../components/Tree';
 import { useMirrorStoreApi, useSelectionIds } from '../../store/hooks';
-import { parseObjectId, type ObjectTarget, type Target } from '../../store/object-id';
+import { parseObjectId, type Target } from '../../store/object-id';
 import { ObjectIcon } from './ObjectIcon';
 import { buildTree, type TreeNodeModel, type TreeViewKind } from './tree-model';
 import { useTreeSource } from './use-tree-source';
 import { flattenTree } from './visible-rows';
 
-/** The hook point for the context menu (provided by renderer/actions): the row acted on, the whole selection, where to open. */
-export type TreeContextMenuHandler = (target: Target | undefined, selection: ObjectTarget[], at: { x: number; y: number }) => void;
+export interface ResourcePaneProps {
+  /** The context menu of the selection (the right-clicked row joined it first). */
+  menuFor?: (selection: Target[]) => MenuEntry[];
+  /** What dropping the dragged objects on a row would do; undefined: the row takes no drop. */
+  dropVerdict?: (dragged: Target[], over: TreeNodeModel) => DropVerdict<void> | undefined;
+  /** Enter or double-click on a leaf row. */
+  onActivate?: (target: Target | undefined) => void;
+}
 
 interface Row extends TreeRowData {
   node: TreeNodeModel;
@@ -26,7 +37,9 @@ const VIEWS: { id: TreeViewKind; label: string }[] = [
 
 const renderIcon = (row: Row) => <ObjectIcon kind={row.node.kind} state={row.node.state} />;
 
-export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: TreeContextMenuHandler; onActivate?: (target: Target | undefined) => void }) {
+const targetsOf = (ids: readonly string[]) => ids.map(parseObjectId).filter((t): t is Target => Boolean(t));
+
+export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneProps) {
   const store = useMirrorStoreApi();
   const source = useTreeSource();
   const selection = useSelectionIds();
@@ -51,6 +64,7 @@ export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: Tr
       posInSet: v.posInSet,
       setSize: v.setSize,
       detail: v.node.detail,
+      stateText: v.node.stateText,
       tone: v.node.tone,
       badge: v.node.alerts,
       labelMatch: v.labelMatch,
@@ -73,8 +87,15 @@ export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: Tr
     [view, deferredQuery],
   );
   const onSelect = useCallback((ids: string[]) => store.getState().select(ids), [store]);
-  const selectedTargets = () => store.getState().selection.ids.map(parseObjectId).filter((t): t is ObjectTarget => t?.kind === 'object');
-  const handleContextMenu = onContextMenu ? (row: Row, at: { x: number; y: number }) => onContextMenu(row.node.target, selectedTargets(), at) : undefined;
+  const dnd = useMemo<TreeDnd<Row> | undefined>(
+    () =>
+      dropVerdict && {
+        // Objects move; group rows (Tags, a folder) and connection rows do not.
+        canDrag: (row) => row.node.target?.kind === 'object',
+        evaluate: (dragged, row) => dropVerdict(targetsOf(dragged), row.node),
+      },
+    [dropVerdict],
+  );
 
   const searching = deferredQuery.trim().length > 0;
   return (
@@ -105,19 +126,21 @@ export function ResourcePane({ onContextMenu, onActivate }: { onContextMenu?: Tr
           </select>
         </label>
       </div>
-      <div className="sidebar-tree">
-        <Tree<Row>
-          label="Resources"
-          rows={rows}
-          selectedIds={selectedIds}
-          renderIcon={renderIcon}
-          onToggle={onToggle}
-          onSelect={onSelect}
-          onActivate={onActivate ? (row) => onActivate(row.node.target) : undefined}
-          onContextMenu={handleContextMenu}
-          empty={<p className="muted">{searching ? `Nothing matches “${deferredQuery.trim()}”.` : source.connections.length ? 'Nothing to show.' : 'No servers yet.'}</p>}
-        />
-      </div>
+      <ContextMenu label="Actions" entries={() => (menuFor ? menuFor(targetsOf(store.getState().selection.ids)) : [])}>
+        <div className="sidebar-tree">
+          <Tree<Row>
+            label="Resources"
+            rows={rows}
+            selectedIds={selectedIds}
+            renderIcon={renderIcon}
+            onToggle={onToggle}
+            onSelect={onSelect}
+            onActivate={onActivate ? (row) => onActivate(row.node.target) : undefined}
+            dnd={dnd}
+            empty={<p className="muted">{searching ? `Nothing matches “${deferredQuery.trim()}”.` : source.connections.length ? 'Nothing to show.' : 'No servers yet.'}</p>}
+          />
+        </div>
+      </ContextMenu>
       {searching && (
         <p className="tree-search-count muted" role="status">
           {((n) => `${n} ${n === 1 ? 'match' : 'matches'}`)(rows.filter((r) => r.labelMatch || r.termMatch).length)}

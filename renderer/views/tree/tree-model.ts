@@ -25,6 +25,8 @@ export interface TreeNodeModel {
   state?: NodeState;
   /** Short text after the label ("Demo", "Reconnecting (attempt 2)"). */
   detail?: string;
+  /** The state in words, read with the name by assistive technology ("running", "in maintenance mode"). */
+  stateText?: string;
   tone?: 'normal' | 'muted' | 'warning';
   /** Number of alerts (XAPI messages) about this object. */
   alerts?: number;
@@ -32,6 +34,8 @@ export interface TreeNodeModel {
   terms?: string[];
   /** Open until the user closes it. */
   defaultOpen?: boolean;
+  /** A tag or folder row of the Organization view: what dropping objects on it means (actions/drop-policies.ts). */
+  group?: { kind: 'tag'; tag: string } | { kind: 'folder'; path: string };
   children?: TreeNodeModel[];
 }
 
@@ -227,8 +231,8 @@ export function buildInfrastructure(src: TreeSource): TreeNodeModel[] {
   return out;
 }
 
-function group(key: string, label: string, children: TreeNodeModel[], kind: NodeKind = 'group', defaultOpen = true): TreeNodeModel {
-  return { key, id: `g|${key}`, label, kind, children, defaultOpen };
+function group(key: string, label: string, children: TreeNodeModel[], kind: NodeKind = 'group', defaultOpen = true, meaning?: TreeNodeModel['group']): TreeNodeModel {
+  return { key, id: `g|${key}`, label, kind, children, defaultOpen, group: meaning };
 }
 
 /** Every object grouped by type, all pools together (XenCenter's Objects view). */
@@ -304,12 +308,13 @@ export function buildOrganization(src: TreeSource): TreeNodeModel[] {
     },
     (row) => offline.push(row),
   );
+  // Folder rows carry their path ("/Production/Web", as other_config.folder holds it); the Folders row is "/".
   const folderNodes = (draft: FolderDraft, path: string): TreeNodeModel[] => [
-    ...[...draft.folders].map(([name, sub]) => group(`${path}/${name}`, name, folderNodes(sub, `${path}/${name}`), 'folder', false)).sort(byLabel),
+    ...[...draft.folders].map(([name, sub]) => group(`folder:${path}/${name}`, name, folderNodes(sub, `${path}/${name}`), 'folder', false, { kind: 'folder', path: `${path}/${name}` })).sort(byLabel),
     ...draft.items.sort(byLabel),
   ];
-  const tagNodes = [...tags].map(([tag, items]) => group(`tag:${tag}`, tag, items.sort(byLabel), 'tag', false)).sort(byLabel);
-  return [group('tags', 'Tags', tagNodes), group('folders', 'Folders', folderNodes(root, 'folder:')), ...offline];
+  const tagNodes = [...tags].map(([tag, items]) => group(`tag:${tag}`, tag, items.sort(byLabel), 'tag', false, { kind: 'tag', tag })).sort(byLabel);
+  return [group('tags', 'Tags', tagNodes), group('folders', 'Folders', folderNodes(root, ''), 'group', true, { kind: 'folder', path: '/' }), ...offline];
 }
 
 export function buildTree(view: TreeViewKind, src: TreeSource): TreeNodeModel[] {
