@@ -40,8 +40,9 @@ function fileNotice(path: string): Action {
     icon: 'add-server',
     group: 'connection',
     toolbar: 'none',
+    needs: 'Always available.',
     appliesTo: () => true,
-    enabled: () => true,
+    disabledReason: () => undefined,
     run: async (ctx) => void (await ctx.ui.dialog<void>((done) => <FileNotSupported path={path} onClose={() => done(undefined)} />)),
   };
 }
