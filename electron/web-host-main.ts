@@ -44,16 +44,15 @@ async function main(): Promise<void> {
   const rendererDir = resolve(values['renderer-dir'] ?? defaultRendererDir());
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer in ${rendererDir}: run npm run build first`);
   const log = (line: string) => console.error(`[xendeck] ${line}`);
-  const onCorrupt = (path: string, movedTo: string) => log(`${path} was unreadable; kept as ${movedTo} and started afresh`);
 
   let pageOrigin = '';
   const backend = await createAppBackend({
     mode: 'browser',
     version: packageJson.version,
     stateDir,
-    secrets: new FileSecretStore(stateDir, { onCorrupt }),
-    certificates: new FileCertificateStore(stateDir, { onCorrupt }),
-    settings: new FileSettingsStore(stateDir, { onCorrupt }),
+    secrets: new FileSecretStore(stateDir, { log }),
+    certificates: new FileCertificateStore(stateDir, { log }),
+    settings: new FileSettingsStore(stateDir, { log }),
     // The page opens links itself in browser mode (renderer/ws-bridge.ts); the host has no browser to drive.
     shell: {
       openExternal: async (url) => {

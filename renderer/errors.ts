@@ -41,6 +41,7 @@ const TABLE: Record<string, Entry> = {
   DISCONNECTED: { title: 'The connection to the pool is down.', advice: 'Wait for it to reconnect, or reconnect it from the tree.' },
   HTTP_ERROR: { title: 'The server answered with an HTTP error: it may not be a XAPI host.', advice: 'Check the address and port.' },
   MALFORMED_REPLY: { title: 'The server\u2019s answer could not be read: it may not be a XAPI host.', advice: 'Check the address and port.' },
+  REPLY_TOO_LARGE: { title: (p) => `The server\u2019s reply was larger than the ${p[1] ? `${Math.round(Number(p[1]) / 1048576)} MB ` : ''}limit on replies.`, advice: 'If the pool is really that big, raise connections.maxReplyMegabytes in settings.json (up to 512) and restart XenDeck.' },
   NO_MASTER_FOUND: { title: 'No member of the pool answers as master.', advice: 'Check that the pool master is up, or designate a new master.' },
   CERTIFICATE_CHANGED: { title: 'The server\u2019s certificate changed since the last connection.', advice: 'Compare the fingerprints with the host\u2019s own before trusting it again.' },
   CERTIFICATE_UNKNOWN: { title: 'The server\u2019s certificate is not trusted yet.', advice: 'Check its fingerprint and trust it to connect.' },

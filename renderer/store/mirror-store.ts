@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionInfo, MirrorBatch } from '../../shared/bridge';
 import { applyBatch, type ConnectionMirror } from './apply-batch';
+import { sanitiseConnections } from './sanitise-connections';
 import type { ObjectId } from './object-id';
 
 export interface SelectionState {
@@ -45,8 +46,9 @@ export function createMirrorStore(): MirrorStore {
     selection: NO_SELECTION,
     activeTabs: {},
 
-    setConnections: (connections) =>
+    setConnections: (received) =>
       set((s) => {
+        const connections = sanitiseConnections(received);
         // Objects of connections that no longer exist go with them.
         const ids = new Set(connections.map((c) => c.id));
         const stale = Object.keys(s.mirrors).filter((id) => !ids.has(id));

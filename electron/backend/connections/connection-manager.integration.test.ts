@@ -295,6 +295,50 @@ describe('ConnectionManager', () => {
   });
 });
 
+describe('Forgetting a server', () => {
+  it('drops its pinned certificate and its password, so adding it again asks about the certificate again', async () => {
+    const r = await rig();
+    const adding = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember: true });
+    const prompt = await nextPrompt(r);
+    await r.manager.answerCertificate(prompt.id, prompt.certificate.fingerprint256, true);
+    const info = await adding;
+    const host = certificateHostKeyOfUrl(lab.sim.url);
+    expect(await r.stores.certificates.get(host)).toBe(prompt.certificate.fingerprint256);
+    expect(await r.stores.secrets.get(passwordKey(info.id))).toBe(lab.sim.password);
+
+    await r.manager.forget(info.id);
+    expect(await r.stores.certificates.get(host)).toBeUndefined();
+    expect(await r.stores.secrets.get(passwordKey(info.id))).toBeUndefined();
+    expect(await r.stores.settings.get(SAVED_SERVERS_KEY)).toEqual([]);
+
+    const asked = payloads(r, 'connections.certificatePrompt').length;
+    const again = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember: false });
+    const second = await nextPrompt(r, asked);
+    expect(second.certificate.fingerprint256).toBe(prompt.certificate.fingerprint256);
+    await r.manager.answerCertificate(second.id, second.certificate.fingerprint256, true);
+    expect((await again).status).toEqual({ state: 'connected' });
+  });
+
+  it('keeps a pin another saved connection to the same host still uses, until that one is forgotten too', async () => {
+    const dir = newDir();
+    const host = certificateHostKeyOfUrl(lab.sim.url);
+    const master = lab.sim.hosts.find((h) => h.url === lab.sim.url)!;
+    // The same pool saved twice, under two users (the second without a saved password: it waits for one).
+    await new FileSettingsStore(dir).set(SAVED_SERVERS_KEY, [
+      { id: 'as-root', address: lab.sim.url, user: 'root', label: 'Pool', hidden: false },
+      { id: 'as-auditor', address: hostOf(lab.sim.url), user: 'auditor', label: 'Pool (read-only)', hidden: false },
+    ]);
+    await new FileSecretStore(join(dir, 'secrets')).set(passwordKey('as-root'), lab.sim.password);
+    await new FileCertificateStore(dir).set(host, master.fingerprint256);
+    const r = await rig(dir);
+    await expect.poll(() => statusOf(r, 'as-root')?.state, { timeout: 15_000 }).toBe('connected');
+    await r.manager.forget('as-root');
+    expect(await r.stores.certificates.get(host)).toBe(master.fingerprint256);
+    await r.manager.forget('as-auditor');
+    expect(await r.stores.certificates.get(host)).toBeUndefined();
+  });
+});
+
 describe('ConnectionManager and a changed certificate', () => {
   it('forgets a server added through a pool member while the master shows a changed certificate', async () => {
     const simDir = newDir();

@@ -29,31 +29,27 @@ import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
 import type { Clock } from '../ports';
 import { describeConnectionError } from './error-words';
 import { MirrorBatcher } from './mirror-batcher';
-import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
+import { MEGABYTE, NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
 import { PoolTrust, type PoolMirror } from './pool-trust';
+import type { SavedServer } from '../stores/settings-schema';
 
 /** Saved servers, without passwords. */
 export const SAVED_SERVERS_KEY = 'connections.servers';
 /** Ids of demo connections the user hid. */
 export const HIDDEN_DEMOS_KEY = 'connections.hiddenDemos';
+/** The reply size cap, in MB (settings.json; README "Settings"). */
+export const MAX_REPLY_MEGABYTES_KEY = 'connections.maxReplyMegabytes';
 export const passwordKey = (id: string): string => `connection-password:${id}`;
-
-export interface SavedServer {
-  id: string;
-  address: string;
-  user: string;
-  label: string;
-  hidden: boolean;
-  /** Pool members' addresses from the last run, tried when the saved address does not answer. */
-  members?: string[];
-}
+export type { SavedServer };
 
 export interface ConnectionManagerOptions extends ConnectionServiceDeps {
   /** Client tuning (tests shorten timeouts); url, user, password and transport are the manager's. */
   client?: Partial<Omit<XapiClientOptions, 'url' | 'user' | 'password' | 'transport'>>;
   /** Mirror batches per second and connection (default 10). */
   batchesPerSecond?: number;
+  /** The transport's reply cap in bytes; by default the `connections.maxReplyMegabytes` setting, else 256 MB. */
+  maxReplyBytes?: number;
 }
 
 interface CertificatePrompt {
@@ -88,6 +84,7 @@ export class ConnectionManager implements ConnectionService {
   private readonly connections = new Map<string, Connection>();
   private readonly clock: Clock;
   private hiddenDemos = new Set<string>();
+  private maxReplyBytes: number | undefined;
   private disposed = false;
 
   constructor(private readonly deps: ConnectionManagerOptions) {
@@ -95,13 +92,16 @@ export class ConnectionManager implements ConnectionService {
   }
 
   async init(): Promise<void> {
-    const saved = (await this.deps.settings.get<SavedServer[]>(SAVED_SERVERS_KEY)) ?? [];
-    this.hiddenDemos = new Set((await this.deps.settings.get<string[]>(HIDDEN_DEMOS_KEY)) ?? []);
-    for (const server of Array.isArray(saved) ? saved : []) {
-      if (!server || typeof server.id !== 'string' || typeof server.address !== 'string' || typeof server.user !== 'string') continue;
+    // The store hands out only what its schema accepts (stores/settings-schema.ts).
+    const saved = (await this.deps.settings.get(SAVED_SERVERS_KEY)) ?? [];
+    this.hiddenDemos = new Set((await this.deps.settings.get(HIDDEN_DEMOS_KEY)) ?? []);
+    const megabytes = await this.deps.settings.get(MAX_REPLY_MEGABYTES_KEY);
+    this.maxReplyBytes = this.deps.maxReplyBytes ?? (megabytes === undefined ? undefined : megabytes * MEGABYTE);
+    for (const server of saved) {
+      if (this.connections.has(server.id)) continue;
       const conn = this.newConnection({
         id: server.id, address: server.address, user: server.user, label: server.label || server.address,
-        demo: false, remembered: true, hidden: Boolean(server.hidden), members: Array.isArray(server.members) ? server.members : [],
+        demo: false, remembered: true, hidden: Boolean(server.hidden), members: server.members ?? [],
       });
       conn.password = await this.deps.secrets.get(passwordKey(conn.id));
       if (conn.password === undefined) conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('PASSWORD_NEEDED', [conn.address])) };
@@ -181,6 +181,8 @@ export class ConnectionManager implements ConnectionService {
     const conn = this.get(id);
     // The demo pools come back at every start: forgetting one hides it.
     if (conn.demo) return this.setHidden(id, true);
+    // Read before the client stops (it knows the master in use and the members).
+    const pinnedHosts = this.trustedHostsOf(conn);
     // Forgetting is local: a session teardown that hangs on the network finishes in the background.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise((resolve) => (timer = setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS)));
@@ -189,8 +191,29 @@ export class ConnectionManager implements ConnectionService {
     conn.batcher.dispose();
     this.connections.delete(id);
     await this.deps.secrets.delete(passwordKey(id));
+    // Its pinned certificates go too, so adding the server again asks again; a pin another connection
+    // still uses (the same pool under another user) stays.
+    const stillUsed = new Set([...this.connections.values()].flatMap((c) => this.trustedHostsOf(c)));
+    for (const host of pinnedHosts) if (!stillUsed.has(host)) await this.deps.certificates.delete(host);
     await this.persist();
     this.changed();
+  }
+
+  /** The host:port keys a connection's certificates may be pinned under: its address, its master in use, its members. */
+  private trustedHostsOf(conn: Connection): string[] {
+    if (conn.demo) return []; // pre-trusted, never pinned
+    const urls = [conn.address, conn.client?.masterUrl, ...conn.members];
+    const keys = new Set<string>();
+    for (const url of urls) {
+      if (!url) continue;
+      try {
+        const base = baseUrlOf(url);
+        if (base.startsWith('https:')) keys.add(certificateHostKeyOfUrl(base));
+      } catch {
+        // Not an address (nothing can be pinned under it).
+      }
+    }
+    return [...keys];
   }
 
   async setHidden(id: string, hidden: boolean): Promise<void> {
@@ -316,7 +339,7 @@ export class ConnectionManager implements ConnectionService {
       ...fields,
       status: { state: 'disconnected' },
       unsubscribe: [],
-      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond),
+      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond, undefined, (err) => void this.failed(conn, err)),
     };
     this.connections.set(conn.id, conn);
     return conn;
@@ -338,7 +361,7 @@ export class ConnectionManager implements ConnectionService {
     // Members are trusted by the certificates the pool publishes, read from this client's mirror (the
     // closure runs on the first TLS handshake, once `client` exists).
     const trust = new PoolTrust(new PinnedTrust(this.deps.certificates, conn.preTrusted), (): PoolMirror => client);
-    const transport = new NodeTransport({ trust });
+    const transport = new NodeTransport({ trust, maxReplyBytes: this.maxReplyBytes ?? this.deps.maxReplyBytes });
     const client = new XapiClient({
       // The task panel must see a finished task's result before the task is destroyed.
       finishedTaskTtlMs: 5_000,
@@ -477,6 +500,16 @@ export class ConnectionManager implements ConnectionService {
     conn.trust = undefined;
     conn.masterAddress = undefined;
     conn.note = undefined;
+  }
+
+  /** Something went wrong outside any call (a batch for the page could not be sent): stop, and say why in the status. */
+  private async failed(conn: Connection, err: unknown): Promise<void> {
+    if (this.connections.get(conn.id) !== conn) return;
+    await this.stopClient(conn).catch(() => undefined);
+    const error = err instanceof XapiError ? err : new XapiError('INTERNAL_ERROR', [conn.address, err instanceof Error ? err.message : String(err)], undefined,
+      `XenDeck stopped the connection: the pool's data could not be passed to the window (${err instanceof Error ? err.message : String(err)}). Connect again to reload it.`);
+    conn.status = { state: 'disconnected', error: this.describe(conn, error) };
+    this.changed();
   }
 
   private async persist(): Promise<void> {
