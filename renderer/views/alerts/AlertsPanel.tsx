@@ -13,6 +13,7 @@ import { useMirror } from '../../store';
 import { ConfirmDialog } from '../../actions/dialogs/ConfirmDialog';
 import { parseXapiTime, formatWhen } from '../tasks/xapi-time';
 import { alertDetail, alertTitle, matchesFilter, priorityLabel, PRIORITIES, type AlertFilter } from './alert-words';
+import { haAlertWords, isHiddenAlert } from '../ha/ha-alert-words';
 import './alerts.css';
 
 interface AlertRow {
@@ -65,16 +66,22 @@ export function AlertsPanel() {
     const out: AlertRow[] = [];
     for (let i = 0; i < messageMaps.length; i += 2) {
       const connectionId = messageMaps[i] as string;
+      const mirror = mirrors[connectionId];
+      const pool = mirror?.objects.pool?.values().next().value?.name_label || connections.find((c) => c.id === connectionId)?.label || '';
       for (const [ref, m] of (messageMaps[i + 1] as ClassMap<'message'> | undefined) ?? []) {
+        if (isHiddenAlert(m)) continue;
+        const object = objectName(mirror, m);
+        // HA's alerts in XenCenter's words, with the object's and the pool's names.
+        const words = haAlertWords(m, { object, pool });
         out.push({
           key: `${connectionId}|${ref}`,
           connectionId,
           ref,
           message: m,
           time: parseXapiTime(m.timestamp) ?? 0,
-          title: alertTitle(m),
-          detail: alertDetail(m),
-          objectName: objectName(mirrors[connectionId], m),
+          title: words?.title ?? alertTitle(m),
+          detail: words?.detail ?? alertDetail(m),
+          objectName: object,
           priority: m.priority,
           name: m.name,
         });
@@ -214,7 +221,7 @@ export function AlertsPanel() {
 export function useAlertCount(): number {
   return useMirror((s) => {
     let n = 0;
-    for (const m of Object.values(s.mirrors)) n += m.objects.message?.size ?? 0;
+    for (const m of Object.values(s.mirrors)) for (const message of m.objects.message?.values() ?? []) if (!isHiddenAlert(message)) n++;
     return n;
   });
 }
