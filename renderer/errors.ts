@@ -120,6 +120,11 @@ const TABLE: Record<string, Entry> = {
   DEMO_HOST_UNKNOWN: { title: (p) => `That host is not in the demo pool${p[1] ? ` ${p[1]}` : ''}.`, advice: 'Choose one of the pool\u2019s hosts.' },
   DEMO_CONTROL_FAILED: { title: (p) => `The demo simulator could not do that${p[0] ? ` to ${p[0]}` : ''}${p[1] ? `: ${p[1]}` : ''}.`, advice: 'Restart XenDeck if the demo pools stopped answering.' },
   BRIDGE_INVALID_ARGUMENTS: { title: 'XenDeck sent an invalid request.', advice: 'This is a bug in XenDeck; please report it with the code.' },
+  BRIDGE_PAGE_BEHIND: {
+    title: (p) => (p[0] === 'reply-dropped' ? 'The answer was lost because this tab fell behind (the operation itself ran).' : 'This tab fell behind what XenDeck sends, so the request was not made.'),
+    advice: 'Wait a moment: the tab catches up and reloads what it missed. Then check the result, or try again.',
+  },
+  METHOD_NOT_ALLOWED: { title: (p) => `The interface may not call ${p[0] ?? 'this method'}.`, advice: 'Session, event and secret-reading calls are kept to XenDeck\u2019s main process.' },
   NOT_IMPLEMENTED: { title: 'This is not available yet.' },
   MESSAGE_METHOD_UNKNOWN: { title: 'This server does not know this operation (it may be an older version).' },
   INTERNAL_ERROR: { title: (p) => `The server reported an internal error${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Try again; if it persists, check the server\u2019s logs.' },
