@@ -1,16 +1,20 @@
 /**
  * "Demo controls ▸ Fail host… / Restart host…": staging a host failure on the embedded demo pools, so a
- * demo stand can show HA at work without leaving the app. Offered only for a selection in a demo pool
- * (never for a real server's objects); the backend checks again and talks to the demo simulator's
- * control endpoint (electron/backend/demo-controls.ts).
+ * demo stand can show HA at work without leaving the app. Offered only for a demo pool or its hosts
+ * (never for a real server's objects); the backend checks again and acts through the demo simulator's
+ * fault API (electron/backend/demo-controls.ts).
  */
 import { createElement } from 'react';
 import type { Action } from '../../actions/types';
 import type { MirrorState, Target } from '../../store';
 import { DemoHostDialog, type DemoHostChoice } from './DemoHostDialog';
 
-/** The demo connection the whole selection is in (its pool, hosts, VMs… or the connection row). */
+/** A demo pool's row, its pool or one of its hosts: what a host failure is staged from. */
+const isPoolOrHost = (t: Target) => t.kind === 'connection' || t.cls === 'pool' || t.cls === 'host';
+
+/** The demo connection the whole selection is in, when it is the pool (or its connection row) or hosts of it. */
 function demoConnection(targets: Target[], state: MirrorState): string | undefined {
+  if (!targets.every(isPoolOrHost)) return undefined;
   const ids = new Set(targets.map((t) => t.connectionId));
   if (ids.size !== 1) return undefined;
   const [id] = ids;
@@ -23,7 +27,7 @@ export const demoControls: Action = {
   icon: 'demo',
   group: 'demo',
   keywords: ['fail host', 'kill host', 'power cut', 'restart host', 'simulate failure', 'HA demo'],
-  needs: 'Select a demo pool, or something in it, in the tree.',
+  needs: 'Select a demo pool or one of its hosts in the tree.',
   appliesTo: (targets, state) => targets.length > 0 && Boolean(demoConnection(targets, state)),
   disabledReason: () => undefined,
   choices: () => [
