@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { haAlertWords, isHiddenAlert } from './ha-alert-words';
+import { alertWords, haAlertWords } from './ha-alert-words';
 
 const names = { object: 'xcp-prod-01', pool: 'Production' };
 
@@ -18,9 +18,9 @@ describe("HA's alerts", () => {
     expect(drop('2')).toBe("The failover tolerance for pool 'Production' has dropped. HA is now only guaranteed for 2 host failures.");
   });
 
-  it('hide HA_POOL_OVERCOMMITTED (the drop in tolerance comes with it) and leave other messages alone', () => {
-    expect(isHiddenAlert({ name: 'HA_POOL_OVERCOMMITTED' })).toBe(true);
-    expect(isHiddenAlert({ name: 'HA_HOST_FAILED' })).toBe(false);
-    expect(haAlertWords({ name: 'VM_STARTED', body: '' }, names)).toBeUndefined();
+  it('leave other messages to the general alert words', () => {
+    expect(haAlertWords({ name: 'HOST_CLOCK_SKEW_DETECTED', body: 'check NTP' }, names)).toBeUndefined();
+    expect(alertWords({ name: 'HOST_CLOCK_SKEW_DETECTED', body: 'check NTP' }, names)).toEqual({ title: 'Host clock skew detected', detail: 'check NTP' });
+    expect(alertWords({ name: 'HA_HOST_FAILED', body: '' }, names).title).toBe('Server failed');
   });
 });

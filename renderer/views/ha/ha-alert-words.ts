@@ -2,17 +2,15 @@
  * The alerts HA posts, in XenCenter's words (its FriendlyNames for the message names, and MessageAlert's
  * way of filling them with the object's and the pool's names). xapi's bodies are terse ("Server 'x' has
  * failed", an empty body, or a bare number for a drop in failover tolerance): the alert says it in full.
- * HA_POOL_OVERCOMMITTED is hidden, as XenCenter hides it: HA_POOL_DROP_IN_PLAN_EXISTS_FOR comes with it.
+ * (HA_POOL_OVERCOMMITTED is not an alert at all: store/alert-messages.ts squelches it, as XenCenter does.)
  */
 import type { MessageRecord } from '../../../shared/xapi/generated/records';
+import { alertDetail, alertTitle } from '../alerts/alert-words';
 
 export interface AlertWords {
   title: string;
   detail: string;
 }
-
-/** Messages XenCenter does not show as alerts (they duplicate another one). */
-export const isHiddenAlert = (m: Pick<MessageRecord, 'name'>): boolean => m.name === 'HA_POOL_OVERCOMMITTED';
 
 /** The HA failover tolerance message, by the new maximum in the body. */
 function dropInTolerance(body: string, pool: string): string {
@@ -53,4 +51,9 @@ export function haAlertWords(m: Pick<MessageRecord, 'name' | 'body'>, names: { o
     default:
       return undefined;
   }
+}
+
+/** Any alert's title and text: HA's in XenCenter's words, the others as alert-words.ts reads them. */
+export function alertWords(m: Pick<MessageRecord, 'name' | 'body'>, names: { object: string; pool: string }): AlertWords {
+  return haAlertWords(m, names) ?? { title: alertTitle(m), detail: alertDetail(m) };
 }
