@@ -21,6 +21,7 @@ import { useSelectParentOfVanished } from './store/vanished-selection';
 import { WindowPanes } from './window-layout';
 import { ConsoleTab, parseConsoleRouteHash } from './views/console';
 import { useOpenRequests } from './views/connections/open-requests';
+import { MasterFollowNotice } from './views/connections/MasterFollowNotice';
 import { HomeView } from './views/home/HomeView';
 import { ObjectDetail } from './views/tabs/ObjectDetail';
 import { ResourcePane } from './views/tree/ResourcePane';
@@ -43,6 +44,7 @@ function StatusStrip({ problem, onDismiss }: { problem: SyncProblem | undefined;
         <Icon name="pool" />
         {loaded ? `${connected} of ${shown.length} ${shown.length === 1 ? 'pool' : 'pools'} connected` : 'Loading connections…'}
       </span>
+      <MasterFollowNotice />
       {problem && (
         <span className="status-strip-item status-strip-alert">
           <Icon name="alert" />

@@ -128,6 +128,14 @@ export const requestSchemas = {
   /** An Async.* call: resolves with the task ref at once; progress comes through mirror events. */
   'xapi.callAsync': callArgs,
   'shell.openExternal': z.object({ url: z.string().url().max(2048) }),
+  /** The hosts of an embedded demo pool, alive or failed (DEMO_ONLY for any other connection). */
+  'demo.hosts': z.object({ connectionId: connectionIdSchema }),
+  /** Fails (cuts the power of) or restarts a host of an embedded demo pool, through its simulator's fault API (never a real server). */
+  'demo.hostPower': z.object({
+    connectionId: connectionIdSchema,
+    host: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i),
+    action: z.enum(['fail', 'restart']),
+  }),
   /** A one-time loopback WebSocket URL for the VM's (or control domain's) RFB console; the main process holds the session. */
   'console.open': z.object({ connectionId: connectionIdSchema, vmRef: z.string().regex(/^OpaqueRef:[\w-]+$/).max(128) }),
   /** Closes the tunnel of a console view (it unmounted or undocked). */
@@ -144,6 +152,14 @@ export const requestSchemas = {
   'metrics.setVisible': z.object({ subscriptionId: z.string().min(1).max(64), visible: z.boolean() }),
   'metrics.unsubscribe': z.object({ subscriptionId: z.string().min(1).max(64) }),
 } as const;
+
+/** A host of an embedded demo pool as its simulator sees it: `alive` is false from the moment it was failed. */
+export interface DemoHost {
+  uuid: string;
+  name: string;
+  alive: boolean;
+  master: boolean;
+}
 
 export interface AppInfo {
   name: string;
@@ -168,6 +184,8 @@ export interface RequestResults {
   'xapi.call': unknown;
   'xapi.callAsync': string;
   'shell.openExternal': void;
+  'demo.hosts': DemoHost[];
+  'demo.hostPower': void;
   'console.open': ConsoleTicket;
   'console.close': void;
   'metrics.subscribe': { subscriptionId: string };

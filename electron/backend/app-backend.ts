@@ -15,6 +15,7 @@ import { xapiConsoleOpener, type ConsoleConnectionPort } from './console-tunnel/
 import { OpenRequestQueue } from './open-requests';
 import type { CertificateStore, Clock, EmitEvent, SecretStore, SettingsStore } from './ports';
 import { startDemoPools, type DemoPools } from './demo-pools';
+import { DemoControls } from './demo-controls';
 import { MetricsService } from './metrics/metrics-service';
 import { HostHttp, type VerifyPoolPeer } from './metrics/host-http';
 import { consoleHandlers, metricsHandlers } from './page-state-handlers';
@@ -32,7 +33,7 @@ export interface ConnectionService extends ConsoleConnectionPort {
   forget(id: string): Promise<void>;
   setHidden(id: string, hidden: boolean): Promise<void>;
   answerCertificate(id: string, fingerprint256: string, trust: boolean): Promise<void>;
-  addDemo(demo: { label: string; url: string; user: string; password: string; fingerprint256: string }): Promise<unknown>;
+  addDemo(demo: { label: string; url: string; user: string; password: string; fingerprint256: string }): Promise<ConnectionInfo>;
   snapshot(connectionId: string): MirrorBatch | Promise<MirrorBatch>;
   callAsync(connectionId: string, method: string, params: unknown[]): Promise<string>;
   /** Trust of pool members' own certificates for host HTTP requests (connections/pool-trust.ts). */
@@ -141,10 +142,12 @@ async function startServices(options: AppBackendOptions, releaseFolder: () => Pr
   const metrics = new MetricsService({ connections, http, emit: (update) => events.emit('metrics.update', update), log: options.log });
 
   let demo: DemoPools | undefined;
+  let demoControls = new DemoControls(undefined);
   if (options.demo ?? true) {
     try {
       demo = await startDemoPools(join(options.stateDir, 'demo-simulator'));
-      for (const pool of demo.pools) await connections.addDemo(pool);
+      demoControls = new DemoControls(demo);
+      for (const pool of demo.pools) demoControls.register((await connections.addDemo(pool)).id, pool);
     } catch (err) {
       // The app stays useful for real pools when the demo cannot start (a port or loopback address refused).
       options.log?.(`The demo pools could not start: ${err instanceof Error ? err.message : String(err)}`);
@@ -174,6 +177,9 @@ async function startServices(options: AppBackendOptions, releaseFolder: () => Pr
     'xapi.call': (a) => connections.call(a.connectionId, a.method, a.params),
     'xapi.callAsync': (a) => connections.callAsync(a.connectionId, a.method, a.params),
     'shell.openExternal': (a) => options.shell.openExternal(a.url),
+    // The embedded demo pools only (demo-controls.ts): a demo stand stages a host failure from the app.
+    'demo.hosts': (a) => demoControls.hosts(a.connectionId),
+    'demo.hostPower': (a) => demoControls.hostPower(a.connectionId, a.host, a.action),
     // Held by the page that asked, and released when it goes (page-state-handlers.ts).
     ...consoleHandlers(consoles),
     ...metricsHandlers(metrics),

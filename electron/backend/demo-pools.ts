@@ -16,18 +16,35 @@ export interface DemoPool {
   user: string;
   password: string;
   fingerprint256: string;
+  /** The pool's hosts (a demo pool never gains or loses one): what its demo controls may act on. */
+  hosts: { uuid: string; name: string }[];
+}
+
+/** A host of the demo simulator as it runs: `alive` is false from the moment it was failed. */
+export interface DemoHostState {
+  uuid: string;
+  name: string;
+  alive: boolean;
+  master: boolean;
 }
 
 export interface DemoPools {
   pools: DemoPool[];
   /**
    * The simulator's fault and clock control endpoint (`POST …/sim/control/<fault>`, loopback only), once per
-   * host: a killed host closes its port, so callers try the next. Used by e2e specs (e2e/fixtures.ts) and
-   * for demo-stand controls (fail or restart a host) called through the backend.
+   * host: a killed host closes its port, so callers try the next. Used by e2e specs (e2e/fixtures.ts);
+   * the app's own Demo controls use `hostPower` instead.
    */
   controlUrls: string[];
   /** Sent as `Authorization: Bearer <controlToken>` to the control URLs; random per run. */
   controlToken: string;
+  /**
+   * Cuts a host's power or brings it back, in-process (the simulator's fault API): the app's Demo controls
+   * (demo-controls.ts) never go through the control endpoint, so nothing a page sends can reach it.
+   */
+  hostPower(hostUuid: string, action: 'fail' | 'restart'): Promise<void>;
+  /** Every host of the simulator, alive or not. */
+  hostStates(): DemoHostState[];
   stop(): Promise<void>;
 }
 
@@ -38,7 +55,15 @@ export async function startDemoPools(stateDir: string): Promise<DemoPools> {
   const sim = await startSimulator({ scenario: 'demo', stateDir, password: randomBytes(18).toString('base64url') });
   const pools = sim.pools.map((pool) => {
     const master = sim.hosts.find((h) => h.url === pool.masterUrl) ?? sim.hosts[0];
-    return { label: pool.name, url: pool.masterUrl, user: 'root', password: sim.password, fingerprint256: master.fingerprint256 };
+    const hosts = pool.pool.hosts.map((h) => ({ uuid: h.uuid, name: h.name }));
+    return { label: pool.name, url: pool.masterUrl, user: 'root', password: sim.password, fingerprint256: master.fingerprint256, hosts };
   });
-  return { pools, controlUrls: sim.hosts.map((h) => `${h.httpUrl}/sim/control`), controlToken: sim.controlToken, stop: () => sim.stop() };
+  return {
+    pools,
+    controlUrls: sim.hosts.map((h) => `${h.httpUrl}/sim/control`),
+    controlToken: sim.controlToken,
+    hostPower: (uuid, action) => (action === 'fail' ? sim.faults.killHost(uuid) : sim.faults.restartHost(uuid)),
+    hostStates: () => sim.sim.hosts.map((h) => ({ uuid: h.uuid, name: h.name, alive: h.alive, master: h.isMaster })),
+    stop: () => sim.stop(),
+  };
 }

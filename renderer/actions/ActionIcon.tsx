@@ -20,6 +20,9 @@ const paths = {
   'add-server': 'M3 2.5h10v11H3zM5 5h6M8 7.5v4M6 9.5h4',
   snapshot: 'M2.5 5h2.5l1-1.5h4L11 5h2.5v7.5h-11zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
   export: 'M8 2.5v7M5 6.5 8 9.5l3-3M3 11v2.5h10V11',
+  ha: 'M8 1.8 13 3.6v4c0 3.2-2.2 5.4-5 6.6-2.8-1.2-5-3.4-5-6.6v-4zM5.8 8l1.6 1.6 3-3.2',
+  'ha-off': 'M8 1.8 13 3.6v4c0 3.2-2.2 5.4-5 6.6-2.8-1.2-5-3.4-5-6.6v-4zM2 14 14 2',
+  demo: 'M9 1.5 3.5 9h4l-1 5.5L12.5 7h-4z',
 } as const;
 
 export type ActionIconName = keyof typeof paths;

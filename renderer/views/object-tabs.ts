@@ -40,6 +40,7 @@ export const OBJECT_TABS: readonly ObjectTabDef[] = [
   { id: 'storage', label: 'Storage', kinds: ['pool', 'host', 'vm', 'template', 'sr'], component: lazy(() => import('./tabs/storage/StorageTab')) },
   { id: 'networking', label: 'Networking', kinds: ['pool', 'host', 'vm', 'template', 'network'], component: lazy(() => import('./tabs/networking/NetworkingTab')) },
   { id: 'nics', label: 'NICs', kinds: ['host'], component: lazy(() => import('./tabs/networking/NicsTab')) },
+  { id: 'ha', label: 'HA', kinds: ['pool'], component: lazy(() => import('./ha/HaTab')) },
   // The Console tab shows every VM (a halted one says so and offers Start), so the tab does not appear and vanish with the power state.
   { id: 'console', label: 'Console', kinds: ['vm', 'host'], component: lazy(() => import('./tabs/ConsoleObjectTab')) },
   { id: 'snapshots', label: 'Snapshots', kinds: ['vm'], component: lazy(() => import('./snapshots/SnapshotsTab')) },

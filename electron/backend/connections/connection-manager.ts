@@ -472,9 +472,12 @@ export class ConnectionManager implements ConnectionService {
     if (conn.client !== client) return;
     conn.status = this.statusOf(conn, state);
     if (state.state === 'connected') {
+      const previous = conn.masterAddress;
       conn.masterAddress = new URL(client.masterUrl).host;
       const typed = safeHostKey(conn.address);
-      conn.note = typed && typed !== conn.masterAddress ? `Connected through the pool master ${conn.masterAddress} (${conn.address} is not the master).` : undefined;
+      // A failover (the master died, HA elected another): say so until the connection is stopped.
+      if (previous && previous !== conn.masterAddress) conn.note = `The pool master moved from ${previous} to ${conn.masterAddress} (the old master stopped answering); XenDeck followed it by itself.`;
+      else if (previous !== conn.masterAddress) conn.note = typed && typed !== conn.masterAddress ? `Connected through the pool master ${conn.masterAddress} (${conn.address} is not the master).` : undefined;
     }
     if (state.state === 'disconnected' && state.error && isCertificateError(state.error)) this.promptFor(conn, state.error);
     this.changed();

@@ -16,7 +16,8 @@ import { messageObjectName } from './message-object';
 import { ConfirmDialog } from '../../actions/dialogs/ConfirmDialog';
 import { useActionRunner } from '../../actions/ActionHost';
 import { parseXapiTime, formatWhen } from '../tasks/xapi-time';
-import { alertDetail, alertTitle, matchesFilter, priorityLabel, PRIORITIES, type AlertFilter } from './alert-words';
+import { matchesFilter, priorityLabel, PRIORITIES, type AlertFilter } from './alert-words';
+import { alertWords } from '../ha/ha-alert-words';
 import './alerts.css';
 
 interface AlertRow {
@@ -48,17 +49,21 @@ export function AlertsPanel() {
     const out: AlertRow[] = [];
     for (let i = 0; i < messageMaps.length; i += 2) {
       const connectionId = messageMaps[i] as string;
+      const mirror = mirrors[connectionId];
+      const pool = mirror?.objects.pool?.values().next().value?.name_label || connections.find((c) => c.id === connectionId)?.label || '';
       for (const [ref, m] of (messageMaps[i + 1] as ClassMap<'message'> | undefined) ?? []) {
         if (!isAlert(m)) continue;
+        const object = messageObjectName(mirror, m);
+        const words = alertWords(m, { object, pool });
         out.push({
           key: `${connectionId}|${ref}`,
           connectionId,
           ref,
           message: m,
           time: parseXapiTime(m.timestamp) ?? 0,
-          title: alertTitle(m),
-          detail: alertDetail(m),
-          objectName: messageObjectName(mirrors[connectionId], m),
+          title: words.title,
+          detail: words.detail,
+          objectName: object,
           priority: m.priority,
           name: m.name,
         });

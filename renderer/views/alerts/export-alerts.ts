@@ -8,8 +8,9 @@ import type { Action } from '../../actions/types';
 import type { ClassMap, MirrorState } from '../../store';
 import { isAlert } from '../../store/alert-messages';
 import { parseXapiTime } from '../tasks/xapi-time';
-import { alertDetail, alertTitle, priorityLabel } from './alert-words';
+import { priorityLabel } from './alert-words';
 import { messageObjectName } from './message-object';
+import { alertWords } from '../ha/ha-alert-words';
 
 /** A CSV field: quoted, quotes doubled, and a leading =, +, - or @ defused so a spreadsheet does not run it. */
 export function csvField(value: string): string {
@@ -25,7 +26,10 @@ export function alertsCsv(state: MirrorState): { csv: string; count: number } {
     for (const m of (mirror?.objects.message as ClassMap<'message'> | undefined)?.values() ?? []) {
       if (!isAlert(m)) continue;
       const time = parseXapiTime(m.timestamp) ?? 0;
-      const fields = [priorityLabel(m.priority), alertTitle(m), alertDetail(m), messageObjectName(mirror, m), c.label || c.address, time ? new Date(time).toISOString() : '', m.name, m.uuid];
+      const object = messageObjectName(mirror, m);
+      const pool = mirror?.objects.pool?.values().next().value?.name_label || c.label || c.address;
+      const words = alertWords(m, { object, pool });
+      const fields = [priorityLabel(m.priority), words.title, words.detail, object, c.label || c.address, time ? new Date(time).toISOString() : '', m.name, m.uuid];
       rows.push({ time, line: fields.map(csvField).join(',') });
     }
   }

@@ -7,13 +7,15 @@
 import type { MessageRecord } from '../../../../shared/xapi/generated/records';
 import { useClassMap, useConnectionMirror, useIndexed, useRecord, useRecords } from '../../../store/hooks';
 import { isAlert } from '../../../store/alert-messages';
-import { alertDetail, alertTitle, priorityLabel } from '../../alerts/alert-words';
+import { priorityLabel } from '../../alerts/alert-words';
 import { messageObjectName } from '../../alerts/message-object';
+import { alertWords } from '../../ha/ha-alert-words';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { formatTime } from '../format';
 
 function MessageTable({ connectionId, messages }: { connectionId: string; messages: MessageRecord[] }) {
   const mirror = useConnectionMirror(connectionId);
+  const pool = mirror?.objects.pool?.values().next().value?.name_label ?? '';
   const sorted = [...messages].sort((a, b) => b.timestamp.localeCompare(a.timestamp));
   return (
     <table className="data-table log-table" aria-label="Log">
@@ -35,15 +37,15 @@ function MessageTable({ connectionId, messages }: { connectionId: string; messag
           </tr>
         )}
         {sorted.map((m) => {
-          const title = alertTitle(m);
           const object = messageObjectName(mirror, m);
+          const { title, detail } = alertWords(m, { object, pool });
           return (
             <tr key={m.uuid} aria-label={`${title}, ${object}`}>
               <td>{formatTime(m.timestamp)}</td>
               <td>{isAlert(m) ? priorityLabel(m.priority) : 'Event'}</td>
               <td>{title}</td>
               <td>{object}</td>
-              <td className="log-body">{alertDetail(m)}</td>
+              <td className="log-body">{detail}</td>
             </tr>
           );
         })}
