@@ -28,6 +28,7 @@ import { ClientErrorCode, XapiError, isAuthenticationError } from '../../../shar
 import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
 import type { Clock } from '../ports';
 import { describeConnectionError } from './error-words';
+import { MigrationTokens } from './migration-tokens';
 import { MirrorBatcher } from './mirror-batcher';
 import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
@@ -88,6 +89,8 @@ export class ConnectionManager implements ConnectionService {
   private readonly connections = new Map<string, Connection>();
   private readonly clock: Clock;
   private hiddenDemos = new Set<string>();
+  /** host.migrate_receive's tokens (a destination session each), kept here: the page holds handles. */
+  private readonly migrationTokens = new MigrationTokens();
   private disposed = false;
 
   constructor(private readonly deps: ConnectionManagerOptions) {
@@ -256,14 +259,16 @@ export class ConnectionManager implements ConnectionService {
     // The session class would hand out session ids (the refs are the secrets), event.* would fight
     // the manager's own event loop: neither is for the renderer.
     if (/^(Async\.)?(session|event)\./i.test(method)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
-    return client.call(method, ...params);
+    return this.migrationTokens.hide(method, await client.call(method, ...this.migrationTokens.reveal(method, params)));
   }
 
   async callAsync(connectionId: string, method: string, params: unknown[]): Promise<string> {
     const client = this.clientOf(connectionId);
     const plain = method.replace(/^Async\./, '');
     if (/^(session|event)\./i.test(plain)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
-    return client.startTask(plain, ...params);
+    // Its task's result would carry the destination's session into the mirror: only the plain call, whose answer is replaced by a handle.
+    if (/^host\.migrate_receive$/i.test(plain)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is only available as a plain call`, method);
+    return client.startTask(plain, ...this.migrationTokens.reveal(method, params));
   }
 
   async endpoint(connectionId: string): Promise<{ sessionId: string; pinnedFingerprint256: string; address: string }> {
