@@ -20,6 +20,8 @@ const paths = {
   'add-server': 'M3 2.5h10v11H3zM5 5h6M8 7.5v4M6 9.5h4',
   snapshot: 'M2.5 5h2.5l1-1.5h4L11 5h2.5v7.5h-11zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
   export: 'M8 2.5v7M5 6.5 8 9.5l3-3M3 11v2.5h10V11',
+  migrate: 'M2.5 8h8.5M8 4.5 11.5 8 8 11.5M13.5 3v10',
+  'move-disk': 'M2.5 4c0-.8 1.6-1.5 3.5-1.5S9.5 3.2 9.5 4v5c0 .8-1.6 1.5-3.5 1.5S2.5 9.8 2.5 9zM9.5 12.5h4M11.5 10.5l2 2-2 2',
 } as const;
 
 export type ActionIconName = keyof typeof paths;

@@ -124,14 +124,13 @@ export async function canMigrateTo(bridge: Caller, mirrors: Mirrors, mode: Migra
   if (olderThanCurrent(src, vm, host)) return { reason: 'Older than current server' };
   // A halted VM moving within its pool is an offline copy of its disks: nothing to ask the server (CA-220218).
   if (mode === 'move' && intra) return undefined;
+  // The server would answer VM_INCOMPATIBLE_WITH_THIS_HOST; the vendors in words say more.
+  const cpu = cpuIncompatibility(vm, host);
+  if (cpu) return { reason: cpu, advice: 'Shut the VM down and move it halted, or choose a server with the same CPU vendor.', code: 'VM_INCOMPATIBLE_WITH_THIS_HOST' };
   const storage = await trialStorageMigration(bridge, src, dest, mode, source, vmRef, target);
   if (!storage || signal?.aborted) return undefined;
   // Within the pool a live migration without moving disks may still be possible.
-  if (mode === 'migrate' && intra) {
-    const cpu = cpuIncompatibility(vm, host);
-    if (cpu) return { reason: cpu, code: 'VM_INCOMPATIBLE_WITH_THIS_HOST' };
-    return canBootHere(bridge, src, source, vmRef, target.host);
-  }
+  if (mode === 'migrate' && intra) return canBootHere(bridge, src, source, vmRef, target.host);
   return storage;
 }
 
@@ -165,7 +164,7 @@ async function trialStorageMigration(bridge: Caller, src: Mirror, dest: Mirror, 
 
 /** Names the VM in a refusal when several VMs move. */
 export function forVm(refusal: Refusal | undefined, vmName: string, several: boolean): Refusal | undefined {
-  return refusal && several ? { ...refusal, reason: `${vmName}: ${refusal.reason}` } : refusal;
+  return refusal && several && !refusal.reason.includes(vmName) ? { ...refusal, reason: `${vmName}: ${refusal.reason}` } : refusal;
 }
 
 /** Every VM against one host: the first refusal. */

@@ -150,6 +150,6 @@ describe('within Production', () => {
   it('says the VMs are gone when they left the pool meanwhile', () => {
     const s = chosen('migrate', 'Production', ['web-01'], 'Production', 'xcp-prod-02');
     expect(validateDestination(mirrors, { ...s, vms: ['OpaqueRef:gone'] })).toEqual({ page: 'The selected VMs are no longer available: close the wizard and select them again.' });
-    expect(validateDestination(mirrors, { ...s, target: undefined })).toEqual({ destination: 'Choose the server the VMs go to.' });
+    expect(validateDestination(mirrors, { ...s, target: undefined })).toEqual({ target: 'Choose the server the VMs go to.' });
   });
 });

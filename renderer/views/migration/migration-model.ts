@@ -110,9 +110,9 @@ export type PageErrors = Partial<Record<string, string>>;
 export function validateDestination(mirrors: Mirrors, s: MigrationState): PageErrors {
   const source = mirrors[s.source];
   if (!source || s.vms.some((vm) => !source.objects.VM?.has(vm))) return { page: 'The selected VMs are no longer available: close the wizard and select them again.' };
-  if (!s.target) return { destination: 'Choose the server the VMs go to.' };
+  if (!s.target) return { target: 'Choose the server the VMs go to.' };
   const dest = mirrors[s.target.connectionId];
-  if (!dest?.loaded || !dest.objects.host?.has(s.target.host)) return { destination: 'The destination server has become unreachable: choose another one.' };
+  if (!dest?.loaded || !dest.objects.host?.has(s.target.host)) return { target: 'The destination server has become unreachable: choose another one.' };
   return {};
 }
 
