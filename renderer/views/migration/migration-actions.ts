@@ -56,7 +56,8 @@ function migrateToChoices(targets: Target[], state: MirrorState): ActionChoice[]
     return {
       id: ref,
       label: host.name_label,
-      detail: free !== undefined ? `${formatBytes(free)} free` : undefined,
+      // As XenCenter's host list: a host that cannot take the VMs says why beside its name.
+      detail: disabledReason ?? (free !== undefined ? `${formatBytes(free)} free` : undefined),
       disabledReason,
       check: async (bridge, signal) => {
         for (const vm of moving) {
