@@ -7,6 +7,7 @@ import type { SRRecord, VBDRecord, VMRecord } from '../../../../shared/xapi/gene
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { useClassMap, useIndexed, useRecord, useRecords } from '../../../store/hooks';
 import { isNullRef } from '../../../store/object-id';
+import { useObjectLabels } from '../../../store/object-labels';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { formatBytes, GiB } from '../format';
 import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
@@ -130,6 +131,8 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
   const xapi = useXapi(connectionId);
   const vdi = useRecord(connectionId, 'VDI', vbd.empty || isNullRef(vbd.VDI) ? undefined : vbd.VDI);
   const sr = useRecord(connectionId, 'SR', vdi?.SR);
+  // Three "Local storage" SRs in a pool of three: the label says whose (as the Move dialog offered it).
+  const srLabel = useObjectLabels(connectionId, 'SR').get(vdi?.SR ?? '') ?? sr?.name_label;
   const [resizing, setResizing] = useState<string>();
   const { busy, error, run } = useAction();
   const running = vm.power_state === 'Running';
@@ -146,7 +149,7 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
         <td>{vbd.userdevice}</td>
         <td>{name}</td>
         <td>{vdi ? formatBytes(vdi.virtual_size) : '—'}</td>
-        <td>{sr?.name_label ?? '—'}</td>
+        <td>{srLabel ?? '—'}</td>
         <td>{vbd.mode === 'RO' ? 'Read-only' : 'Read/write'}</td>
         <td>{vbd.currently_attached ? 'Yes' : 'No'}</td>
         <td className="row-actions">
