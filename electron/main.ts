@@ -77,7 +77,9 @@ if (!smokeDir && !app.requestSingleInstanceLock()) {
   app.on('second-instance', (_event, argv, workingDirectory) => deliver(openRequestsFromArgv(argv, workingDirectory)));
   for (const request of openRequestsFromArgv(process.argv, process.cwd())) openRequests.push(request);
   void app.whenReady().then(start).catch((err: unknown) => {
-    dialog.showErrorBox('XenDeck could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // The user reads the reason (e.g. which process holds the state folder); the stack goes to the log.
+    if (err instanceof Error && err.stack) log(err.stack);
+    dialog.showErrorBox('XenDeck could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);
   });
 }
@@ -110,15 +112,14 @@ async function start(): Promise<void> {
 
 async function startBackend(listener: ConsoleListener): Promise<AppBackend> {
   const stateDir = app.getPath('userData');
-  const onCorrupt = (path: string, movedTo: string) => log(`${path} was unreadable; kept as ${movedTo} and started afresh`);
   return createAppBackend({
     mode: 'electron',
     version: app.getVersion(),
     stateDir,
     // May wait for a keychain prompt or a D-Bus timeout: the window is already open.
-    secrets: await chooseSecretStore(stateDir, { onCorrupt }),
-    certificates: new FileCertificateStore(stateDir, { onCorrupt }),
-    settings: new FileSettingsStore(stateDir, { onCorrupt }),
+    secrets: await chooseSecretStore(stateDir, { log }),
+    certificates: new FileCertificateStore(stateDir, { log }),
+    settings: new FileSettingsStore(stateDir, { log }),
     shell: { openExternal: openExternalSafely },
     createConnections: createConnectionService,
     isPageOrigin: (origin) => origin === APP_ORIGIN,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -49,6 +49,21 @@ describe('SafeStorageSecretStore', () => {
     expect(await store.get('a')).toBe('pw');
     expect(await readFile(join(dir, 'secrets.os.json'), 'utf8')).not.toBe(before);
     expect(await new SafeStorageSecretStore(dir).get('a')).toBe('pw');
+  });
+
+  it('reads a damaged file as far as it can: a value of the wrong type or that does not decrypt is ignored and said', async () => {
+    await new SafeStorageSecretStore(dir).set('good', 'pw');
+    const doc = JSON.parse(await readFile(join(dir, 'secrets.os.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'secrets.os.json'), JSON.stringify({ ...doc, number: 12, garbage: Buffer.from('not ciphertext').toString('base64') }));
+    const lines: string[] = [];
+    const store = new SafeStorageSecretStore(dir, { log: (l) => lines.push(l) });
+    expect(await store.get('good')).toBe('pw');
+    expect(await store.get('number')).toBeUndefined();
+    expect(await store.get('garbage')).toBeUndefined();
+    expect(lines).toEqual([
+      expect.stringMatching(/^secrets\.os\.json: ignored number \(.*expected string, received number\)/),
+      expect.stringMatching(/^secrets\.os\.json: the saved password garbage could not be decrypted/),
+    ]);
   });
 
   it('says it is the OS keychain', () => {

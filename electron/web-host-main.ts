@@ -6,7 +6,8 @@
  *   web-host-main [--port N] [--state-dir DIR] [--renderer-dir DIR] [--no-demo] [--json]
  *
  * --json prints one machine-readable line `{"url":…,"origin":…,"token":…,"stateDir":…,"demo":…}` for scripts and
- * tests; `demo` (or null) lists the embedded pools with their built-in credentials and the simulator's control URLs.
+ * tests; `demo` (or null) lists the embedded pools with this run's credentials (a random password per run), the
+ * simulator's control URLs and its control token.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,16 +45,15 @@ async function main(): Promise<void> {
   const rendererDir = resolve(values['renderer-dir'] ?? defaultRendererDir());
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer in ${rendererDir}: run npm run build first`);
   const log = (line: string) => console.error(`[xendeck] ${line}`);
-  const onCorrupt = (path: string, movedTo: string) => log(`${path} was unreadable; kept as ${movedTo} and started afresh`);
 
   let pageOrigin = '';
   const backend = await createAppBackend({
     mode: 'browser',
     version: packageJson.version,
     stateDir,
-    secrets: new FileSecretStore(stateDir, { onCorrupt }),
-    certificates: new FileCertificateStore(stateDir, { onCorrupt }),
-    settings: new FileSettingsStore(stateDir, { onCorrupt }),
+    secrets: new FileSecretStore(stateDir, { log }),
+    certificates: new FileCertificateStore(stateDir, { log }),
+    settings: new FileSettingsStore(stateDir, { log }),
     // The page opens links itself in browser mode (renderer/ws-bridge.ts); the host has no browser to drive.
     shell: {
       openExternal: async (url) => {
@@ -65,11 +65,11 @@ async function main(): Promise<void> {
     demo: !values['no-demo'],
     log,
   });
-  const host = await startWebHost({ backend, rendererDir, port: Number(values.port), consoleTunnelPort: backend.consoleTunnelPort });
+  const host = await startWebHost({ backend, rendererDir, port: Number(values.port), consoleTunnelPort: backend.consoleTunnelPort, log });
   pageOrigin = host.origin;
 
   if (values.json) {
-    const demo = backend.demo ? { pools: backend.demo.pools, controlUrls: backend.demo.controlUrls } : null;
+    const demo = backend.demo ? { pools: backend.demo.pools, controlUrls: backend.demo.controlUrls, controlToken: backend.demo.controlToken } : null;
     console.log(JSON.stringify({ url: host.url, origin: host.origin, token: host.token, stateDir, demo }));
   }
   else console.log(`XenDeck is running in browser mode. Open this address (it includes the access token):\n\n  ${host.url}\n\nState folder: ${stateDir}. Press Ctrl+C to stop.`);

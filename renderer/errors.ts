@@ -41,6 +41,7 @@ const TABLE: Record<string, Entry> = {
   DISCONNECTED: { title: 'The connection to the pool is down.', advice: 'Wait for it to reconnect, or reconnect it from the tree.' },
   HTTP_ERROR: { title: 'The server answered with an HTTP error: it may not be a XAPI host.', advice: 'Check the address and port.' },
   MALFORMED_REPLY: { title: 'The server\u2019s answer could not be read: it may not be a XAPI host.', advice: 'Check the address and port.' },
+  REPLY_TOO_LARGE: { title: (p) => `The server\u2019s reply was larger than the ${p[1] ? `${Math.round(Number(p[1]) / 1048576)} MB ` : ''}limit on replies.`, advice: 'If the pool is really that big, raise connections.maxReplyMegabytes in settings.json (up to 512) and restart XenDeck.' },
   NO_MASTER_FOUND: { title: 'No member of the pool answers as master.', advice: 'Check that the pool master is up, or designate a new master.' },
   CERTIFICATE_CHANGED: { title: 'The server\u2019s certificate changed since the last connection.', advice: 'Compare the fingerprints with the host\u2019s own before trusting it again.' },
   CERTIFICATE_UNKNOWN: { title: 'The server\u2019s certificate is not trusted yet.', advice: 'Check its fingerprint and trust it to connect.' },
@@ -80,6 +81,11 @@ const TABLE: Record<string, Entry> = {
   VM_REQUIRES_SR: { title: 'The server cannot reach storage this VM uses (a disk, a CD or its memory image).', advice: 'Choose a server connected to that storage, repair the storage connection (PBD), move the disk or eject the CD.' },
   HOST_NOT_DISABLED: { title: 'The host must be in maintenance mode first.', advice: 'Enter maintenance mode, then try again.' },
   BRIDGE_INVALID_ARGUMENTS: { title: 'XenDeck sent an invalid request.', advice: 'This is a bug in XenDeck; please report it with the code.' },
+  BRIDGE_PAGE_BEHIND: {
+    title: (p) => (p[0] === 'reply-dropped' ? 'The answer was lost because this tab fell behind (the operation itself ran).' : 'This tab fell behind what XenDeck sends, so the request was not made.'),
+    advice: 'Wait a moment: the tab catches up and reloads what it missed. Then check the result, or try again.',
+  },
+  METHOD_NOT_ALLOWED: { title: (p) => `The interface may not call ${p[0] ?? 'this method'}.`, advice: 'Session, event and secret-reading calls are kept to XenDeck\u2019s main process.' },
   NOT_IMPLEMENTED: { title: 'This is not available yet.' },
   MESSAGE_METHOD_UNKNOWN: { title: 'This server does not know this operation (it may be an older version).' },
   // Migration (VM.pool_migrate, VM.assert_can_migrate / migrate_send, host.migrate_receive, VDI.pool_migrate).

@@ -19,6 +19,7 @@ import { MetricsService } from './metrics/metrics-service';
 import { HostHttp, type VerifyPoolPeer } from './metrics/host-http';
 import { consoleHandlers, metricsHandlers } from './page-state-handlers';
 import { snapshotHandler } from './snapshot-handler';
+import { openStateFolder } from './state-folder';
 import { systemClock } from '../../shared/api-client/clock';
 
 /** What the backend needs of the connection manager (electron/backend/connections/). */
@@ -104,7 +105,21 @@ export interface AppBackend extends BridgeHost {
   dispose(): Promise<void>;
 }
 
+/**
+ * Takes the state folder first (state-folder.ts): rejects with StateFolderInUseError, naming the process
+ * that holds it, when another backend runs on the same folder. The stores must not have been read yet.
+ */
 export async function createAppBackend(options: AppBackendOptions): Promise<AppBackend> {
+  const folder = await openStateFolder(options.stateDir, { log: options.log });
+  try {
+    return await startServices(options, folder.release);
+  } catch (err) {
+    await folder.release();
+    throw err;
+  }
+}
+
+async function startServices(options: AppBackendOptions, releaseFolder: () => Promise<void>): Promise<AppBackend> {
   const events = new EventHub();
   const connections = options.createConnections({
     secrets: options.secrets,
@@ -171,10 +186,14 @@ export async function createAppBackend(options: AppBackendOptions): Promise<AppB
     consoleTunnelPort: consoleListener.port,
     demo,
     async dispose() {
-      await consoles.stop();
-      await metrics.dispose();
-      await connections.dispose();
-      await demo?.stop();
+      try {
+        await consoles.stop();
+        await metrics.dispose();
+        await connections.dispose();
+        await demo?.stop();
+      } finally {
+        await releaseFolder();
+      }
     },
   };
 }

@@ -5,6 +5,7 @@
  * electron/backend/ imports `electron`.
  */
 import type { BridgeEvents, EventName } from '../../shared/bridge';
+import type { SettingKey, SettingValue } from './stores/settings-schema';
 
 /** Passwords, kept in the main process only. */
 export interface SecretStore {
@@ -22,10 +23,11 @@ export interface CertificateStore {
   delete(host: string): Promise<void>;
 }
 
-/** Small JSON settings (saved servers without their passwords, UI preferences). */
+/** Small JSON settings (saved servers without their passwords, preferences), typed by stores/settings-schema.ts. */
 export interface SettingsStore {
-  get<T>(key: string): Promise<T | undefined>;
-  set<T>(key: string, value: T): Promise<void>;
+  get<K extends SettingKey>(key: K): Promise<SettingValue<K> | undefined>;
+  /** `undefined` removes the setting. */
+  set<K extends SettingKey>(key: K, value: SettingValue<K> | undefined): Promise<void>;
 }
 
 /** Sends an event to every renderer attached to this backend. */

@@ -1,11 +1,13 @@
 /**
  * Applies one `mirror.batch` to a connection's mirror, purely: the result shares every class map,
  * record and index entry the batch did not touch with the input, which is what lets components
- * select narrowly and skip re-rendering.
+ * select narrowly and skip re-rendering. Records come from servers: each is checked against the
+ * datamodel's field types on its way in (sanitise-record.ts), so views may trust their types.
  */
 import type { MirrorBatch } from '../../shared/bridge';
 import type { XapiClassName, XapiRecordByClass } from '../../shared/xapi/generated/records';
 import { emptyIndexes, INDEXES_BY_CLASS, IndexWriter, indexKeys, type IndexName, type Indexes } from './indexes';
+import { sanitiseRecord } from './sanitise-record';
 
 export type ClassMap<C extends XapiClassName> = ReadonlyMap<string, XapiRecordByClass[C]>;
 export type MirrorObjects = { readonly [C in XapiClassName]?: ClassMap<C> };
@@ -85,7 +87,8 @@ export function applyBatch(mirror: ConnectionMirror | undefined, batch: MirrorBa
   for (const cls in batch.added) {
     const records = batch.added[cls];
     for (const ref in records) {
-      const record = records[ref] as AnyRecord;
+      const record = sanitiseRecord(cls, records[ref]);
+      if (!record) continue; // not a record at all
       if (objects[cls]?.get(ref) === undefined) {
         own(cls).set(ref, record);
         index(cls, ref, record);
@@ -98,7 +101,8 @@ export function applyBatch(mirror: ConnectionMirror | undefined, batch: MirrorBa
   for (const cls in batch.modified) {
     const records = batch.modified[cls];
     for (const ref in records) {
-      const partial = records[ref] as AnyRecord;
+      const partial = sanitiseRecord(cls, records[ref]);
+      if (!partial) continue;
       const held = objects[cls]?.get(ref);
       if (held === undefined) {
         own(cls).set(ref, partial);

@@ -119,12 +119,29 @@ export class EventLoop {
     return { events: reply.events as RawEvent[], counts: isRecord(reply.valid_ref_counts) ? reply.valid_ref_counts : {}, token: reply.token };
   }
 
+  /**
+   * Applies a batch as its last event per object: the same change set as applying every event in turn
+   * (a del then an add of one ref is a modification, an add then a del is nothing), in one pass even
+   * for a batch of a hundred thousand events. Upserts go before removals so that no upsert has to look
+   * through this batch's removals.
+   */
   private applyEvents(events: RawEvent[], changes: ChangeSet): void {
+    const last = new Map<string, Map<string, RawEvent>>();
     for (const event of events) {
+      if (typeof event !== 'object' || event === null) continue;
       const cls = this.className(event.class);
       if (!cls || typeof event.ref !== 'string') continue;
-      if (event.operation === 'del') this.cache.remove(cls, event.ref, changes);
-      else if (isRecord(event.snapshot)) this.cache.upsert(cls, event.ref, this.normalise(cls, event.snapshot), changes);
+      if (event.operation !== 'del' && !isRecord(event.snapshot)) continue;
+      let byRef = last.get(cls);
+      if (!byRef) last.set(cls, (byRef = new Map()));
+      byRef.delete(event.ref); // keeps the order of the last events
+      byRef.set(event.ref, event);
+    }
+    for (const [cls, byRef] of last) {
+      for (const [ref, event] of byRef) if (event.operation !== 'del') this.cache.upsert(cls, ref, this.normalise(cls, event.snapshot as Record<string, unknown>), changes);
+    }
+    for (const [cls, byRef] of last) {
+      for (const [ref, event] of byRef) if (event.operation === 'del') this.cache.remove(cls, ref, changes);
     }
   }
 

@@ -128,22 +128,29 @@ export function sameRecord(a: MirrorRecord, b: MirrorRecord): boolean {
   return sameValue(recordValue(a), recordValue(b));
 }
 
-/** Structural equality of decoded XAPI values (strings, numbers, booleans, arrays, plain objects). */
+/** Structural equality of decoded XAPI values (strings, numbers, booleans, arrays, plain objects); a loop, not recursion. */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) {
-    if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  const pairs: unknown[] = [a, b];
+  while (pairs.length) {
+    const y = pairs.pop();
+    const x = pairs.pop();
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) {
+      if (typeof x === 'number' && typeof y === 'number' && Number.isNaN(x) && Number.isNaN(y)) continue;
+      return false;
+    }
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pairs.push(x[i], y[i]);
+      continue;
+    }
+    if (Array.isArray(y)) return false;
+    const kx = Object.keys(x);
+    if (kx.length !== Object.keys(y).length) return false;
+    for (const k of kx) {
+      if (!Object.hasOwn(y, k)) return false;
+      pairs.push((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]);
+    }
   }
   return true;
 }

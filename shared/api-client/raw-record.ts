@@ -39,7 +39,7 @@ export function stringifyWithRawRecords(value: unknown): string {
   sink = own;
   let skeleton: string;
   try {
-    skeleton = JSON.stringify(value);
+    skeleton = stringifyAnyDepth(value);
   } finally {
     sink = undefined;
   }
@@ -57,4 +57,73 @@ export function stringifyWithRawRecords(value: unknown): string {
   }
   parts.push(skeleton.slice(from));
   return parts.join('');
+}
+
+/**
+ * JSON.stringify, which recurses: a value nested deeper than the stack (only a server's can be, and
+ * the codecs refuse those, codec/depth-limit.ts) is written by a loop instead, so a frame to the page
+ * never throws on its way out (a throw there would surface far from any handler).
+ */
+function stringifyAnyDepth(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return stringifyIteratively(value);
+  }
+}
+
+type Frame = { items: unknown[]; i: number } | { object: Record<string, unknown>; keys: string[]; i: number; first: boolean };
+
+/** The same text as JSON.stringify(value) (no indentation), with an explicit stack instead of recursion. */
+export function stringifyIteratively(root: unknown): string {
+  const out: string[] = [];
+  const stack: Frame[] = [];
+  /** Writes a value (opening it if it is a container); false when JSON leaves it out (undefined, functions). */
+  const write = (raw: unknown, key: string): boolean => {
+    const value = typeof raw === 'object' && raw !== null && typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON(k: string): unknown }).toJSON(key) : raw;
+    switch (typeof value) {
+      case 'string': out.push(JSON.stringify(value)); return true;
+      case 'number': out.push(Number.isFinite(value) ? String(value) : 'null'); return true;
+      case 'boolean': out.push(String(value)); return true;
+      case 'bigint': throw new TypeError('Do not know how to serialize a BigInt');
+      case 'object':
+        if (value === null) out.push('null');
+        else if (Array.isArray(value)) {
+          out.push('[');
+          stack.push({ items: value, i: 0 });
+        } else {
+          out.push('{');
+          stack.push({ object: value as Record<string, unknown>, keys: Object.keys(value), i: 0, first: true });
+        }
+        return true;
+      default: return false;
+    }
+  };
+  if (!write(root, '')) return undefined as unknown as string;
+  while (stack.length) {
+    const frame = stack[stack.length - 1];
+    if ('items' in frame) {
+      if (frame.i >= frame.items.length) {
+        out.push(']');
+        stack.pop();
+        continue;
+      }
+      if (frame.i > 0) out.push(',');
+      const i = frame.i++;
+      if (!write(frame.items[i], String(i))) out.push('null');
+    } else {
+      if (frame.i >= frame.keys.length) {
+        out.push('}');
+        stack.pop();
+        continue;
+      }
+      const key = frame.keys[frame.i++];
+      const mark = out.length;
+      out.push(`${frame.first ? '' : ','}${JSON.stringify(key)}:`);
+      if (write(frame.object[key], key)) frame.first = false;
+      else out.length = mark;
+    }
+  }
+  return out.join('');
 }

@@ -123,7 +123,16 @@ export class XapiClient {
       promise.catch(() => undefined);
       this.firstLoad = { resolve, reject, promise };
       this.stateMachine.connecting();
-      this.running = this.supervise().finally(() => { this.running = undefined; });
+      // supervise() handles every failure of a round itself; should its own handling throw, the
+      // connection stops with that error in its state rather than leave a rejection nobody handles.
+      this.running = this.supervise()
+        .catch((raw: unknown) => {
+          const err = asXapiError(raw);
+          this.stateMachine.stopped(err);
+          this.firstLoad?.reject(err);
+          this.stop.abort();
+        })
+        .finally(() => { this.running = undefined; });
     }
     return this.loaded ? Promise.resolve() : this.firstLoad!.promise;
   }
@@ -217,7 +226,7 @@ export class XapiClient {
         await sleep(this.clock, this.options.eventDebounceMs ?? 50, signal);
       } catch (raw) {
         if (signal.aborted) break;
-        const err = raw instanceof XapiError ? raw : new XapiError(ClientErrorCode.MALFORMED_REPLY, ['client', String((raw as Error)?.stack ?? raw)]);
+        const err = asXapiError(raw);
         for (const listener of [...this.errorListeners]) listener(err);
         if (isFatal(err)) {
           this.stateMachine.stopped(err);
@@ -270,6 +279,13 @@ export class XapiClient {
     this.tasks.onChanges(changes);
     for (const listener of [...this.changeListeners]) listener(changes, reason);
   }
+}
+
+/** A failure as the client reports it: XAPI's and the transport's errors as they are, anything else (a bug, a stack overflow) as INTERNAL_ERROR with its message. */
+function asXapiError(raw: unknown): XapiError {
+  if (raw instanceof XapiError) return raw;
+  const message = raw instanceof Error ? `${raw.name}: ${raw.message}` : String(raw);
+  return new XapiError('INTERNAL_ERROR', ['client', message], undefined, `XenDeck failed while handling the pool's data (${message})`);
 }
 
 /** Stops the loop: retrying cannot help and could lock the account or trust an unknown host. */

@@ -13,7 +13,9 @@ export const ClientErrorCode = {
   ABORTED: 'ABORTED',
   /** HTTP status other than 200. params: [host, status] */
   HTTP_ERROR: 'HTTP_ERROR',
-  /** The body could not be decoded (truncated, not XML/JSON, wrong envelope). params: [method, detail] */
+  /** The reply is larger than the transport's cap. params: [host, limitBytes] */
+  REPLY_TOO_LARGE: 'REPLY_TOO_LARGE',
+  /** The body could not be decoded (truncated, not XML/JSON, wrong envelope, nested too deep). params: [method, detail] */
   MALFORMED_REPLY: 'MALFORMED_REPLY',
   /** The host does not speak this RPC flavour (content type). params: [host, contentType] */
   UNSUPPORTED_TRANSPORT: 'UNSUPPORTED_TRANSPORT',

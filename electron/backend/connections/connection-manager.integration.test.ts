@@ -295,6 +295,61 @@ describe('ConnectionManager', () => {
   });
 });
 
+/** Adds the lab pool, trusting its certificate when asked (after `asked` earlier prompts); resolves once it is connected. */
+async function addLabTrusting(r: Rig, remember: boolean, asked = 0) {
+  const adding = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember });
+  const prompt = await nextPrompt(r, asked);
+  await r.manager.answerCertificate(prompt.id, prompt.certificate.fingerprint256, true);
+  return { info: await adding, prompt };
+}
+
+describe('Forgetting a server', () => {
+  it('drops its pinned certificate and its password, so adding it again asks about the certificate again', async () => {
+    const r = await rig();
+    const { info, prompt } = await addLabTrusting(r, true);
+    const host = certificateHostKeyOfUrl(lab.sim.url);
+    expect(await r.stores.certificates.get(host)).toBe(prompt.certificate.fingerprint256);
+    expect(await r.stores.secrets.get(passwordKey(info.id))).toBe(lab.sim.password);
+
+    await r.manager.forget(info.id);
+    expect(await r.stores.certificates.get(host)).toBeUndefined();
+    expect(await r.stores.secrets.get(passwordKey(info.id))).toBeUndefined();
+    expect(await r.stores.settings.get(SAVED_SERVERS_KEY)).toEqual([]);
+
+    const again = await addLabTrusting(r, false, payloads(r, 'connections.certificatePrompt').length);
+    expect(again.prompt.certificate.fingerprint256).toBe(prompt.certificate.fingerprint256);
+    expect(again.info.status).toEqual({ state: 'connected' });
+  });
+
+  it('asks about the certificate again when the server is added back while Forget is still dropping its pin', async () => {
+    const r = await rig();
+    const { info } = await addLabTrusting(r, false);
+    const forgetting = r.manager.forget(info.id);
+    const again = await addLabTrusting(r, false, payloads(r, 'connections.certificatePrompt').length);
+    await forgetting;
+    expect(again.info.status).toEqual({ state: 'connected' });
+  });
+
+  it('keeps a pin another saved connection to the same host still uses, until that one is forgotten too', async () => {
+    const dir = newDir();
+    const host = certificateHostKeyOfUrl(lab.sim.url);
+    const master = lab.sim.hosts.find((h) => h.url === lab.sim.url)!;
+    // The same pool saved twice, under two users (the second without a saved password: it waits for one).
+    await new FileSettingsStore(dir).set(SAVED_SERVERS_KEY, [
+      { id: 'as-root', address: lab.sim.url, user: 'root', label: 'Pool', hidden: false },
+      { id: 'as-auditor', address: hostOf(lab.sim.url), user: 'auditor', label: 'Pool (read-only)', hidden: false },
+    ]);
+    await new FileSecretStore(join(dir, 'secrets')).set(passwordKey('as-root'), lab.sim.password);
+    await new FileCertificateStore(dir).set(host, master.fingerprint256);
+    const r = await rig(dir);
+    await expect.poll(() => statusOf(r, 'as-root')?.state, { timeout: 15_000 }).toBe('connected');
+    await r.manager.forget('as-root');
+    expect(await r.stores.certificates.get(host)).toBe(master.fingerprint256);
+    await r.manager.forget('as-auditor');
+    expect(await r.stores.certificates.get(host)).toBeUndefined();
+  });
+});
+
 describe('ConnectionManager and a changed certificate', () => {
   it('forgets a server added through a pool member while the master shows a changed certificate', async () => {
     const simDir = newDir();
@@ -321,7 +376,10 @@ describe('ConnectionManager and a changed certificate', () => {
     try {
       const changed = await nextPrompt(r, payloads(r, 'connections.certificatePrompt').length);
       await r.manager.answerCertificate(changed.id, changed.certificate.fingerprint256, false);
-      await r.manager.forget(info.id);
+      const forgetting = r.manager.forget(info.id);
+      // The window hears at once: the logout to hosts that changed their certificate and the disk come after.
+      expect(payloads(r, 'connections.changed').at(-1)!.map((c) => c.id)).not.toContain(info.id);
+      await forgetting;
       expect(r.manager.list().map((c) => c.id)).not.toContain(info.id);
     } finally {
       await second.stop();

@@ -19,6 +19,7 @@
  *    modified records carry only the fields that changed (see MirrorBatch).
  */
 import { randomUUID } from 'node:crypto';
+import { assertPageMayCall } from '../../../shared/page-xapi-reach';
 import { bridgeError, type BridgeErrorShape, type ConnectionInfo, type ConnectionStatus, type MirrorBatch } from '../../../shared/bridge';
 import { baseUrlOf, hostKey } from '../../../shared/api-client/address';
 import { systemClock } from '../../../shared/api-client/clock';
@@ -28,33 +29,29 @@ import { ClientErrorCode, XapiError, isAuthenticationError } from '../../../shar
 import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
 import type { Clock } from '../ports';
 import { describeConnectionError } from './error-words';
-import { MigrationTokens } from './migration-tokens';
+import { isMigrateReceive, MigrationTokens } from './migration-tokens';
 import { MirrorBatcher } from './mirror-batcher';
-import { NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
+import { MEGABYTE, NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
 import { PoolTrust, type PoolMirror } from './pool-trust';
+import type { SavedServer } from '../stores/settings-schema';
 
 /** Saved servers, without passwords. */
 export const SAVED_SERVERS_KEY = 'connections.servers';
 /** Ids of demo connections the user hid. */
 export const HIDDEN_DEMOS_KEY = 'connections.hiddenDemos';
+/** The reply size cap, in MB (settings.json; README "Settings"). */
+export const MAX_REPLY_MEGABYTES_KEY = 'connections.maxReplyMegabytes';
 export const passwordKey = (id: string): string => `connection-password:${id}`;
-
-export interface SavedServer {
-  id: string;
-  address: string;
-  user: string;
-  label: string;
-  hidden: boolean;
-  /** Pool members' addresses from the last run, tried when the saved address does not answer. */
-  members?: string[];
-}
+export type { SavedServer };
 
 export interface ConnectionManagerOptions extends ConnectionServiceDeps {
   /** Client tuning (tests shorten timeouts); url, user, password and transport are the manager's. */
   client?: Partial<Omit<XapiClientOptions, 'url' | 'user' | 'password' | 'transport'>>;
   /** Mirror batches per second and connection (default 10). */
   batchesPerSecond?: number;
+  /** The transport's reply cap in bytes; by default the `connections.maxReplyMegabytes` setting, else 256 MB. */
+  maxReplyBytes?: number;
 }
 
 interface CertificatePrompt {
@@ -89,22 +86,28 @@ export class ConnectionManager implements ConnectionService {
   private readonly connections = new Map<string, Connection>();
   private readonly clock: Clock;
   private hiddenDemos = new Set<string>();
+  private maxReplyBytes: number | undefined;
   /** host.migrate_receive's tokens (a destination session each), kept here: the page holds handles. */
   private readonly migrationTokens = new MigrationTokens();
   private disposed = false;
+  /** Forgets still dropping pins and saved data: adding a server waits for them (a forgotten pin must not trust it). */
+  private readonly forgetting = new Set<Promise<void>>();
 
   constructor(private readonly deps: ConnectionManagerOptions) {
     this.clock = deps.clock ?? systemClock;
   }
 
   async init(): Promise<void> {
-    const saved = (await this.deps.settings.get<SavedServer[]>(SAVED_SERVERS_KEY)) ?? [];
-    this.hiddenDemos = new Set((await this.deps.settings.get<string[]>(HIDDEN_DEMOS_KEY)) ?? []);
-    for (const server of Array.isArray(saved) ? saved : []) {
-      if (!server || typeof server.id !== 'string' || typeof server.address !== 'string' || typeof server.user !== 'string') continue;
+    // The store hands out only what its schema accepts (stores/settings-schema.ts).
+    const saved = (await this.deps.settings.get(SAVED_SERVERS_KEY)) ?? [];
+    this.hiddenDemos = new Set((await this.deps.settings.get(HIDDEN_DEMOS_KEY)) ?? []);
+    const megabytes = await this.deps.settings.get(MAX_REPLY_MEGABYTES_KEY);
+    this.maxReplyBytes = this.deps.maxReplyBytes ?? (megabytes === undefined ? undefined : megabytes * MEGABYTE);
+    for (const server of saved) {
+      if (this.connections.has(server.id)) continue;
       const conn = this.newConnection({
         id: server.id, address: server.address, user: server.user, label: server.label || server.address,
-        demo: false, remembered: true, hidden: Boolean(server.hidden), members: Array.isArray(server.members) ? server.members : [],
+        demo: false, remembered: true, hidden: Boolean(server.hidden), members: server.members ?? [],
       });
       conn.password = await this.deps.secrets.get(passwordKey(conn.id));
       if (conn.password === undefined) conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('PASSWORD_NEEDED', [conn.address])) };
@@ -126,6 +129,7 @@ export class ConnectionManager implements ConnectionService {
     } catch {
       throw bridgeError('INVALID_ADDRESS', [args.address], `"${args.address}" is not a server address. Use a host name or IP, host:port, [IPv6]:port or an https:// URL.`);
     }
+    await Promise.allSettled(this.forgetting);
     const existing = [...this.connections.values()].find((c) => !c.demo && c.user === args.user && sameBase(c.address, base));
     const conn = existing ?? this.newConnection({
       id: randomUUID(), address: args.address.trim(), user: args.user, label: args.address.trim(), demo: false, remembered: false, hidden: false, members: [],
@@ -184,16 +188,54 @@ export class ConnectionManager implements ConnectionService {
     const conn = this.get(id);
     // The demo pools come back at every start: forgetting one hides it.
     if (conn.demo) return this.setHidden(id, true);
+    // Read before the client stops (it knows the master in use and the members).
+    const pinnedHosts = this.trustedHostsOf(conn);
+    // Gone from the list, and from the window, at once: the logout and the disk follow. Waiting for them first
+    // kept a forgotten pool in the tree for seconds (a logout to a host that changed its certificate hangs
+    // up to FORGET_TEARDOWN_WAIT_MS, then several synced writes), long enough to be acted on again.
+    this.connections.delete(id);
+    conn.batcher.reset({});
+    conn.batcher.flush();
+    conn.batcher.dispose();
+    this.changed();
+    const cleanup = this.dropForgotten(conn, pinnedHosts);
+    this.forgetting.add(cleanup);
+    try {
+      await cleanup;
+    } finally {
+      this.forgetting.delete(cleanup);
+    }
+  }
+
+  /** The rest of Forget: the client's teardown (bounded), the saved password, pins no other connection uses, the saved list. */
+  private async dropForgotten(conn: Connection, pinnedHosts: string[]): Promise<void> {
     // Forgetting is local: a session teardown that hangs on the network finishes in the background.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise((resolve) => (timer = setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS)));
     await Promise.race([this.stopClient(conn), waited]).finally(() => clearTimeout(timer));
-    conn.batcher.flush();
-    conn.batcher.dispose();
-    this.connections.delete(id);
-    await this.deps.secrets.delete(passwordKey(id));
+    await this.deps.secrets.delete(passwordKey(conn.id));
+    // Its pinned certificates go too, so adding the server again asks again; a pin another connection
+    // still uses (the same pool under another user) stays.
+    const stillUsed = new Set([...this.connections.values()].flatMap((c) => this.trustedHostsOf(c)));
+    for (const host of pinnedHosts) if (!stillUsed.has(host)) await this.deps.certificates.delete(host);
     await this.persist();
-    this.changed();
+  }
+
+  /** The host:port keys a connection's certificates may be pinned under: its address, its master in use, its members. */
+  private trustedHostsOf(conn: Connection): string[] {
+    if (conn.demo) return []; // pre-trusted, never pinned
+    const urls = [conn.address, conn.client?.masterUrl, ...conn.members];
+    const keys = new Set<string>();
+    for (const url of urls) {
+      if (!url) continue;
+      try {
+        const base = baseUrlOf(url);
+        if (base.startsWith('https:')) keys.add(certificateHostKeyOfUrl(base));
+      } catch {
+        // Not an address (nothing can be pinned under it).
+      }
+    }
+    return [...keys];
   }
 
   async setHidden(id: string, hidden: boolean): Promise<void> {
@@ -216,17 +258,25 @@ export class ConnectionManager implements ConnectionService {
   async answerCertificate(id: string, fingerprint256: string, trust: boolean): Promise<void> {
     const conn = this.get(id);
     const prompt = conn.prompt;
-    if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
-      throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+    // Trusting needs the very certificate the user was shown. A refusal stands whatever the pool showed
+    // meanwhile: a retry or a member probe that met another host's certificate replaces the prompt while the
+    // user reads the first one, and "Cancel" on it means "stop asking about this pool" all the same.
+    if (trust) {
+      if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
+        throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+      }
+      conn.prompt = undefined;
+      conn.refused = false;
+      await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
+    } else {
+      conn.prompt = undefined;
+      conn.refused = true;
+      if (prompt) {
+        conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
+        this.changed();
+      }
     }
-    conn.prompt = undefined;
-    conn.refused = !trust;
-    if (trust) await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
-    else {
-      conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
-      this.changed();
-    }
-    if (prompt.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
+    if (prompt?.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
     else if (trust) this.startInBackground(conn); // a saved server asked at start: nobody waits, go on
   }
 
@@ -256,18 +306,17 @@ export class ConnectionManager implements ConnectionService {
 
   async call(connectionId: string, method: string, params: unknown[]): Promise<unknown> {
     const client = this.clientOf(connectionId);
-    // The session class would hand out session ids (the refs are the secrets), event.* would fight
-    // the manager's own event loop: neither is for the renderer.
-    if (/^(Async\.)?(session|event)\./i.test(method)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
+    // The page's call: session ids, the event loop and stored secrets stay in this process (shared/page-xapi-reach.ts).
+    assertPageMayCall(method);
     return this.migrationTokens.hide(method, await client.call(method, ...this.migrationTokens.reveal(method, params)));
   }
 
   async callAsync(connectionId: string, method: string, params: unknown[]): Promise<string> {
     const client = this.clientOf(connectionId);
+    assertPageMayCall(method);
     const plain = method.replace(/^Async\./, '');
-    if (/^(session|event)\./i.test(plain)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
     // Its task's result would carry the destination's session into the mirror: only the plain call, whose answer is replaced by a handle.
-    if (/^host\.migrate_receive$/i.test(plain)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is only available as a plain call`, method);
+    if (isMigrateReceive(method)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is only available as a plain call`, method);
     return client.startTask(plain, ...this.migrationTokens.reveal(method, params));
   }
 
@@ -321,7 +370,7 @@ export class ConnectionManager implements ConnectionService {
       ...fields,
       status: { state: 'disconnected' },
       unsubscribe: [],
-      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond),
+      batcher: new MirrorBatcher(fields.id, this.clock, (batch) => this.deps.emit('mirror.batch', batch), this.deps.batchesPerSecond, undefined, (err) => void this.failed(conn, err)),
     };
     this.connections.set(conn.id, conn);
     return conn;
@@ -343,7 +392,7 @@ export class ConnectionManager implements ConnectionService {
     // Members are trusted by the certificates the pool publishes, read from this client's mirror (the
     // closure runs on the first TLS handshake, once `client` exists).
     const trust = new PoolTrust(new PinnedTrust(this.deps.certificates, conn.preTrusted), (): PoolMirror => client);
-    const transport = new NodeTransport({ trust });
+    const transport = new NodeTransport({ trust, maxReplyBytes: this.maxReplyBytes ?? this.deps.maxReplyBytes });
     const client = new XapiClient({
       // The task panel must see a finished task's result before the task is destroyed.
       finishedTaskTtlMs: 5_000,
@@ -482,6 +531,16 @@ export class ConnectionManager implements ConnectionService {
     conn.trust = undefined;
     conn.masterAddress = undefined;
     conn.note = undefined;
+  }
+
+  /** Something went wrong outside any call (a batch for the page could not be sent): stop, and say why in the status. */
+  private async failed(conn: Connection, err: unknown): Promise<void> {
+    if (this.connections.get(conn.id) !== conn) return;
+    await this.stopClient(conn).catch(() => undefined);
+    const error = err instanceof XapiError ? err : new XapiError('INTERNAL_ERROR', [conn.address, err instanceof Error ? err.message : String(err)], undefined,
+      `XenDeck stopped the connection: the pool's data could not be passed to the window (${err instanceof Error ? err.message : String(err)}). Connect again to reload it.`);
+    conn.status = { state: 'disconnected', error: this.describe(conn, error) };
+    this.changed();
   }
 
   private async persist(): Promise<void> {

@@ -20,8 +20,14 @@ export function describeConnectionError(raw: unknown, address: string): BridgeEr
       return shape(`${address} did not answer in time. Check the address, the network and that the server is running.`);
     case ClientErrorCode.HTTP_ERROR:
     case ClientErrorCode.UNSUPPORTED_TRANSPORT:
-    case ClientErrorCode.MALFORMED_REPLY:
       return shape(`${address} answered, but not as a XAPI host (XCP-ng, XenServer, Citrix Hypervisor). Check the address and port.`);
+    case ClientErrorCode.MALFORMED_REPLY:
+      return shape(`${address} sent a reply XenDeck cannot read${err.method ? ` to ${err.method}` : ''} (${err.params[1] ?? 'malformed'}). If this is a XAPI host, it may be broken or something on the way alters its replies; XenDeck keeps trying.`);
+    case ClientErrorCode.REPLY_TOO_LARGE:
+      return shape(
+        `${address} sent a reply${err.method ? ` to ${err.method}` : ''} larger than the ${Math.round(Number(err.params[1]) / 1048576)} MB limit, so XenDeck refused it. ` +
+          'If the pool is really that big, raise "connections.maxReplyMegabytes" in settings.json (up to 512) and restart XenDeck.',
+      );
     case ClientErrorCode.CERTIFICATE_UNKNOWN:
       return shape(`The certificate of ${err.params[0] ?? address} is not trusted yet (SHA-256 ${err.params[1] ?? '?'}). Check the fingerprint and trust it to connect.`);
     case ClientErrorCode.CERTIFICATE_CHANGED:

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { bridgeError } from '../../../shared/bridge';
+import { plainMessageName } from '../../../shared/page-xapi-reach';
 
 /** The key of the handle's id in what the page receives instead of the token. */
 export const MIGRATION_TOKEN_HANDLE = 'xendeck_migration_token';
@@ -18,7 +19,8 @@ export const MIGRATION_TOKEN_HANDLE = 'xendeck_migration_token';
 const TTL_MS = 60 * 60_000;
 const MAX_TOKENS = 1024;
 
-const isMigrateReceive = (method: string) => /^(Async\.)?host\.migrate_receive$/i.test(method);
+/** host.migrate_receive in any spelling xapi dispatches (Async., InternalAsync., host_migrate_receive, any case). */
+export const isMigrateReceive = (method: string) => /^host[._]migrate_receive$/.test(plainMessageName(method));
 
 export class MigrationTokens {
   private readonly tokens = new Map<string, { token: Record<string, string>; expires: number }>();

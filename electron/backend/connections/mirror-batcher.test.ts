@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MirrorBatch } from '../../../shared/bridge';
 import type { ChangeSet } from '../../../shared/api-client/change-set';
 import type { Clock } from '../ports';
-import { MirrorBatcher } from './mirror-batcher';
+import { approxJsonSize, MirrorBatcher } from './mirror-batcher';
 import { applyToReplica } from './mirror-replica';
 
 /** A clock driven by the test: time moves only when `advance` is called. */
@@ -161,5 +161,14 @@ describe('MirrorBatcher', () => {
     batcher.reset({});
     advance(1);
     expect(sent).toEqual([{ connectionId: 'c1', reset: true, added: {}, modified: {}, removed: {} }]);
+  });
+});
+
+describe('approxJsonSize', () => {
+  it('measures a value of any depth without recursing (a server may send one)', () => {
+    let deep: unknown = [];
+    for (let i = 1; i < 100_000; i++) deep = [deep];
+    // Two brackets per list, and a comma-sized gap per item.
+    expect(approxJsonSize(deep)).toBe(3 * 100_000 - 1);
   });
 });

@@ -55,6 +55,8 @@ export class MirrorBatcher {
     private readonly send: (batch: MirrorBatch) => void,
     maxPerSecond = 10,
     private readonly maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
+    /** A flush that failed on its timer (nobody else would hear of it): the connection reports it. */
+    private readonly onError?: (err: unknown) => void,
   ) {
     this.intervalMs = 1000 / maxPerSecond;
   }
@@ -158,7 +160,12 @@ export class MirrorBatcher {
     const wait = Math.max(0, this.lastFlush + this.intervalMs - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      try {
+        this.flush();
+      } catch (err) {
+        // A throw here would end the process: the batch is lost, the connection says why.
+        this.onError?.(err);
+      }
     }, wait);
   }
 }
@@ -217,26 +224,47 @@ export function splitBatch(batch: MirrorBatch, maxBytes: number, maxRecords = MA
   return chunks;
 }
 
-/** About the length of JSON.stringify(value), without building the string. */
+/** About the length of JSON.stringify(value), without building the string (a loop: values come from servers). */
 export function approxJsonSize(value: unknown): number {
-  if (value instanceof RawRecord) return value.json.length;
-  switch (typeof value) {
-    case 'string':
-      return value.length + 2;
-    case 'number':
-      return 10;
-    case 'boolean':
-      return 5;
-    case 'object': {
-      if (value === null) return 4;
-      let size = 2;
-      if (Array.isArray(value)) for (const item of value) size += approxJsonSize(item) + 1;
-      else for (const key in value) size += key.length + 4 + approxJsonSize((value as AnyRecord)[key]);
-      return size;
+  let size = 0;
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const v = pending.pop();
+    if (v instanceof RawRecord) {
+      size += v.json.length;
+      continue;
     }
-    default:
-      return 0;
+    switch (typeof v) {
+      case 'string':
+        size += v.length + 2;
+        break;
+      case 'number':
+        size += 10;
+        break;
+      case 'boolean':
+        size += 5;
+        break;
+      case 'object':
+        if (v === null) {
+          size += 4;
+          break;
+        }
+        size += 2;
+        if (Array.isArray(v)) {
+          for (const item of v) pending.push(item);
+          size += v.length;
+        } else {
+          for (const key in v) {
+            size += key.length + 4;
+            pending.push((v as AnyRecord)[key]);
+          }
+        }
+        break;
+      default:
+        break;
+    }
   }
+  return size;
 }
 
 /** Folds `next` into `batch` so that applying `batch` equals applying the old batch and then `next`. */

@@ -6,6 +6,11 @@
  *
  * The request is written only after the policy has accepted the peer: the agent's createConnection
  * hands the socket to http only once the check passes.
+ *
+ * Replies are bounded: one larger than `maxReplyBytes` (256 MB by default, about six times the
+ * get_all_records replies of a 5,000-VM pool) fails as REPLY_TOO_LARGE as soon as its size is known
+ * (Content-Length) or its bytes pass the limit, and nothing past the limit is kept; a reply that does
+ * not end within the call's timeout fails as TIMEOUT like one that never started.
  */
 import { isAscii } from 'node:buffer';
 import http from 'node:http';
@@ -14,6 +19,7 @@ import { setMaxListeners } from 'node:events';
 import type tls from 'node:tls';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared/api-client/transport';
 import { ClientErrorCode, XapiError } from '../../../shared/api-client/xapi-error';
+import { collectBoundedBody } from './bounded-body';
 import { connectVerified, type ConnectCallback, type ResumableSession } from './verified-tls';
 
 export interface PeerCertificate {
@@ -56,7 +62,15 @@ export interface NodeTransportOptions {
   trust: TrustPolicy;
   /** Sockets per host for calls (default 20, the client's call concurrency). */
   maxSockets?: number;
+  /** Largest reply body accepted, in bytes (default DEFAULT_MAX_REPLY_BYTES, at most MAX_REPLY_BYTES_LIMIT). */
+  maxReplyBytes?: number;
 }
+
+export const MEGABYTE = 1024 * 1024;
+/** The default reply cap: generous for a 5,000-VM pool (its biggest reply, VM.get_all_records, is about 40 MB). */
+export const DEFAULT_MAX_REPLY_BYTES = 256 * MEGABYTE;
+/** A reply is decoded into one string, and V8 strings stop a little above 512 MB. */
+export const MAX_REPLY_BYTES_LIMIT = 512 * MEGABYTE;
 
 class PinnedHttpsAgent extends https.Agent {
   /** The last TLS session of each accepted host:port, to resume on the next socket there. */
@@ -104,6 +118,7 @@ function describeName(name: unknown): string {
 
 export class NodeTransport implements Transport {
   private readonly maxSockets: number;
+  readonly maxReplyBytes: number;
   private readonly agents: { call: { http: http.Agent; https: https.Agent }; events: { http: http.Agent; https: https.Agent } };
 
   constructor(options: NodeTransportOptions) {
@@ -112,6 +127,7 @@ export class NodeTransport implements Transport {
       https: new PinnedHttpsAgent(options.trust, { keepAlive: true, maxSockets }),
     });
     this.maxSockets = options.maxSockets ?? 20;
+    this.maxReplyBytes = Math.min(options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES, MAX_REPLY_BYTES_LIMIT);
     this.agents = { call: pair(this.maxSockets), events: pair(4) };
   }
 
@@ -152,19 +168,28 @@ export class NodeTransport implements Transport {
         headers: { ...request.headers, 'Content-Length': String(body.length) },
       }, (res) => {
         answered = true;
+        const limit = this.maxReplyBytes;
+        const tooLarge = () => new XapiError(ClientErrorCode.REPLY_TOO_LARGE, [host, String(limit)], undefined,
+          `The reply from ${host} is larger than the ${formatMegabytes(limit)} limit on replies; it was refused`);
         // Kept as bytes and decoded once: XAPI replies are nearly always plain ASCII, which decodes as
         // Latin-1 at memory speed (checked first with isAscii); anything else goes through UTF-8.
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const reply = collectBoundedBody(res, limit, () => fail(tooLarge()));
+        if (settled) return;
         res.on('error', (err) => fail(connectionError(host, err)));
         res.on('aborted', () => fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply'])));
         res.on('end', () => {
           if (settled) return;
           if (!res.complete) return fail(new XapiError(ClientErrorCode.CONNECTION_FAILED, [host, 'connection closed mid-reply']));
+          let text: string;
+          try {
+            const bytes = reply.take();
+            text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+          } catch {
+            // Only a limit raised past what a string can hold gets here: refuse the reply, never the process.
+            return fail(tooLarge());
+          }
           settled = true;
           cleanup();
-          const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-          const text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
           resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: text });
         });
       });
@@ -173,7 +198,9 @@ export class NodeTransport implements Transport {
         const wrapped = connectionError(host, err);
         fail(req.reusedSocket && !answered ? new StaleSocketError(wrapped) : wrapped);
       });
-      const timer = setTimeout(() => fail(new XapiError(ClientErrorCode.TIMEOUT, [host, String(request.timeoutMs)], undefined, `No answer from ${host} within ${request.timeoutMs} ms`)), request.timeoutMs);
+      const timer = setTimeout(() => fail(new XapiError(ClientErrorCode.TIMEOUT, [host, String(request.timeoutMs)], undefined, answered
+        ? `The reply from ${host} did not end within ${request.timeoutMs} ms`
+        : `No answer from ${host} within ${request.timeoutMs} ms`)), request.timeoutMs);
       const onAbort = () => fail(new XapiError(ClientErrorCode.ABORTED, [host], undefined, `Call to ${host} aborted`));
       const cleanup = () => {
         clearTimeout(timer);
@@ -202,6 +229,10 @@ class StaleSocketError extends Error {
   constructor(override readonly cause: XapiError) {
     super(cause.message);
   }
+}
+
+function formatMegabytes(bytes: number): string {
+  return bytes % MEGABYTE === 0 ? `${bytes / MEGABYTE} MB` : `${(bytes / MEGABYTE).toFixed(1)} MB`;
 }
 
 function connectionError(host: string, err: Error & { code?: string }): XapiError {

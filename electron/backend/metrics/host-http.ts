@@ -3,7 +3,8 @@
  * certificates: the pin is the trust, not a CA chain) or, for a member with a certificate of its own, by
  * `verifyPeer` (the connection manager: the fingerprint the pool publishes for that host). Keep-alive sockets
  * per fingerprint, so a chart polling every 5 s reuses its TLS connection. The request is written only once
- * the peer's certificate was accepted.
+ * the peer's certificate was accepted. Bodies are bounded (maxBodyBytes): a host streaming without end gets
+ * REPLY_TOO_LARGE, never the whole process's memory.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -11,6 +12,7 @@ import type tls from 'node:tls';
 import { siblingUrl, baseUrlOf } from '../../../shared/api-client/address';
 import { certificateHostKey, type TrustAnswer } from '../connections/node-transport';
 import { checkHostCertificate } from '../connections/pool-trust';
+import { collectBoundedBody } from '../connections/bounded-body';
 import { normaliseFingerprint } from '../connections/pinned-trust';
 import { connectVerified, type ConnectCallback } from '../connections/verified-tls';
 
@@ -23,7 +25,11 @@ export type VerifyPoolPeer = (pinnedFingerprint256: string, hostKey: string, fin
 export interface HostHttpOptions {
   /** Asked when a host shows another certificate than the pin; without it only the pin is accepted. */
   verifyPeer?: VerifyPoolPeer;
+  /** Largest body accepted (default 64 MB: a year of a busy host's RRD is a few MB). */
+  maxBodyBytes?: number;
 }
+
+export const DEFAULT_MAX_HOST_BODY_BYTES = 64 * 1024 * 1024;
 
 export class HostHttpError extends Error {
   constructor(
@@ -85,15 +91,17 @@ export class HostHttp {
         req.destroy();
         reject(err);
       };
+      const limit = this.options.maxBodyBytes ?? DEFAULT_MAX_HOST_BODY_BYTES;
+      const tooLarge = () => new HostHttpError('REPLY_TOO_LARGE', [host, String(limit)], `The answer of ${host} is larger than the ${Math.round(limit / 1048576)} MB limit; it was refused`);
       const req = (secure ? https : http).request(target, { method: 'GET', agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        const received = collectBoundedBody(res, limit, () => fail(tooLarge()));
+        if (settled) return;
         res.on('error', (err) => fail(new HostHttpError('CONNECTION_FAILED', [host, err.message], `Cannot talk to ${host}: ${err.message}`)));
         res.on('end', () => {
           if (settled) return;
           settled = true;
           cleanup();
-          const body = Buffer.concat(chunks).toString('utf8');
+          const body = received.take().toString('utf8');
           const status = res.statusCode ?? 0;
           if (status === 200) return resolve(body);
           // xapi answers HTTP handlers' failures with a status and, for a XAPI error, its code in the body.

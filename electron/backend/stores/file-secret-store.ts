@@ -4,20 +4,24 @@
  * or Linux's `basic_text` backend, whose key is hard-coded). `kind: 'user-file'` lets the UI say so.
  */
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { SecretStore } from '../ports';
-import { JsonFile, type JsonFileOptions } from './json-file';
+import { JsonFile, type StoreOptions } from './json-file';
+
+/** key → value (a password, or in secrets.os.json its ciphertext in base64). */
+export const secretsSchema = z.record(z.string().min(1).max(300), z.string().max(1_000_000));
 
 export class FileSecretStore implements SecretStore {
   readonly kind = 'user-file' as const;
-  private readonly file: JsonFile<Record<string, string>>;
+  private readonly file: JsonFile<typeof secretsSchema>;
 
-  constructor(stateDir: string, options: Pick<JsonFileOptions, 'onCorrupt'> = {}) {
-    this.file = new JsonFile(join(stateDir, 'secrets.json'), () => ({}), { ...options, mode: 0o600 });
+  constructor(stateDir: string, options: StoreOptions = {}) {
+    this.file = new JsonFile(join(stateDir, 'secrets.json'), secretsSchema, 'saved passwords', options);
   }
 
   async get(key: string): Promise<string | undefined> {
     const doc = await this.file.read();
-    return Object.hasOwn(doc, key) && typeof doc[key] === 'string' ? doc[key] : undefined;
+    return Object.hasOwn(doc, key) ? doc[key] : undefined;
   }
 
   async set(key: string, value: string): Promise<void> {

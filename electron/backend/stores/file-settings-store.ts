@@ -1,25 +1,30 @@
-/** SettingsStore as `settings.json` in the state folder: saved servers (without passwords), UI preferences. */
+/**
+ * SettingsStore as `settings.json` in the state folder: saved servers (without passwords) and
+ * preferences, each key with the shape settings-schema.ts gives it.
+ */
 import { join } from 'node:path';
 import type { SettingsStore } from '../ports';
-import { JsonFile, type JsonFileOptions } from './json-file';
+import { JsonFile, type StoreOptions } from './json-file';
+import { settingsSchema, type SettingKey, type SettingValue } from './settings-schema';
 
 export class FileSettingsStore implements SettingsStore {
-  private readonly file: JsonFile<Record<string, unknown>>;
+  private readonly file: JsonFile<typeof settingsSchema>;
 
-  constructor(stateDir: string, options: Pick<JsonFileOptions, 'onCorrupt'> = {}) {
-    this.file = new JsonFile(join(stateDir, 'settings.json'), () => ({}), options);
+  constructor(stateDir: string, options: StoreOptions = {}) {
+    this.file = new JsonFile(join(stateDir, 'settings.json'), settingsSchema, 'saved servers and preferences', options);
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
+  async get<K extends SettingKey>(key: K): Promise<SettingValue<K> | undefined> {
     const doc = await this.file.read();
     // structuredClone: a caller mutating what it got must not change the stored document behind our back.
-    return Object.hasOwn(doc, key) ? structuredClone(doc[key] as T) : undefined;
+    return Object.hasOwn(doc, key) ? structuredClone(doc[key] as SettingValue<K>) : undefined;
   }
 
-  async set<T>(key: string, value: T): Promise<void> {
-    const copy = value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+  async set<K extends SettingKey>(key: K, value: SettingValue<K> | undefined): Promise<void> {
+    // Checked like what is read: a value the next start would drop is refused now, where the caller hears of it.
+    const copy = value === undefined ? undefined : settingsSchema.shape[key].parse(JSON.parse(JSON.stringify(value)));
     await this.file.update((doc) => {
-      const next = { ...doc };
+      const next: Record<string, unknown> = { ...doc };
       if (copy === undefined) delete next[key];
       else next[key] = copy;
       return next;

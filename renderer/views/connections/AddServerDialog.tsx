@@ -3,17 +3,23 @@
  * a failure keeps everything typed and says what went wrong in words with XAPI's code. When the
  * address was a pool member, the connection manager follows HOST_IS_SLAVE to the master by itself and
  * the dialog shows its note before closing. A certificate seen for the first time is asked about by
- * <CertificatePrompt> (mounted by the window) while this dialog waits.
+ * <CertificatePrompt> (mounted by the window) while this dialog waits. An http:// address that is not
+ * this computer's asks first whether to send the password unencrypted (add-server-form.ts).
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { AppInfo, BridgeErrorShape, ConnectionInfo } from '../../../shared/bridge';
 import { useBridge } from '../../bridge-context';
 import { Dialog, Field, fieldAria } from '../../components/Dialog';
 import { connectionErrorText } from './connection-errors';
-import { addServerArgs, validateAddServer, type AddServerErrors, type AddServerForm } from './add-server-form';
+import { addServerArgs, cleartextHost, httpsVariant, validateAddServer, type AddServerErrors, type AddServerForm } from './add-server-form';
 import { SecretStorageNote } from './SecretStorageNote';
 
-type Phase = { kind: 'form' } | { kind: 'connecting' } | { kind: 'failed'; error: BridgeErrorShape } | { kind: 'connected'; info: ConnectionInfo };
+type Phase =
+  | { kind: 'form' }
+  | { kind: 'cleartext'; host: string }
+  | { kind: 'connecting' }
+  | { kind: 'failed'; error: BridgeErrorShape }
+  | { kind: 'connected'; info: ConnectionInfo };
 
 function asError(err: unknown): BridgeErrorShape {
   const e = err as Partial<BridgeErrorShape> | undefined;
@@ -30,6 +36,8 @@ export function AddServerDialog({ onDone, initial }: { onDone: (added: Connectio
   const [info, setInfo] = useState<AppInfo>();
   /** A connection the manager saved although its first login failed: forgotten before trying again. */
   const failedId = useRef<string | undefined>(undefined);
+  /** The http:// address the user agreed to send the password to unencrypted. */
+  const cleartextConfirmed = useRef<string | undefined>(undefined);
   const live = useRef(true);
 
   useEffect(() => {
@@ -69,7 +77,7 @@ export function AddServerDialog({ onDone, initial }: { onDone: (added: Connectio
       });
     });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     const problems = validateAddServer(form);
     setErrors(problems);
@@ -77,6 +85,15 @@ export function AddServerDialog({ onDone, initial }: { onDone: (added: Connectio
       document.getElementById(`${id}-${problems.address ? 'address' : 'user'}`)?.focus();
       return;
     }
+    const host = cleartextHost(form.address);
+    if (host && cleartextConfirmed.current !== form.address.trim()) {
+      setPhase({ kind: 'cleartext', host });
+      return;
+    }
+    void connect();
+  };
+
+  const connect = async () => {
     setPhase({ kind: 'connecting' });
     try {
       if (failedId.current) {
@@ -97,6 +114,50 @@ export function AddServerDialog({ onDone, initial }: { onDone: (added: Connectio
       if (live.current) setPhase({ kind: 'failed', error: asError(err) });
     }
   };
+
+  if (phase.kind === 'cleartext') {
+    const address = form.address.trim();
+    return (
+      <Dialog
+        key="cleartext"
+        title="Send the password unencrypted?"
+        tone="alert"
+        describedBy={`${id}-cleartext`}
+        onClose={() => setPhase({ kind: 'form' })}
+        footer={
+          <>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                cleartextConfirmed.current = address;
+                void connect();
+              }}
+            >
+              Connect unencrypted
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              data-autofocus
+              onClick={() => {
+                set('address', httpsVariant(address));
+                setPhase({ kind: 'form' });
+              }}
+            >
+              Use https instead
+            </button>
+          </>
+        }
+      >
+        <p id={`${id}-cleartext`}>
+          {address} is a plain HTTP address. Your user name and password, and everything XenDeck and {phase.host} say to each other, would cross the network
+          unencrypted: anyone on the way could read them, or change what the server answers.
+        </p>
+        <p>Use https:// (XAPI serves it on port 443) unless this network is one you trust completely.</p>
+      </Dialog>
+    );
+  }
 
   if (phase.kind === 'connected') {
     return (
@@ -120,7 +181,8 @@ export function AddServerDialog({ onDone, initial }: { onDone: (added: Connectio
   const failure = phase.kind === 'failed' ? connectionErrorText(phase.error, form.address.trim()) : undefined;
 
   return (
-    <Dialog title="Add server" onClose={busy ? undefined : () => onDone(undefined)}>
+    // Keyed: coming back from the question above mounts the form again (focus in its first field).
+    <Dialog key="form" title="Add server" onClose={busy ? undefined : () => onDone(undefined)}>
       <form onSubmit={submit} noValidate aria-busy={busy}>
         {failure && phase.kind === 'failed' && (
           <div className="error-block" role="alert">

@@ -2,6 +2,7 @@
  * The "Add server" form's rules, checked before anything is sent: an address the client can parse
  * (host, host:port, [v6]:port, bare IPv6 or an http(s) URL; shared/api-client/address.ts), a port in
  * range, a user name. The password may be empty (a lab host can have none), so it is not checked.
+ * An http:// address other than this computer's own sends the password in clear: the dialog asks first.
  */
 import { parseAddress } from '../../../shared/api-client/address';
 
@@ -47,4 +48,31 @@ export function validateAddServer(form: AddServerForm): AddServerErrors {
 /** What goes to `connections.add`: trimmed address and user, the password as typed. */
 export function addServerArgs(form: AddServerForm) {
   return { address: form.address.trim(), user: form.user.trim(), password: form.password, remember: form.remember };
+}
+
+/** Names and addresses of this computer: plain HTTP to them never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (/^127(\.\d{1,3}){3}$/.test(host)) return true;
+  return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The host the password would reach unencrypted: set for an http:// address that is not this computer
+ * (127.0.0.0/8, ::1, localhost), undefined otherwise (https, the default, or loopback).
+ */
+export function cleartextHost(address: string): string | undefined {
+  try {
+    const parsed = parseAddress(address.trim());
+    if (parsed.scheme !== 'http' || isLoopback(parsed.hostname)) return undefined;
+    return parsed.hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same address over https (an explicit port is kept: the user may have typed 80 by habit). */
+export function httpsVariant(address: string): string {
+  return address.trim().replace(/^http:\/\//i, 'https://');
 }

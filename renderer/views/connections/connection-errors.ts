@@ -33,6 +33,11 @@ export function connectionErrorText(error: Pick<BridgeErrorShape, 'code' | 'para
         summary: `${address} answered, but not as a XAPI server (XCP-ng, XenServer or Citrix Hypervisor).`,
         advice: 'Check the address and the port: XAPI listens on 443 (https) or 80 (http).',
       };
+    case 'REPLY_TOO_LARGE':
+      return {
+        summary: `${address} sent a reply larger than the ${Math.round(Number(p[1]) / 1048576) || '?'} MB limit on replies.`,
+        advice: 'If the pool is really that big, raise connections.maxReplyMegabytes in settings.json (up to 512) and restart XenDeck.',
+      };
     case 'HOST_IS_SLAVE':
       return { summary: `${address} is a pool member, not the pool master${p[0] ? ` (the master is ${p[0]})` : ''}.`, advice: 'Connect to the master’s address instead.' };
     case 'NO_MASTER_FOUND':

@@ -90,6 +90,14 @@ describe('graph choice', () => {
     expect(loadGraphChoice('host', store)).toEqual(['network']);
     data.set('xendeck.performance.graphs.host', '{broken');
     expect(loadGraphChoice('host', store).length).toBe(7);
+    // Values of the wrong type (another version, an edit in DevTools) give the default choice, never a crash.
+    for (const wrong of ['{"cpu":true}', '"cpu"', '42', 'null', '[["cpu"]]', '[1, "network", {"id":"cpu"}]']) {
+      data.set('xendeck.performance.graphs.host', wrong);
+      const choice = loadGraphChoice('host', store);
+      expect(choice.every((id) => typeof id === 'string'), wrong).toBe(true);
+    }
+    data.set('xendeck.performance.graphs.host', '[1, "network", {"id":"cpu"}]');
+    expect(loadGraphChoice('host', store)).toEqual(['network']);
   });
 });
 

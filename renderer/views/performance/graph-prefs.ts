@@ -1,39 +1,22 @@
 /** Which graphs the user chose to see, per object type (host, VM), kept in localStorage across sessions. */
+import { z } from 'zod';
+import { pageStorage, readPersisted, writePersisted, type KeyValueStorage } from '../../persisted';
 import { GRAPH_IDS, type GraphId } from './graph-defs';
+
+export type { KeyValueStorage };
 
 const KEY = 'xendeck.performance.graphs.';
 
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
+/** A list of graph ids; items that are not strings are left out (only known ids are used anyway). */
+const storedChoice = z.array(z.unknown()).max(100).transform((items) => items.filter((i): i is string => typeof i === 'string')).nullable();
 
-function storage(): KeyValueStorage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined; // storage disabled: choices last for the session
-  }
-}
-
-export function loadGraphChoice(objectClass: 'host' | 'VM', store: KeyValueStorage | undefined = storage()): GraphId[] {
+export function loadGraphChoice(objectClass: 'host' | 'VM', store: KeyValueStorage | undefined = pageStorage()): GraphId[] {
   const all = GRAPH_IDS[objectClass];
-  try {
-    const raw = store?.getItem(KEY + objectClass);
-    if (!raw) return all;
-    const parsed: unknown = JSON.parse(raw);
-    if (!Array.isArray(parsed)) return all;
-    // Unknown ids (from another version) are dropped; order stays the canonical one.
-    return all.filter((id) => parsed.includes(id));
-  } catch {
-    return all;
-  }
+  const stored = readPersisted(KEY + objectClass, storedChoice, null, store);
+  // Unknown ids (from another version) are dropped; order stays the canonical one.
+  return stored ? all.filter((id) => stored.includes(id)) : all;
 }
 
-export function saveGraphChoice(objectClass: 'host' | 'VM', ids: readonly GraphId[], store: KeyValueStorage | undefined = storage()): void {
-  try {
-    store?.setItem(KEY + objectClass, JSON.stringify(ids));
-  } catch {
-    // A full or disabled storage loses the choice at restart, nothing else.
-  }
+export function saveGraphChoice(objectClass: 'host' | 'VM', ids: readonly GraphId[], store: KeyValueStorage | undefined = pageStorage()): void {
+  writePersisted(KEY + objectClass, ids, store);
 }

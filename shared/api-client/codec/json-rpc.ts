@@ -6,7 +6,8 @@
  * cheaper than any parse into objects.
  */
 import { ClientErrorCode, XapiError, errorFromDescription } from '../xapi-error';
-import { readRecordMapReply } from './raw-json';
+import { checkDepth, tooDeepError } from './depth-limit';
+import { JsonNestingError, readRecordMapReply } from './raw-json';
 
 export function encodeJsonRpcRequest(method: string, params: readonly unknown[], id: number | string): string {
   return JSON.stringify({ jsonrpc: '2.0', method, params, id });
@@ -26,9 +27,11 @@ export function decodeJsonRpcRequest(text: string): { method: string; params: un
   return { method: parsed.method, params: parsed.params, id: parsed.id as number | string };
 }
 
-/** Decodes a reply: the result, or throws the XAPI failure (typed) or MALFORMED_REPLY. */
+/** Decodes a reply: the result, or throws the XAPI failure (typed) or MALFORMED_REPLY (also for values nested too deep). */
 export function decodeJsonRpcResponse(text: string, method: string): unknown {
-  return resultOf(parseJson(text, method), method);
+  const reply = parseJson(text, method);
+  checkDepth(reply, method);
+  return resultOf(reply, method);
 }
 
 /**
@@ -40,6 +43,7 @@ export function decodeJsonRpcRecordMapResponse(text: string, method: string): un
   try {
     reply = readRecordMapReply(text);
   } catch (err) {
+    if (err instanceof JsonNestingError) throw tooDeepError(method);
     throw new XapiError(ClientErrorCode.MALFORMED_REPLY, [method, `invalid JSON: ${(err as Error).message}`], method);
   }
   return resultOf(reply, method);

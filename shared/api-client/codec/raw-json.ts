@@ -13,10 +13,14 @@
  * one loop over the tokens with an explicit stack; string contents are skipped with indexOf.
  */
 import { RawRecord } from '../raw-record';
+import { MAX_VALUE_DEPTH } from './depth-limit';
 
 export class JsonSyntaxError extends Error {
   override readonly name = 'JsonSyntaxError';
 }
+
+/** Valid JSON nested deeper than MAX_VALUE_DEPTH (depth-limit.ts says why that is refused). */
+export class JsonNestingError extends JsonSyntaxError {}
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c, COLON = 0x3a, MINUS = 0x2d, PLUS = 0x2b, DOT = 0x2e, ZERO = 0x30, NINE = 0x39;
@@ -107,7 +111,7 @@ function skipValue(t: string, i: number, stack: Uint8Array, bs: BackslashCursor)
       i = skipSpace(t, i + 1);
       if (t.charCodeAt(i) === close) i++;
       else {
-        if (depth === stack.length) fail('nesting too deep', t, i);
+        if (depth === stack.length) throw new JsonNestingError(`nesting deeper than ${stack.length + 1} levels at position ${i}`);
         stack[depth++] = c === OPEN_BRACE ? IN_OBJECT : IN_ARRAY;
         i = c === OPEN_BRACE ? skipMemberName(t, i, bs) : i;
         continue;
@@ -196,7 +200,7 @@ function checkControls(text: string): void {
 /** Throws JsonSyntaxError unless `text` is one JSON document (the same judgement as JSON.parse). */
 export function checkJson(text: string): void {
   checkControls(text);
-  checkEnd(text, skipValue(text, skipSpace(text, 0), new Uint8Array(512), new Float64Array([-1])));
+  checkEnd(text, skipValue(text, skipSpace(text, 0), new Uint8Array(MAX_VALUE_DEPTH - 1), new Float64Array([-1])));
 }
 
 /*
@@ -249,7 +253,7 @@ function readRecordMap(t: string, i: number, stack: Uint8Array, bs: BackslashCur
  * RawRecord when it is an object whose values are all objects, else decoded as usual.
  */
 export function readRecordMapReply(text: string): Record<string, unknown> {
-  const stack = new Uint8Array(512);
+  const stack = new Uint8Array(MAX_VALUE_DEPTH - 1);
   const bs: BackslashCursor = new Float64Array([-1]);
   const envelope: Record<string, unknown> = {};
   const end = forEachMember(text, skipSpace(text, 0), bs, (name, start) => {

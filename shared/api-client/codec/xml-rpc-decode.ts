@@ -9,6 +9,7 @@
  * MALFORMED_REPLY error, never a crash or a hang.
  */
 import { ClientErrorCode, XapiError } from '../xapi-error';
+import { MAX_VALUE_DEPTH, tooDeepError } from './depth-limit';
 
 export interface XmlRpcMessage {
   methodName?: string;
@@ -106,6 +107,11 @@ export class XmlRpcDecoder {
     switch (name) {
       case 'value':
         if (parent !== 'param' && parent !== 'data' && parent !== 'member' && parent !== 'fault') throw this.fail(`<value> inside <${parent ?? 'nothing'}>`);
+        // Refused while reading, before a deep value exists (depth-limit.ts).
+        if (this.valueTyped.length >= MAX_VALUE_DEPTH) {
+          this.done = true;
+          throw tooDeepError(this.method);
+        }
         this.valueTyped.push(false);
         this.valueResult.push(undefined);
         this.text = '';
