@@ -102,6 +102,12 @@ export function DestinationPage({ state, update, errors, fieldId }: WizardPagePr
   return (
     <fieldset className="migration-destinations" aria-describedby={errors.target ? `${group}-error` : undefined}>
       <legend>Destination server</legend>
+      {/* Above the list, which may be longer than the page: a refused Next shows why where the eye is. */}
+      {errors.target && (
+        <p className="field-error" id={`${group}-error`} role="alert">
+          {errors.target}
+        </p>
+      )}
       {pools.length === 0 && <p className="muted">No other pool is connected. Add one with Add server… to migrate across pools.</p>}
       {pools.map((p) => (
         <div key={p.id} role="group" aria-label={`Servers of ${p.name}`} className="migration-pool">
@@ -123,11 +129,6 @@ export function DestinationPage({ state, update, errors, fieldId }: WizardPagePr
           ))}
         </div>
       ))}
-      {errors.target && (
-        <p className="field-error" id={`${group}-error`} role="alert">
-          {errors.target}
-        </p>
-      )}
     </fieldset>
   );
 }

@@ -3,6 +3,7 @@
  * a VM's snapshot disks follow their disk), Networking (a destination network per interface; across pools
  * only) and Migration network (the destination network the move travels on).
  */
+import type { ReactNode } from 'react';
 import { Field, fieldAria } from '../../components/Dialog';
 import type { WizardPageProps } from '../../components/Wizard';
 import { useMirror } from '../../store';
@@ -15,6 +16,23 @@ import { targetNetworks, transferNetworks } from './network-choices';
 type Props = WizardPageProps<MigrationState>;
 
 const MIXED = '';
+
+/** A mapping row's choice (where a disk or an interface goes), with "Choose…" until one is made and its error under it. */
+function RowChoice({ id, error, label, value, onChange, autoFocus, children }: { id: string; error?: string; label: string; value: string | undefined; onChange: (ref: string) => void; autoFocus?: boolean; children: ReactNode }) {
+  return (
+    <td>
+      <select {...fieldAria(id, error)} aria-label={label} value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-autofocus={autoFocus || undefined}>
+        {!value && <option value="">Choose…</option>}
+        {children}
+      </select>
+      {error && (
+        <p className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      )}
+    </td>
+  );
+}
 
 export function StoragePage({ state, update, errors, fieldId }: Props) {
   const mirrors = useMirror((s) => s.mirrors);
@@ -71,22 +89,9 @@ export function StoragePage({ state, update, errors, fieldId }: Props) {
                 </th>
                 <td>{formatBytes(d.record.virtual_size)}</td>
                 <td>{sourceLabels.get(d.record.SR) ?? '—'}</td>
-                <td>
-                  <select
-                    {...fieldAria(id, error)}
-                    aria-label={`Storage for ${name}`}
-                    value={state.storage[d.vdi] ?? ''}
-                    onChange={(e) => update((s) => ({ storage: { ...s.storage, [d.vdi]: e.target.value } }))}
-                  >
-                    {!state.storage[d.vdi] && <option value="">Choose…</option>}
-                    {srs.map((sr) => option(sr, intra && sr.ref === d.record.SR))}
-                  </select>
-                  {error && (
-                    <p className="field-error" id={`${id}-error`} role="alert">
-                      {error}
-                    </p>
-                  )}
-                </td>
+                <RowChoice id={id} error={error} label={`Storage for ${name}`} value={state.storage[d.vdi]} onChange={(sr) => update((s) => ({ storage: { ...s.storage, [d.vdi]: sr } }))}>
+                  {srs.map((sr) => option(sr, intra && sr.ref === d.record.SR))}
+                </RowChoice>
               </tr>
             );
           })}
@@ -125,27 +130,13 @@ export function NetworkingPage({ state, update, errors, fieldId }: Props) {
             <tr key={v.vif}>
               <th scope="row">{name}</th>
               <td>{sourceLabels.get(v.record.network) ?? '—'}</td>
-              <td>
-                <select
-                  {...fieldAria(id, error)}
-                  aria-label={`Network for ${name}`}
-                  value={state.networks[v.vif] ?? ''}
-                  onChange={(e) => update((s) => ({ networks: { ...s.networks, [v.vif]: e.target.value } }))}
-                  data-autofocus={i === 0 || undefined}
-                >
-                  {!state.networks[v.vif] && <option value="">Choose…</option>}
-                  {networks.map((n) => (
-                    <option key={n.ref} value={n.ref}>
-                      {n.label}
-                    </option>
-                  ))}
-                </select>
-                {error && (
-                  <p className="field-error" id={`${id}-error`} role="alert">
-                    {error}
-                  </p>
-                )}
-              </td>
+              <RowChoice id={id} error={error} label={`Network for ${name}`} value={state.networks[v.vif]} onChange={(net) => update((s) => ({ networks: { ...s.networks, [v.vif]: net } }))} autoFocus={i === 0}>
+                {networks.map((n) => (
+                  <option key={n.ref} value={n.ref}>
+                    {n.label}
+                  </option>
+                ))}
+              </RowChoice>
             </tr>
           );
         })}
