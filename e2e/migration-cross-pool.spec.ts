@@ -8,7 +8,7 @@
  * Changes the pools: sandbox-01 ends halted in Production.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, rowName, saveScreenshot, test } from './fixtures';
 
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
 const taskPanel = (page: Page) => page.getByRole('table', { name: 'Tasks' });
@@ -26,7 +26,7 @@ async function searchedRows(page: Page, text: string): Promise<Locator> {
 
 async function openWizardFor(page: Page, vm: string, action: 'Migrate VM…' | 'Move VM…'): Promise<Locator> {
   await search(page, vm);
-  await tree(page).getByRole('treeitem', { name: vm, exact: true }).click({ button: 'right' });
+  await tree(page).getByRole('treeitem', { name: rowName(vm) }).click({ button: 'right' });
   await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: action }).click();
   return page.getByRole('dialog', { name: `${action.replace(' VM…', '')} ${vm}` });
 }
@@ -83,7 +83,7 @@ test('the running sandbox-01 cannot live-migrate to Production’s Intel servers
 
 test('shut down, sandbox-01 moves halted to Production; cancelled half way, it is still whole in Lab', async ({ appPage: page }) => {
   await search(page, 'sandbox-01');
-  await tree(page).getByRole('treeitem', { name: 'sandbox-01', exact: true }).click();
+  await tree(page).getByRole('treeitem', { name: rowName('sandbox-01') }).click();
   await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Shut down', exact: true }).click();
   await expect(taskPanel(page).getByRole('row', { name: 'Shut down sandbox-01: Done' })).toBeVisible({ timeout: 30_000 });
 
@@ -99,8 +99,9 @@ test('shut down, sandbox-01 moves halted to Production; cancelled half way, it i
   await expect(taskPanel(page).getByRole('row', { name: `${MOVE_TASK}: Cancelled` })).toBeVisible({ timeout: 30_000 });
 
   // Still in Lab, with its disk on the Lab's storage and its snapshots; nothing of it in Production.
-  await expect(await searchedRows(page, 'sandbox-01')).toHaveText([/^Lab/, /^sandbox-01/]);
-  await tree(page).getByRole('treeitem', { name: 'sandbox-01', exact: true }).click();
+  // Under its home server, as before.
+  await expect(await searchedRows(page, 'sandbox-01')).toHaveText([/^Lab/, 'xcp-lab-01', 'sandbox-01']);
+  await tree(page).getByRole('treeitem', { name: rowName('sandbox-01') }).click();
   await page.getByRole('tab', { name: 'Storage', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Disks' }).getByRole('row', { name: /sandbox-01 system/ })).toContainText('Lab iSCSI');
   await page.getByRole('tab', { name: 'Snapshots', exact: true }).click();
@@ -116,9 +117,12 @@ test('sandbox-01 moved to Production shows in its tree with its disk on the NFS 
   await app.sim.control('advance-clock', { ms: 60_000 });
   await expect(taskPanel(page).getByRole('row', { name: `${MOVE_TASK}: Done` })).toBeVisible({ timeout: 30_000 });
 
-  await expect(await searchedRows(page, 'sandbox-01')).toHaveText([/^Production/, /^sandbox-01/]);
+  const rows = await searchedRows(page, 'sandbox-01');
+  await expect(rows.first()).toHaveText(/^Production/);
+  await expect(rows.last()).toHaveText('sandbox-01');
+  await expect(tree(page).getByRole('treeitem', { name: rowName('Lab') })).toHaveCount(0);
   // The selection followed the VM to its new pool.
-  await expect(tree(page).getByRole('treeitem', { name: 'sandbox-01', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await expect(tree(page).getByRole('treeitem', { name: rowName('sandbox-01') })).toHaveAttribute('aria-selected', 'true');
   await page.getByRole('tab', { name: 'Storage', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Disks' }).getByRole('row', { name: /sandbox-01 system/ })).toContainText('NFS VM storage');
   await page.getByRole('tab', { name: 'Networking', exact: true }).click();

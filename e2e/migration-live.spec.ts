@@ -11,13 +11,13 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expectScreen, loginPrompt } from './console-screen';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, rowName, saveScreenshot, test } from './fixtures';
 
 // Live migrations of a few GiB each, waited for on a shared 2-core machine.
 test.describe.configure({ timeout: 120_000 });
 
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
-const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name, exact: true }).first();
+const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name: rowName(name) }).first();
 const taskPanel = (page: Page) => page.getByRole('table', { name: 'Tasks' });
 const property = (page: Page, label: string) => page.locator('.app-detail .property-row', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd');
 const dropStatus = (page: Page) => page.locator('.vtree-drop-status');
