@@ -17,6 +17,16 @@ type Props = WizardPageProps<MigrationState>;
 
 const MIXED = '';
 
+/** The source and destination pools' mirrors a mapping page reads, once a destination is chosen. */
+function usePools(state: MigrationState) {
+  const mirrors = useMirror((s) => s.mirrors);
+  const source = mirrors[state.source];
+  const dest = state.target && mirrors[state.target.connectionId];
+  return source && dest && state.target ? { mirrors, source, dest, target: state.target } : undefined;
+}
+
+const CHOOSE_DESTINATION = <p className="muted">Choose a destination first.</p>;
+
 /** A mapping row's choice (where a disk or an interface goes), with "Choose…" until one is made and its error under it. */
 function RowChoice({ id, error, label, value, onChange, autoFocus, children }: { id: string; error?: string; label: string; value: string | undefined; onChange: (ref: string) => void; autoFocus?: boolean; children: ReactNode }) {
   return (
@@ -35,12 +45,11 @@ function RowChoice({ id, error, label, value, onChange, autoFocus, children }: {
 }
 
 export function StoragePage({ state, update, errors, fieldId }: Props) {
-  const mirrors = useMirror((s) => s.mirrors);
-  const source = mirrors[state.source];
-  const dest = state.target && mirrors[state.target.connectionId];
-  if (!source || !dest || !state.target) return <p className="muted">Choose a destination first.</p>;
+  const pools = usePools(state);
+  if (!pools) return CHOOSE_DESTINATION;
+  const { mirrors, source, dest, target } = pools;
   const disks = disksOf(mirrors, state);
-  const srs = candidateSrs(dest, state.target.host, isOfflineMove(state));
+  const srs = candidateSrs(dest, target.host, isOfflineMove(state));
   const sourceLabels = objectLabels(source, 'SR');
   const intra = isIntraPool(state);
   const vmName = (ref: string) => source.objects.VM?.get(ref)?.name_label ?? '';
@@ -103,12 +112,11 @@ export function StoragePage({ state, update, errors, fieldId }: Props) {
 }
 
 export function NetworkingPage({ state, update, errors, fieldId }: Props) {
-  const mirrors = useMirror((s) => s.mirrors);
-  const source = mirrors[state.source];
-  const dest = state.target && mirrors[state.target.connectionId];
-  if (!source || !dest || !state.target) return <p className="muted">Choose a destination first.</p>;
+  const pools = usePools(state);
+  if (!pools) return CHOOSE_DESTINATION;
+  const { mirrors, source, dest, target } = pools;
   const vifs = vifsOf(mirrors, state);
-  const networks = targetNetworks(dest, state.target.host);
+  const networks = targetNetworks(dest, target.host);
   const sourceLabels = objectLabels(source, 'network');
   if (vifs.length === 0) return <p className="muted">{state.vms.length === 1 ? 'This VM has' : 'These VMs have'} no network interfaces.</p>;
   return (
@@ -146,10 +154,9 @@ export function NetworkingPage({ state, update, errors, fieldId }: Props) {
 }
 
 export function TransferNetworkPage({ state, update, errors, fieldId }: Props) {
-  const mirrors = useMirror((s) => s.mirrors);
-  const dest = state.target && mirrors[state.target.connectionId];
-  if (!dest) return <p className="muted">Choose a destination first.</p>;
-  const choices = transferNetworks(dest);
+  const pools = usePools(state);
+  if (!pools) return CHOOSE_DESTINATION;
+  const choices = transferNetworks(pools.dest);
   const id = fieldId('transferNetwork');
   return (
     <>
