@@ -34,6 +34,11 @@ export default tseslint.config(
     },
   },
   {
+    // Renderer tests run under Node: those that read real records start the simulator in-process (renderer/test/demo-pools.ts).
+    files: ['renderer/**/*.test.{ts,tsx}', 'renderer/test/demo-pools.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['electron/backend/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

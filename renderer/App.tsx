@@ -18,6 +18,7 @@ import { TooltipProvider } from './components/Tooltip';
 import { appStore, MirrorStoreProvider, startMirrorSync, useConnections, useMirror, useMirrorStoreApi, useRecord, useSelectionIds } from './store';
 import { connectionNodeId, parseObjectId, type Target } from './store/object-id';
 import { useSelectParentOfVanished } from './store/vanished-selection';
+import { useFollowMovedVms } from './views/migration/follow-moved-vms';
 import { WindowPanes } from './window-layout';
 import { ConsoleTab, parseConsoleRouteHash } from './views/console';
 import { useOpenRequests } from './views/connections/open-requests';
@@ -94,6 +95,7 @@ function Window() {
   useActionKeys();
   useOpenRequests();
   useSelectParentOfVanished();
+  useFollowMovedVms();
 
   useEffect(() => {
     let live = true;

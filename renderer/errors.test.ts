@@ -22,4 +22,17 @@ describe('describeError', () => {
   it('turns a plain Error into INTERNAL_ERROR with its message', () => {
     expect(errorLine(new Error('socket hang up'))).toMatch(/socket hang up.*\(INTERNAL_ERROR\)$/);
   });
+
+  it('words the migration pre-check failures with their numbers, as the Destination page and the menus show them', () => {
+    expect(describeError(bridgeError('HOST_NOT_ENOUGH_FREE_MEMORY', ['35046555648', '32611216916'], 'x')).title).toBe('Not enough memory: 32.6 GiB needed, 30.4 GiB free.');
+    const cpu = describeError(bridgeError('VM_INCOMPATIBLE_WITH_THIS_HOST', ['OpaqueRef:NULL', 'OpaqueRef:h', 'VM last booted on a host which had a CPU from a different vendor.'], 'x'));
+    expect(cpu.title).toBe('This server\u2019s CPU is not compatible with the one the VM is running on (VM last booted on a host which had a CPU from a different vendor).');
+    expect(cpu.advice).toMatch(/shut it down and move it halted/);
+    expect(describeError(bridgeError('TOO_MANY_STORAGE_MIGRATES', ['3'], 'x')).title).toBe('Too many storage migrations are running from this server (at most 3).');
+  });
+
+  it('reads a missing VDI in VM_MIGRATE_FAILED as a CD left in the drive, as XenCenter does', () => {
+    expect(describeError(bridgeError('VM_MIGRATE_FAILED', ['u1', 'u2', 'u3', 'Storage_interface.Backend_error(VDI_MISSING)'], 'x')).title).toBe('Cannot migrate this VM: there may be a CD in the drive.');
+    expect(describeError(bridgeError('VM_MIGRATE_FAILED', ['u1', 'u2', 'u3', 'the receiving host died'], 'x')).title).toBe('The migration failed: the receiving host died.');
+  });
 });

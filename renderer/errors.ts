@@ -78,7 +78,7 @@ const TABLE: Record<string, Entry> = {
   VM_FAILED_SHUTDOWN_ACKNOWLEDGMENT: { title: 'The guest did not acknowledge the shutdown request.', advice: 'Force the shutdown if the guest is hung.' },
   VM_SHUTDOWN_TIMEOUT: { title: 'The guest did not shut down in time.', advice: 'Force the shutdown if the guest is hung.' },
   VM_CANNOT_DELETE_DEFAULT_TEMPLATE: { title: 'Built-in templates cannot be deleted.' },
-  VM_REQUIRES_SR: { title: 'A disk of this VM is on storage no host can reach.', advice: 'Repair the storage connection (PBD) or move the disk.' },
+  VM_REQUIRES_SR: { title: 'The server cannot reach storage this VM uses (a disk, a CD or its memory image).', advice: 'Choose a server connected to that storage, repair the storage connection (PBD), move the disk or eject the CD.' },
   HOST_NOT_DISABLED: { title: 'The host must be in maintenance mode first.', advice: 'Enter maintenance mode, then try again.' },
   // High availability (the codes XenCenter handles, with what to do about each).
   HA_NOT_ENABLED: { title: 'HA is not enabled on this pool.', advice: 'Configure HA first, or refresh: another client may have disabled it.' },
@@ -111,8 +111,7 @@ const TABLE: Record<string, Entry> = {
   CANNOT_ENABLE_REDO_LOG: { title: (p) => `HA could not set up its metadata disk on the heartbeat SR${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Check the heartbeat SR (space and health), or choose another.' },
   CANNOT_CREATE_STATE_FILE: { title: 'The HA statefile could not be created.', advice: 'Choose a shared SR that can hold it (NFS, iSCSI or Fibre Channel) with some free space.' },
   REQUIRED_PIF_IS_UNPLUGGED: { title: 'A network interface HA needs is unplugged.', advice: 'Plug it (Networking tab of its server) and try again.' },
-  LICENCE_RESTRICTION: { title: (p) => `The servers\u2019 license does not allow this${p[0] ? ` (${p[0]})` : ''}.`, advice: 'Apply a license that includes the feature.' },
-  VM_HAS_VGPU: { title: 'The VM has a virtual GPU, which ties it to servers with that GPU.', advice: 'Remove the vGPU, or set the VM to Restart if possible.' },
+  VM_HAS_VGPU: { title: 'The VM has a virtual GPU, which ties it to servers with that GPU.', advice: 'To move it, shut it down first; for HA, remove the vGPU or set it to Restart if possible.' },
   VM_HAS_VUSBS: { title: 'The VM has a passed-through USB device, which ties it to one server.', advice: 'Remove the USB device, or set the VM to Restart if possible.' },
   VM_HAS_SRIOV_VIF: { title: 'The VM has an SR-IOV network interface, which ties it to servers with that card.', advice: 'Remove that interface, or set the VM to Restart if possible.' },
   // The app's demo controls (electron/backend/demo-controls.ts).
@@ -127,6 +126,38 @@ const TABLE: Record<string, Entry> = {
   METHOD_NOT_ALLOWED: { title: (p) => `The interface may not call ${p[0] ?? 'this method'}.`, advice: 'Session, event and secret-reading calls are kept to XenDeck\u2019s main process.' },
   NOT_IMPLEMENTED: { title: 'This is not available yet.' },
   MESSAGE_METHOD_UNKNOWN: { title: 'This server does not know this operation (it may be an older version).' },
+  // Migration (VM.pool_migrate, VM.assert_can_migrate / migrate_send, host.migrate_receive, VDI.pool_migrate).
+  VM_INCOMPATIBLE_WITH_THIS_HOST: {
+    title: (p) => `This server\u2019s CPU is not compatible with the one the VM is running on${p[2] ? ` (${p[2].replace(/\.$/, '')})` : ''}.`,
+    advice: 'A running VM only moves between servers with CPUs of the same vendor: shut it down and move it halted, or choose another server.',
+  },
+  VM_REQUIRES_NETWORK: { title: 'The server is not connected to a network this VM uses.', advice: 'Choose a server with an interface on that network, or move the VM\u2019s interface to another network.' },
+  HOST_NOT_LIVE: { title: 'The server is not reachable (it is off or has failed).', advice: 'Choose another server, or bring this one back first.' },
+  HOST_NOT_ENOUGH_PCPUS: { title: (p) => (p[0] && p[1] ? `The VM has ${p[0]} vCPUs; this server has only ${p[1]} physical CPUs.` : 'This server has fewer physical CPUs than the VM has vCPUs.'), advice: 'Choose a bigger server or give the VM fewer vCPUs.' },
+  HOST_CANNOT_ATTACH_NETWORK: { title: 'The destination server has no interface on that network.', advice: 'Choose another network or another server.' },
+  PIF_HAS_NO_NETWORK_CONFIGURATION: { title: 'The migration network has no IP address on the destination server.', advice: 'Choose a network with an IP address on every server of the pool (the management network always has one).' },
+  INTERFACE_HAS_NO_IP: { title: 'The migration network has no IP address on the destination server.', advice: 'Choose a network with an IP address on every server of the pool (the management network always has one).' },
+  VDI_NOT_IN_MAP: { title: 'A disk of the VM has no destination storage.', advice: 'Choose a storage repository for every disk.' },
+  VIF_NOT_IN_MAP: { title: 'A network interface of the VM has no destination network.', advice: 'Choose a network for every interface.' },
+  VM_HAS_PCI_ATTACHED: { title: 'The VM uses a PCI device of its server (passthrough), so it cannot move while it runs.', advice: 'Shut the VM down first, or remove the device.' },
+  VM_HAS_TOO_MANY_SNAPSHOTS: { title: 'This server cannot migrate a VM with more than one snapshot.', advice: 'Delete snapshots, or upgrade the pool.' },
+  VM_HAS_CHECKPOINT: { title: 'This server cannot migrate a VM that has a snapshot with memory (checkpoint).', advice: 'Delete the checkpoint, or upgrade the pool.' },
+  SR_DOES_NOT_SUPPORT_MIGRATION: { title: 'This storage repository cannot take part in storage migration.', advice: 'Choose a storage repository whose type can mirror disks (NFS, ext, LVM, iSCSI, HBA).' },
+  TOO_MANY_STORAGE_MIGRATES: { title: (p) => `Too many storage migrations are running from this server${p[0] ? ` (at most ${p[0]})` : ''}.`, advice: 'Wait for one to finish; XenDeck retries its own by itself.' },
+  VM_MIGRATE_FAILED: {
+    // xapi's message names what failed; a missing VDI there is a CD left in the drive (XenCenter says so too).
+    title: (p) => (p[3]?.includes('VDI_MISSING') ? 'Cannot migrate this VM: there may be a CD in the drive.' : `The migration failed${p[3] ? `: ${p[3]}` : ''}.`),
+    advice: 'Eject any CD and try again; the VM stays where it was.',
+  },
+  VM_MIGRATE_CONTACT_REMOTE_SERVICE_FAILED: { title: 'The source pool could not reach the migration service of the destination.', advice: 'Check the network between the two pools (the migration network) and try again.' },
+  CANNOT_CONTACT_HOST: { title: 'The destination server could not be contacted.', advice: 'Check that it is up and reachable from the source pool.' },
+  MIRROR_FAILED: { title: 'Copying a disk to the destination failed.', advice: 'Check the destination storage and try again; the VM stays where it was.' },
+  VDI_NEEDS_VM_FOR_MIGRATE: { title: 'This disk is not attached to a VM, so it cannot be migrated live.', advice: 'Move it instead (an offline copy).' },
+  VDI_CBT_ENABLED: { title: 'Changed block tracking is on for a disk of this VM, so it cannot migrate.', advice: 'Turn changed block tracking off for the disk first.' },
+  VM_HOST_INCOMPATIBLE_VERSION_MIGRATE: { title: 'The destination server runs an older version than the VM\u2019s server.', advice: 'Migrate to a server of the same or a newer version.' },
+  VM_HOST_INCOMPATIBLE_VERSION: { title: 'This server runs an older version than the one the VM last ran on.', advice: 'Choose a server of the same or a newer version.' },
+  LICENCE_RESTRICTION: { title: (p) => `The pool\u2019s licence does not allow this${p[0] ? ` (${p[0]})` : ''}.`, advice: 'Apply a licence that includes the feature.' },
+  NOT_SUPPORTED_DURING_UPGRADE: { title: 'This is not possible while the pool is being upgraded.', advice: 'Finish the upgrade of every server first.' },
   INTERNAL_ERROR: { title: (p) => `The server reported an internal error${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Try again; if it persists, check the server\u2019s logs.' },
 };
 

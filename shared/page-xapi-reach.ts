@@ -33,10 +33,16 @@ export const PAGE_REFUSED_MESSAGES = [
 
 const ASYNC_PREFIX = /^(?:internal)?async\./;
 
-/** Whether the page must not call `method` (any spelling xapi or the simulator would dispatch). */
-export function refusedToPage(method: string): boolean {
+/** `method` as xapi dispatches it, lower case, without its `Async.` / `InternalAsync.` prefixes (`Class.message` or `Class_message`). */
+export function plainMessageName(method: string): string {
   let name = method.toLowerCase();
   while (ASYNC_PREFIX.test(name)) name = name.replace(ASYNC_PREFIX, '');
+  return name;
+}
+
+/** Whether the page must not call `method` (any spelling xapi or the simulator would dispatch). */
+export function refusedToPage(method: string): boolean {
+  const name = plainMessageName(method);
   for (const cls of PAGE_REFUSED_CLASSES) if (name.startsWith(`${cls}.`) || name.startsWith(`${cls}_`)) return true;
   return PAGE_REFUSED_MESSAGES.some((m) => name === m || name === m.replace('.', '_'));
 }

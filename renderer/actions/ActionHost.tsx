@@ -140,7 +140,7 @@ export function ActionHost({ children }: { children: ReactNode }) {
       openPalette: () => setPalette({ targets: store.getState().selection.ids.map(parseObjectId).filter((t): t is Target => Boolean(t)) }),
       dialogOpen: () => openCount.current > 0 || Boolean(palette),
       dropVerdict: (dragged, over) => {
-        const verdict = evaluateDrop(TREE_DROP_POLICIES, dragged, { node: over, state: store.getState() });
+        const verdict = evaluateDrop(TREE_DROP_POLICIES, dragged, { node: over, state: store.getState(), bridge });
         if (verdict?.kind !== 'accept') return verdict;
         return {
           ...verdict,

@@ -9,6 +9,7 @@ import type { Bridge } from '../../shared/bridge';
 import type { DropPolicy, DropVerdict } from '../components/drop-policy';
 import type { MirrorState, ObjectTarget, Target } from '../store';
 import type { TreeNodeModel } from '../views/tree/tree-model';
+import { migrationDropPolicy } from '../views/migration/migration-drop-policy';
 import { callRecorded } from './run-tasks';
 import type { ActionContext } from './types';
 
@@ -16,6 +17,8 @@ import type { ActionContext } from './types';
 export interface TreeDropTarget {
   node: TreeNodeModel;
   state: MirrorState;
+  /** For a verdict's background `check` (read-only calls, e.g. a host's VM.assert_can_boot_here while hovering it). */
+  bridge?: Bridge;
 }
 
 export type TreeDropPolicy = DropPolicy<Target, TreeDropTarget, Pick<ActionContext, 'bridge' | 'getState' | 'ui'>>;
@@ -92,4 +95,4 @@ export const folderDropPolicy: TreeDropPolicy = {
 };
 
 /** Every drop the tree knows, in order: the first that accepts wins (components/drop-policy.ts). */
-export const TREE_DROP_POLICIES: TreeDropPolicy[] = [tagDropPolicy, folderDropPolicy];
+export const TREE_DROP_POLICIES: TreeDropPolicy[] = [migrationDropPolicy, tagDropPolicy, folderDropPolicy];

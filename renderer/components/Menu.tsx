@@ -119,7 +119,10 @@ function Item({ item }: { item: MenuItem }) {
   const { parts: P, cache } = useMenu();
   const check = useCheck(item, cache);
   const reason = item.disabledReason ?? (check.done ? check.reason : CHECKING);
-  if (reason !== undefined) return <DisabledItem id={item.id} icon={item.icon} label={item.label} detail={item.detail} shortcut={item.shortcut} reason={reason} busy={!check.done} />;
+  // A choice its background check refused (a host that cannot take the VM) says why beside its name, as
+  // XenCenter's host lists do; other reasons stay in the tooltip.
+  const detail = item.disabledReason === undefined && check.reason !== undefined ? check.reason : item.detail;
+  if (reason !== undefined) return <DisabledItem id={item.id} icon={item.icon} label={item.label} detail={detail} shortcut={item.shortcut} reason={reason} busy={!check.done} />;
   if (item.checked !== undefined) {
     return (
       <P.CheckboxItem

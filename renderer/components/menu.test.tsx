@@ -73,7 +73,10 @@ describe('menus', () => {
     expect(two.getAttribute('aria-disabled')).toBe('true');
     expect(two.getAttribute('aria-busy')).toBe('true');
     await act(async () => answer('Not enough memory: 12 GiB needed, 3 GiB free.'));
-    await waitFor(() => expect(document.getElementById(within(sub).getByRole('menuitem', { name: 'xcp-02' }).getAttribute('aria-describedby')!)?.textContent).toBe('Not enough memory: 12 GiB needed, 3 GiB free.'));
+    // The refusal shows beside the host's name and describes the item.
+    const refused = await within(sub).findByRole('menuitem', { name: 'xcp-02, Not enough memory: 12 GiB needed, 3 GiB free.' });
+    expect(refused.textContent).toContain('Not enough memory: 12 GiB needed, 3 GiB free.');
+    expect(document.getElementById(refused.getAttribute('aria-describedby')!)?.textContent).toBe('Not enough memory: 12 GiB needed, 3 GiB free.');
     await waitFor(() => expect(within(sub).getByRole('menuitem', { name: 'xcp-01' }).getAttribute('aria-disabled')).toBeNull());
     await user.click(within(sub).getByRole('menuitem', { name: 'xcp-01' }));
     expect(go).toHaveBeenCalledTimes(1);

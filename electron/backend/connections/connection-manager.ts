@@ -29,6 +29,7 @@ import { ClientErrorCode, XapiError, isAuthenticationError } from '../../../shar
 import type { ConnectionService, ConnectionServiceDeps } from '../app-backend';
 import type { Clock } from '../ports';
 import { describeConnectionError } from './error-words';
+import { isMigrateReceive, MigrationTokens } from './migration-tokens';
 import { MirrorBatcher } from './mirror-batcher';
 import { MEGABYTE, NodeTransport, certificateHostKeyOfUrl, isCertificateError, type CertificateError, type PeerCertificate, type TrustAnswer } from './node-transport';
 import { PinnedTrust, sameFingerprint } from './pinned-trust';
@@ -86,6 +87,8 @@ export class ConnectionManager implements ConnectionService {
   private readonly clock: Clock;
   private hiddenDemos = new Set<string>();
   private maxReplyBytes: number | undefined;
+  /** host.migrate_receive's tokens (a destination session each), kept here: the page holds handles. */
+  private readonly migrationTokens = new MigrationTokens();
   private disposed = false;
   /** Forgets still dropping pins and saved data: adding a server waits for them (a forgotten pin must not trust it). */
   private readonly forgetting = new Set<Promise<void>>();
@@ -305,14 +308,16 @@ export class ConnectionManager implements ConnectionService {
     const client = this.clientOf(connectionId);
     // The page's call: session ids, the event loop and stored secrets stay in this process (shared/page-xapi-reach.ts).
     assertPageMayCall(method);
-    return client.call(method, ...params);
+    return this.migrationTokens.hide(method, await client.call(method, ...this.migrationTokens.reveal(method, params)));
   }
 
   async callAsync(connectionId: string, method: string, params: unknown[]): Promise<string> {
     const client = this.clientOf(connectionId);
     assertPageMayCall(method);
     const plain = method.replace(/^Async\./, '');
-    return client.startTask(plain, ...params);
+    // Its task's result would carry the destination's session into the mirror: only the plain call, whose answer is replaced by a handle.
+    if (isMigrateReceive(method)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is only available as a plain call`, method);
+    return client.startTask(plain, ...this.migrationTokens.reveal(method, params));
   }
 
   async endpoint(connectionId: string): Promise<{ sessionId: string; pinnedFingerprint256: string; address: string }> {

@@ -8,12 +8,13 @@ import type { SRRecord, VBDRecord, VMRecord } from '../../../../shared/xapi/gene
 import { ErrorMessage } from '../../../components/ErrorMessage';
 import { useClassMap, useIndexed, useRecord, useRecords } from '../../../store/hooks';
 import { isNullRef } from '../../../store/object-id';
+import { useObjectLabels } from '../../../store/object-labels';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { formatBytes, GiB } from '../format';
 import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
 import { useAction } from '../../../components/use-action';
 import { useXapi, type XapiCaller } from '../use-xapi';
-import { useObjectLabels } from '../../../store/object-labels';
+import { MoveDiskButton } from '../../migration/MoveDiskButton';
 
 const parseGiB = (t: string): number | undefined => {
   const n = Number(t.trim());
@@ -164,6 +165,7 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
               <button type="button" className="button button-small" disabled={busy} onClick={detach} aria-label={`Detach ${name}`}>
                 Detach
               </button>
+              <MoveDiskButton connectionId={connectionId} vdis={[vbd.VDI]} label="Move…" name={`Move ${name}`} />
             </>
           )}
         </td>
@@ -194,6 +196,12 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
   );
 }
 
+/** Move disks… for all of a VM's disks (the dialog lets some stay): storage migration, three at a time. */
+function MoveVmDisksButton({ connectionId, rows }: { connectionId: string; rows: [string, VBDRecord][] }) {
+  const vdis = rows.filter(([, b]) => b.type === 'Disk' && !b.empty && !isNullRef(b.VDI)).map(([, b]) => b.VDI);
+  return <MoveDiskButton connectionId={connectionId} vdis={vdis} label="Move disks…" name="Move disks…" />;
+}
+
 function VmStorage({ connectionId, vmRef, vm }: { connectionId: string; vmRef: string; vm: VMRecord }) {
   const vbdRefs = useIndexed(connectionId, 'vbdsByVm', vmRef);
   const vbds = useClassMap(connectionId, 'VBD');
@@ -209,6 +217,7 @@ function VmStorage({ connectionId, vmRef, vm }: { connectionId: string; vmRef: s
         <button type="button" className="button" onClick={() => setForm('attach')} disabled={vm.is_a_snapshot}>
           Attach disk…
         </button>
+        {!vm.is_a_snapshot && <MoveVmDisksButton connectionId={connectionId} rows={rows} />}
       </div>
       {form === 'new' && <NewDiskForm connectionId={connectionId} vmRef={vmRef} vm={vm} onDone={() => setForm(undefined)} />}
       {form === 'attach' && <AttachDiskForm connectionId={connectionId} vmRef={vmRef} vm={vm} onDone={() => setForm(undefined)} />}
@@ -307,12 +316,15 @@ function SrDisks({ connectionId, srRef }: { connectionId: string; srRef: string 
           <th>Size</th>
           <th>Used</th>
           <th>Virtual machines</th>
+          <th>
+            <span className="visually-hidden">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>
         {pairs.length === 0 && (
           <tr>
-            <td colSpan={5} className="muted">
+            <td colSpan={6} className="muted">
               No disks.
             </td>
           </tr>
@@ -326,6 +338,7 @@ function SrDisks({ connectionId, srRef }: { connectionId: string; srRef: string 
             <td>
               <VdiUsers connectionId={connectionId} vdiRef={ref} />
             </td>
+            <td className="row-actions">{!v.is_a_snapshot && <MoveDiskButton connectionId={connectionId} vdis={[ref]} label="Move…" name={`Move ${v.name_label}`} />}</td>
           </tr>
         ))}
       </tbody>
