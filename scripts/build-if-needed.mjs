@@ -34,7 +34,9 @@ export function buildIfNeeded({ log = console.log } = {}) {
     ['the main-process build (esbuild)', [join(root, 'scripts', 'build-electron.mjs')]],
   ];
   for (const [name, args] of steps) {
-    const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    // Always React's production build: Vite keeps an inherited NODE_ENV (tests build under NODE_ENV=test), and
+    // a development build runs StrictMode's doubled effects and React's slower checks.
+    const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
     if (result.status !== 0) throw new Error(`XenDeck: ${name} failed (see above)`);
   }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);

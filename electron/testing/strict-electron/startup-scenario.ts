@@ -163,7 +163,10 @@ export function describeStartup(label: string, appRootOf: () => string, options:
       for (const [, ref] of html.matchAll(/(?:src|href)="(?:\.?\/)?([^"#?]+)"/g)) expect(files, `index.html refers to ${ref}`).toContain(ref);
       // The app runs React's production build, whatever NODE_ENV the build ran under.
       const scripts = await Promise.all(files.filter((f) => f.endsWith('.js')).map(async (f) => (await main.webContents.fetch(`app://xendeck/${f}`)).text()));
+      // No development-only warning of React, and JSX compiled for the production runtime (a bundle calling
+      // jsxDEV against React's production build is a blank window).
       expect(scripts.some((code) => code.includes('Each child in a list should have a unique "key" prop'))).toBe(false);
+      expect(scripts.some((code) => /\bjsxDEV\b/.test(code))).toBe(false);
       for (const bad of ['app://xendeck/../package.json', 'app://xendeck/%2e%2e/package.json', 'app://other/index.html']) expect((await main.webContents.fetch(bad)).status, bad).toBe(404);
     });
 
