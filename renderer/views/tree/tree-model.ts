@@ -7,9 +7,10 @@ import type { ConnectionInfo } from '../../../shared/bridge';
 import type { HostRecord, NetworkRecord, SRRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { connectionNodeId, isNullRef, objectId, type Target } from '../../store/object-id';
+import { containerGroupRows, vmContainerRows, type VmContainerRows } from '../containers/container-tree';
 import { connectionName, statusText, statusTone } from './connection-status';
 
-export type NodeKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'group' | 'tag' | 'folder';
+export type NodeKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'container' | 'group' | 'tag' | 'folder';
 
 /** A state the icon shows: a VM's power state, a host's liveness, a connection's status. */
 export type NodeState = 'running' | 'halted' | 'suspended' | 'paused' | 'live' | 'dead' | 'maintenance' | 'connecting' | 'error' | 'disconnected' | undefined;
@@ -66,7 +67,7 @@ function vmState(vm: VMRecord): NodeState {
 }
 
 /** VM nodes by record: records are immutable and replaced on change, so an unchanged record means an unchanged node. */
-const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; ips: string[]; node: TreeNodeModel }>();
+const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; ips: string[]; docker: VmContainerRows; node: TreeNodeModel }>();
 
 /** Node factories for one connection, sharing its lookups (alerts, guest IPs). */
 class NodeFactory {
@@ -93,8 +94,10 @@ class NodeFactory {
     // A VM whose record, IPs and alert count did not change keeps its node (and its row stays as it is).
     const ips = this.vmIps(vm);
     const alerts = this.alerts(vm.uuid);
+    // Its Docker containers as children (views/containers), and a note when they cannot be shown.
+    const docker = vmContainerRows(this.connectionId, ref, vm, this.mirror);
     const cached = vmNodes.get(vm);
-    if (cached && cached.connectionId === this.connectionId && cached.alerts === alerts && cached.ips.join() === ips.join()) return cached.node;
+    if (cached && cached.connectionId === this.connectionId && cached.alerts === alerts && cached.docker === docker && cached.ips.join() === ips.join()) return cached.node;
     const kind: NodeKind = vm.is_a_snapshot ? 'snapshot' : vm.is_a_template ? 'template' : 'vm';
     const node: TreeNodeModel = {
       key: objectId(this.connectionId, 'VM', ref),
@@ -105,8 +108,11 @@ class NodeFactory {
       state: kind === 'vm' ? vmState(vm) : undefined,
       alerts,
       terms: [vm.uuid, ...(kind === 'vm' ? [vm.power_state] : []), ...vm.tags, ...ips],
+      detail: docker.detail,
+      tone: docker.tone,
+      children: docker.children,
     };
-    vmNodes.set(vm, { connectionId: this.connectionId, alerts, ips, node });
+    vmNodes.set(vm, { connectionId: this.connectionId, alerts, ips, docker, node });
     return node;
   }
 
@@ -238,7 +244,7 @@ function group(key: string, label: string, children: TreeNodeModel[], kind: Node
 /** Every object grouped by type, all pools together (XenCenter's Objects view). */
 export function buildObjects(src: TreeSource): TreeNodeModel[] {
   const pools: TreeNodeModel[] = [], hosts: TreeNodeModel[] = [], vms: TreeNodeModel[] = [], templates: TreeNodeModel[] = [];
-  const srs: TreeNodeModel[] = [], networks: TreeNodeModel[] = [], offline: TreeNodeModel[] = [];
+  const srs: TreeNodeModel[] = [], networks: TreeNodeModel[] = [], offline: TreeNodeModel[] = [], containers: TreeNodeModel[] = [];
   eachConnection(
     src,
     (c, m) => {
@@ -250,6 +256,7 @@ export function buildObjects(src: TreeSource): TreeNodeModel[] {
       for (const [ref, vm] of values(m.objects.VM)) {
         if (isGuest(vm)) vms.push(f.vm(ref, vm));
         else if (isCustomTemplate(vm)) templates.push(f.vm(ref, vm));
+        if (isGuest(vm)) containers.push(...containerGroupRows(vms[vms.length - 1], vm.name_label));
       }
       for (const [ref, sr] of values(m.objects.SR)) srs.push(f.sr(ref, sr));
       for (const [ref, n] of values(m.objects.network)) if (isUserNetwork(n)) networks.push(f.network(ref, n));
@@ -263,6 +270,7 @@ export function buildObjects(src: TreeSource): TreeNodeModel[] {
     group('templates', 'Custom templates', templates.sort(byLabel), 'group', false),
     group('srs', 'Storage', srs.sort(byLabel)),
     group('networks', 'Networks', networks.sort(byLabel), 'group', false),
+    group('containers', 'Docker containers', containers.sort(byLabel), 'group', false),
   ].filter((g) => g.children?.length);
   return [...groups, ...offline];
 }

@@ -5,10 +5,11 @@
  * is a few microseconds each.
  */
 import type { VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
+import { containerTreeFieldsEqual } from '../containers/container-tree';
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The VM fields the tree reads (tree-model.ts): label, kind, state, placement, tags, folder, IP source. */
+/** The VM fields the tree reads (tree-model.ts): label, kind, state, placement, tags, folder, IP source, containers. */
 export function vmTreeFieldsEqual(a: VMRecord, b: VMRecord): boolean {
   return (
     a.name_label === b.name_label &&
@@ -21,7 +22,8 @@ export function vmTreeFieldsEqual(a: VMRecord, b: VMRecord): boolean {
     a.guest_metrics === b.guest_metrics &&
     a.uuid === b.uuid &&
     a.other_config?.folder === b.other_config?.folder &&
-    sameList(a.tags, b.tags)
+    sameList(a.tags, b.tags) &&
+    containerTreeFieldsEqual(a, b)
   );
 }
 

@@ -11,7 +11,8 @@ import { useMirrorShallow } from '../../store/hooks';
 import type { TreeSource } from './tree-model';
 import { guestMetricsTreeFieldsEqual, mapChangedFor, vmTreeFieldsEqual } from './tree-relevance';
 
-const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics'] as const;
+// message: xscontainer's "cannot monitor" alert says a VM's Docker is unreachable (views/containers).
+const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics', 'message'] as const;
 const HEAD = 4; // id, loaded, vmsByHost, messagesByObject
 const STRIDE = HEAD + TREE_CLASSES.length;
 const VM_AT = HEAD + TREE_CLASSES.indexOf('VM');
