@@ -28,7 +28,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import NodeWebSocket from 'ws';
 import { startSimulator } from '../../simulator';
 import { poolContainers } from '../../simulator/containers/guest-docker';
@@ -43,7 +43,6 @@ const CHURN_MS = 10_000;
 /** Containers paused or unpaused per 100 ms tick during the container churn (each in another VM). */
 const CONTAINER_CHANGES_PER_TICK = 10;
 
-type Page = import('playwright-core').Page;
 type SimPool = Awaited<ReturnType<typeof startSimulator>>['pools'][number];
 
 interface WebHost {
