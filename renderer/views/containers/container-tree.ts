@@ -62,13 +62,12 @@ export function containerNode(connectionId: string, vmRef: string, c: DockerCont
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-// Per parsed docker_ps: the rows of one VM (the key says which, since two VMs can share a docker_ps text).
-const rowsByPs = new WeakMap<VmDockerPs, { key: string; rows: VmContainerRows }>();
+// Per parsed docker_ps: the rows of one VM (which one is kept too, since two VMs can share a docker_ps text).
+const rowsByPs = new WeakMap<VmDockerPs, { connectionId: string; vmRef: string; rows: VmContainerRows }>();
 
 function listedRows(connectionId: string, vmRef: string, ps: VmDockerPs): VmContainerRows {
-  const key = `${connectionId}|${vmRef}`;
   const cached = rowsByPs.get(ps);
-  if (cached?.key === key) return cached.rows;
+  if (cached && cached.connectionId === connectionId && cached.vmRef === vmRef) return cached.rows;
   let rows: VmContainerRows = NONE;
   if (ps.kind === 'listed' && ps.containers.length) {
     const children = ps.containers.map((c) => containerNode(connectionId, vmRef, c)).sort((a, b) => collator.compare(a.label, b.label));
@@ -76,11 +75,15 @@ function listedRows(connectionId: string, vmRef: string, ps: VmDockerPs): VmCont
   } else if (ps.kind === 'unreadable') {
     rows = { detail: 'Container list unreadable', tone: 'warning' };
   }
-  rowsByPs.set(ps, { key, rows });
+  rowsByPs.set(ps, { connectionId, vmRef, rows });
   return rows;
 }
 
 const UNREACHABLE: VmContainerRows = { detail: 'Docker unreachable', tone: 'warning' };
+
+// Per VM record, when the record alone decides (every case but "monitoring on, running, no list yet", where
+// xscontainer's alert does): the tree asks for every VM on each rebuild, so this is a lookup, not a parse.
+const rowsByRecord = new WeakMap<VMRecord, { connectionId: string; vmRef: string; rows: VmContainerRows }>();
 
 /**
  * The container rows of a VM's tree node, and its note. The same object while nothing it shows changed,
@@ -88,10 +91,15 @@ const UNREACHABLE: VmContainerRows = { detail: 'Docker unreachable', tone: 'warn
  */
 export function vmContainerRows(connectionId: string, vmRef: string, vm: VMRecord, mirror: Pick<ConnectionMirror, 'objects' | 'indexes'>): VmContainerRows {
   if (!isRealVm(vm)) return NONE;
+  const cached = rowsByRecord.get(vm);
+  if (cached && cached.connectionId === connectionId && cached.vmRef === vmRef) return cached.rows;
   const ps = vmDockerPs(vm);
-  if (ps.kind !== 'absent') return listedRows(connectionId, vmRef, ps);
+  let rows = NONE;
+  if (ps.kind !== 'absent') rows = listedRows(connectionId, vmRef, ps);
   // No list: say so only when xscontainer reported that it cannot reach Docker (its alert on the VM).
-  return vmMonitoring(mirror, vm).kind === 'unreachable' ? UNREACHABLE : NONE;
+  else if (vmMonitoring(mirror, vm, { withoutMessages: true }).kind === 'connecting') return vmMonitoring(mirror, vm).kind === 'unreachable' ? UNREACHABLE : NONE;
+  rowsByRecord.set(vm, { connectionId, vmRef, rows });
+  return rows;
 }
 
 /** The VM fields container rows read: the docker_ps text and the monitoring switch (compared by value). */

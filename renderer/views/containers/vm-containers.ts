@@ -71,11 +71,15 @@ export function vmMessages(mirror: Pick<ConnectionMirror, 'objects' | 'indexes'>
   });
 }
 
-/** Where the VM stands with xscontainer (not prepared, off, monitored, connecting, Docker unreachable…). */
-export function vmMonitoring(mirror: Pick<ConnectionMirror, 'objects' | 'indexes'>, vm: VMRecord): ContainerMonitoring {
-  const state = containerMonitoring({ uuid: vm.uuid, power_state: vm.power_state, other_config: vm.other_config ?? {} });
+/**
+ * Where the VM stands with xscontainer (not prepared, off, monitored, connecting, Docker unreachable…).
+ * `withoutMessages`: from the record alone, where "connecting" may turn out to be "unreachable".
+ */
+export function vmMonitoring(mirror: Pick<ConnectionMirror, 'objects' | 'indexes'>, vm: VMRecord, options: { withoutMessages?: boolean } = {}): ContainerMonitoring {
+  const fields = { uuid: vm.uuid, power_state: vm.power_state, other_config: vm.other_config ?? {} };
+  const state = containerMonitoring(fields);
   // Messages are read only in the one case they decide (monitoring on, VM running, no docker_ps yet).
-  return state.kind === 'connecting' ? containerMonitoring({ uuid: vm.uuid, power_state: vm.power_state, other_config: vm.other_config ?? {} }, vmMessages(mirror, vm)) : state;
+  return state.kind === 'connecting' && !options.withoutMessages ? containerMonitoring(fields, vmMessages(mirror, vm)) : state;
 }
 
 /** Linux distributions XenCenter treats as not Windows, as the guest agent reports them (VM.LinuxDistros). */

@@ -4,7 +4,7 @@
  * search box matches (uuid, tags, IPs, power state), so filtering never goes back to the records.
  */
 import type { ConnectionInfo } from '../../../shared/bridge';
-import type { HostRecord, NetworkRecord, SRRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
+import type { HostRecord, NetworkRecord, SRRecord, VMGuestMetricsRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { connectionNodeId, isNullRef, objectId, type Target } from '../../store/object-id';
 import { containerGroupRows, vmContainerRows, type VmContainerRows } from '../containers/container-tree';
@@ -67,7 +67,7 @@ function vmState(vm: VMRecord): NodeState {
 }
 
 /** VM nodes by record: records are immutable and replaced on change, so an unchanged record means an unchanged node. */
-const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; ips: string[]; docker: VmContainerRows; node: TreeNodeModel }>();
+const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; gm: VMGuestMetricsRecord | undefined; ips: string[]; docker: VmContainerRows; node: TreeNodeModel }>();
 
 /** Node factories for one connection, sharing its lookups (alerts, guest IPs). */
 class NodeFactory {
@@ -84,20 +84,28 @@ class NodeFactory {
     return { kind: 'object', connectionId: this.connectionId, cls, ref };
   }
 
-  vmIps(vm: VMRecord): string[] {
-    if (isNullRef(vm.guest_metrics)) return [];
-    const gm = this.mirror.objects.VM_guest_metrics?.get(vm.guest_metrics);
+  private guestMetrics(vm: VMRecord): VMGuestMetricsRecord | undefined {
+    return isNullRef(vm.guest_metrics) ? undefined : this.mirror.objects.VM_guest_metrics?.get(vm.guest_metrics);
+  }
+
+  vmIps(vm: VMRecord, gm = this.guestMetrics(vm)): string[] {
     return gm ? Object.values(gm.networks ?? {}) : [];
   }
 
   vm(ref: string, vm: VMRecord): TreeNodeModel {
-    // A VM whose record, IPs and alert count did not change keeps its node (and its row stays as it is).
-    const ips = this.vmIps(vm);
+    // A VM whose record, IPs, alert count and containers did not change keeps its node (and its row stays as
+    // it is). Every VM is asked on each rebuild: the check compares identities first, IPs only when the
+    // guest metrics record was replaced.
+    const gm = this.guestMetrics(vm);
     const alerts = this.alerts(vm.uuid);
     // Its Docker containers as children (views/containers), and a note when they cannot be shown.
     const docker = vmContainerRows(this.connectionId, ref, vm, this.mirror);
     const cached = vmNodes.get(vm);
-    if (cached && cached.connectionId === this.connectionId && cached.alerts === alerts && cached.docker === docker && cached.ips.join() === ips.join()) return cached.node;
+    if (cached && cached.connectionId === this.connectionId && cached.alerts === alerts && cached.docker === docker) {
+      if (cached.gm === gm) return cached.node;
+      if (cached.ips.join() === this.vmIps(vm, gm).join()) return (cached.gm = gm), cached.node;
+    }
+    const ips = this.vmIps(vm, gm);
     const kind: NodeKind = vm.is_a_snapshot ? 'snapshot' : vm.is_a_template ? 'template' : 'vm';
     const node: TreeNodeModel = {
       key: objectId(this.connectionId, 'VM', ref),
@@ -112,7 +120,7 @@ class NodeFactory {
       tone: docker.tone,
       children: docker.children,
     };
-    vmNodes.set(vm, { connectionId: this.connectionId, alerts, ips, docker, node });
+    vmNodes.set(vm, { connectionId: this.connectionId, alerts, gm, ips, docker, node });
     return node;
   }
 
@@ -174,6 +182,23 @@ function connectionRow(c: ConnectionInfo, loading: boolean): TreeNodeModel {
 }
 
 /** A connected pool as XenCenter draws it: pool → hosts → running VMs; stopped VMs, templates, SRs and networks under the pool. */
+/**
+ * Lists sorted by label, per connection, reused from the last build while their nodes are the same objects:
+ * on a big pool, a rebuild for a few changed VMs sorts only the lists they are in (a host's 300 VMs), not
+ * all 5,000 again.
+ */
+const sortedLists = new Map<string, Map<string, { nodes: readonly TreeNodeModel[]; sorted: TreeNodeModel[] }>>();
+
+function sortedByLabel(connectionId: string, list: string, nodes: TreeNodeModel[]): TreeNodeModel[] {
+  let lists = sortedLists.get(connectionId);
+  if (!lists) sortedLists.set(connectionId, (lists = new Map()));
+  const last = lists.get(list);
+  if (last && last.nodes.length === nodes.length && last.nodes.every((n, i) => n === nodes[i])) return last.sorted;
+  const sorted = [...nodes].sort(byLabel);
+  lists.set(list, { nodes, sorted });
+  return sorted;
+}
+
 function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror): TreeNodeModel {
   const f = new NodeFactory(c.id, mirror);
   const { objects, indexes } = mirror;
@@ -185,7 +210,7 @@ function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror): TreeNode
         const vm = vms?.get(vmRef);
         return vm && isGuest(vm) ? [f.vm(vmRef, vm)] : [];
       });
-      return f.host(ref, host, running.sort(byLabel));
+      return f.host(ref, host, sortedByLabel(c.id, `host ${ref}`, running));
     })
     .sort(byLabel);
   const stopped: TreeNodeModel[] = [];
@@ -196,7 +221,7 @@ function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror): TreeNode
   }
   const srs = values(objects.SR).map(([ref, sr]) => f.sr(ref, sr)).sort(byLabel);
   const networks = values(objects.network).filter(([, n]) => isUserNetwork(n)).map(([ref, n]) => f.network(ref, n)).sort(byLabel);
-  const rest = [...stopped.sort(byLabel), ...templates.sort(byLabel), ...srs, ...networks];
+  const rest = [...sortedByLabel(c.id, 'stopped', stopped), ...sortedByLabel(c.id, 'templates', templates), ...srs, ...networks];
 
   const [poolRef, pool] = values(objects.pool)[0] ?? [];
   const demo = c.demo ? 'Demo' : undefined;
@@ -232,6 +257,7 @@ function eachConnection(src: TreeSource, connected: (c: ConnectionInfo, m: Conne
 }
 
 export function buildInfrastructure(src: TreeSource): TreeNodeModel[] {
+  for (const id of sortedLists.keys()) if (!src.mirrors[id]) sortedLists.delete(id);
   const out: TreeNodeModel[] = [];
   eachConnection(src, (c, m) => out.push(infrastructureOf(c, m)), (row) => out.push(row));
   return out;
