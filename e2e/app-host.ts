@@ -16,7 +16,8 @@ export interface AppUnderTest {
   origin: string;
   token: string;
   stateDir: string;
-  demo: { pools: DemoPool[]; controlUrls: string[] } | null;
+  /** The embedded demo: its pools with this run's random password, and the control endpoint with its bearer token. */
+  demo: { pools: DemoPool[]; controlUrls: string[]; controlToken: string } | null;
 }
 
 export interface RunningApp extends AppUnderTest {

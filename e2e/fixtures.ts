@@ -10,8 +10,9 @@
  *   The test FAILS if the page logs a console error or throws an uncaught error (list expected ones with
  *   `test.use({ allowedConsoleErrors: [/regex/] })`). A screenshot is saved at the end of every test that used it,
  *   as e2e/screenshots/<spec>--<test title>.png.
- * - `app`: the running browser mode (`url` with token, `origin`, `token`, `stateDir`, `demo.pools` with their
- *   built-in credentials) and `app.sim`, the demo simulator's control endpoint (simulator/http/control.ts):
+ * - `app`: the running browser mode (`url` with token, `origin`, `token`, `stateDir`, `demo.pools` with this
+ *   run's credentials) and `app.sim`, the demo simulator's control endpoint (simulator/http/control.ts, called
+ *   with the run's `demo.controlToken`):
  *   `await app.sim.control('kill-host', { host: 'xcp-prod-01' })`, `'advance-clock', { ms }`, `'delay', { ms }`,
  *   `'drop-connections'`, `'expire-event-tokens'`, `'invalidate-sessions'`, `'malformed', { on }`, `'reset'`;
  *   `await app.sim.state()` (pools, hosts, clock). Faults are reset after a test that injected any.
@@ -76,13 +77,14 @@ class PerFileHost {
 /** The demo simulator's control endpoint; tries each host in turn, since a killed host's port is closed. */
 function simControl(app: AppUnderTest, onFault: () => void): SimControl {
   const urls = app.demo?.controlUrls ?? [];
-  const send = async (path: string, init?: RequestInit): Promise<unknown> => {
+  const authorization = `Bearer ${app.demo?.controlToken ?? ''}`;
+  const send = async (path: string, init: RequestInit = {}): Promise<unknown> => {
     if (urls.length === 0) throw new Error('browser mode runs without the demo simulator');
     let lastError: unknown;
     for (const base of urls) {
       let res: Response;
       try {
-        res = await fetch(`${base}/${path}`, init);
+        res = await fetch(`${base}/${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: authorization } });
       } catch (err) {
         lastError = err;
         continue;

@@ -6,7 +6,8 @@
  *   web-host-main [--port N] [--state-dir DIR] [--renderer-dir DIR] [--no-demo] [--json]
  *
  * --json prints one machine-readable line `{"url":…,"origin":…,"token":…,"stateDir":…,"demo":…}` for scripts and
- * tests; `demo` (or null) lists the embedded pools with their built-in credentials and the simulator's control URLs.
+ * tests; `demo` (or null) lists the embedded pools with this run's credentials (a random password per run), the
+ * simulator's control URLs and its control token.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -64,11 +65,11 @@ async function main(): Promise<void> {
     demo: !values['no-demo'],
     log,
   });
-  const host = await startWebHost({ backend, rendererDir, port: Number(values.port), consoleTunnelPort: backend.consoleTunnelPort });
+  const host = await startWebHost({ backend, rendererDir, port: Number(values.port), consoleTunnelPort: backend.consoleTunnelPort, log });
   pageOrigin = host.origin;
 
   if (values.json) {
-    const demo = backend.demo ? { pools: backend.demo.pools, controlUrls: backend.demo.controlUrls } : null;
+    const demo = backend.demo ? { pools: backend.demo.pools, controlUrls: backend.demo.controlUrls, controlToken: backend.demo.controlToken } : null;
     console.log(JSON.stringify({ url: host.url, origin: host.origin, token: host.token, stateDir, demo }));
   }
   else console.log(`XenDeck is running in browser mode. Open this address (it includes the access token):\n\n  ${host.url}\n\nState folder: ${stateDir}. Press Ctrl+C to stop.`);

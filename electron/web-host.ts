@@ -7,6 +7,11 @@
  * own origin, so neither another local user's process without the token nor a web page open in the same
  * browser can drive the backend. The Host header is checked too, which defeats DNS rebinding.
  *
+ * Hostile input: every request and upgrade enters through shared/listener-guard.ts (odd request targets
+ * are a 400 before anything here runs, a failing handler a 500, never an exception out of the process), the
+ * bridge socket has an explicit `maxPayload`, and what the host queues for a page that stops reading is
+ * bounded (bridge-socket.ts).
+ *
  * Plain Node: no `electron` import (the browser mode runs where Electron is not installed).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -14,11 +19,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { RequestFrame, ServerFrame } from '../shared/bridge-wire';
-import { toBridgeError } from '../shared/bridge-wire';
-import { stringifyWithRawRecords } from '../shared/api-client/raw-record';
+import { guardHttpListener, refuseRequest, refuseSocket, type ParsedTarget } from '../shared/listener-guard';
 import type { BridgeHost } from './backend/bridge-host';
 import { mimeTypeOf, rendererSecurityHeaders, resolveRendererFile } from './backend/renderer-assets';
+import { attachBridgeSocket } from './bridge-socket';
 
 export interface WebHostOptions {
   backend: BridgeHost;
@@ -32,6 +36,8 @@ export interface WebHostOptions {
   token?: string;
   /** The backend's console tunnel port: the page's CSP allows WebSockets to it (and to this host) only. */
   consoleTunnelPort: number;
+  /** Where a failing handler is reported (a refused request is not). */
+  log?: (line: string) => void;
 }
 
 export interface WebHost {
@@ -45,7 +51,11 @@ export interface WebHost {
 }
 
 /** Largest request frame accepted from a page; requests are small (mirror data flows the other way). */
-const MAX_REQUEST_BYTES = 1024 * 1024;
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Largest request head (request line and headers): a page's are well under 4 KiB. Above: 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+/** The built renderer is a few MB and does not change while the host runs (a rebuild is served from the next start): its files are read once. */
+const FILE_CACHE_BYTES = 64 * 1024 * 1024;
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
@@ -56,31 +66,31 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let authority = '';
 
   const headers = rendererSecurityHeaders(options.consoleTunnelPort);
-  const server = createServer((req, res) => {
-    if (req.headers.host !== authority) return refuse(res, headers, 421, 'Wrong Host header');
-    void serveRendererFile(options.rendererDir, headers, req, res);
-  });
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
+  const files = new RendererFiles(options.rendererDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES, perMessageDeflate: false });
   const sockets = new Set<WebSocket>();
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', origin);
-    const problem =
-      req.headers.host !== authority ? [421, 'Wrong Host header'] as const
-      : url.pathname !== '/bridge' ? [404, 'Not found'] as const
-      : req.headers.origin !== origin ? [403, 'Origin not allowed'] as const
-      : !tokenMatches(url.searchParams.get('token'), tokenDigest) ? [401, 'Missing or wrong token'] as const
-      : undefined;
-    if (problem) {
-      socket.end(`HTTP/1.1 ${problem[0]} ${problem[1]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      attachBridge(ws, options.backend);
-      ws.on('close', () => sockets.delete(ws));
-    });
-  });
+  guardHttpListener<IncomingMessage, ServerResponse, Duplex, Buffer>(server, {
+    request(req, res, target) {
+      if (req.headers.host !== authority) return refuseRequest(res, 421, 'Wrong Host header', headers);
+      return serveRendererFile(files, headers, req, res, target);
+    },
+    upgrade(req, socket, head, target) {
+      const problem =
+        req.headers.host !== authority ? [421, 'Wrong Host header'] as const
+        : target.pathname !== '/bridge' ? [404, 'Not found'] as const
+        : req.headers.origin !== origin ? [403, 'Origin not allowed'] as const
+        : !tokenMatches(target.searchParams.get('token'), tokenDigest) ? [401, 'Missing or wrong token'] as const
+        : undefined;
+      if (problem) return refuseSocket(socket, problem[0], problem[1]);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        attachBridgeSocket(ws, options.backend, options.log);
+      });
+    },
+  }, { log: options.log, replyHeaders: headers });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -116,64 +126,55 @@ function tokenMatches(candidate: string | null, expectedDigest: Buffer): boolean
   return candidate !== null && timingSafeEqual(sha256(candidate), expectedDigest);
 }
 
-/** One WebSocket is one page (one tab's document): what it started ends when the socket closes (tab closed, reload, dropped). */
-function attachBridge(ws: WebSocket, backend: BridgeHost): void {
-  const send = (frame: ServerFrame) => {
-    // The mirror's records go out as the JSON text they were loaded as (see raw-record.ts).
-    if (ws.readyState === ws.OPEN) ws.send(stringifyWithRawRecords(frame));
-  };
-  const caller = backend.openCaller();
-  const unsubscribe = backend.subscribe((event, payload) => send({ type: 'event', event, payload } as ServerFrame));
-  ws.on('close', () => {
-    unsubscribe();
-    caller.end();
-  });
-  ws.on('message', (data, isBinary) => {
-    const frame = isBinary ? undefined : parseRequestFrame(data.toString());
-    if (!frame) {
-      ws.close(1003, 'Expected a JSON request frame');
-      return;
+/**
+ * The renderer's files, read from disk once each and then served from memory (up to FILE_CACHE_BYTES): a file
+ * request costs no file-system round trip, so a page loads as fast under a flood of other requests as without.
+ * Only files that exist are kept, so requests for made-up paths cannot fill the cache.
+ */
+class RendererFiles {
+  private readonly cache = new Map<string, Buffer>();
+  private cachedBytes = 0;
+
+  constructor(private readonly dir: string) {}
+
+  /** The file's bytes, or undefined when there is no such file. */
+  async read(file: string): Promise<Buffer | undefined> {
+    const kept = this.cache.get(file);
+    if (kept) return kept;
+    try {
+      if (!(await stat(file)).isFile()) return undefined;
+      const body = await readFile(file);
+      if (this.cachedBytes + body.length <= FILE_CACHE_BYTES) {
+        this.cache.set(file, body);
+        this.cachedBytes += body.length;
+      }
+      return body;
+    } catch {
+      return undefined;
     }
-    backend.request(frame.name, frame.args, caller).then(
-      (result) => send({ type: 'response', id: frame.id, ok: true, result: result ?? null }),
-      (err: unknown) => send({ type: 'response', id: frame.id, ok: false, error: toBridgeError(err) }),
-    );
-  });
-}
-
-function parseRequestFrame(text: string): RequestFrame | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
   }
-  const f = value as Partial<RequestFrame> | null;
-  if (!f || f.type !== 'request' || !Number.isSafeInteger(f.id) || typeof f.name !== 'string') return undefined;
-  return { type: 'request', id: f.id as number, name: f.name, args: f.args };
+
+  resolve(urlPathname: string): string | undefined {
+    return resolveRendererFile(this.dir, urlPathname);
+  }
 }
 
-async function serveRendererFile(rendererDir: string, headers: Readonly<Record<string, string>>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveRendererFile(files: RendererFiles, headers: Readonly<Record<string, string>>, req: IncomingMessage, res: ServerResponse, target: ParsedTarget): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, headers, 405, 'Method not allowed');
-  const file = resolveRendererFile(rendererDir, new URL(req.url ?? '/', 'http://x').pathname);
+  const file = files.resolve(target.pathname);
   if (!file) return refuse(res, headers, 400, 'Bad path');
-  try {
-    if (!(await stat(file)).isFile()) return refuse(res, headers, 404, 'Not found');
-    const body = await readFile(file);
-    res.writeHead(200, {
-      ...headers,
-      'Content-Type': mimeTypeOf(file),
-      'Content-Length': body.length,
-      // Vite fingerprints assets; only index.html must be fetched fresh after a rebuild.
-      'Cache-Control': file.endsWith('.html') ? 'no-cache' : 'max-age=31536000, immutable',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  } catch {
-    refuse(res, headers, 404, 'Not found');
-  }
+  const body = await files.read(file);
+  if (!body) return refuse(res, headers, 404, 'Not found');
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': mimeTypeOf(file),
+    'Content-Length': body.length,
+    // Vite fingerprints assets; only index.html must be fetched fresh after a rebuild.
+    'Cache-Control': file.endsWith('.html') ? 'no-cache' : 'max-age=31536000, immutable',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function refuse(res: ServerResponse, headers: Readonly<Record<string, string>>, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
-  res.end(message);
+  refuseRequest(res, status, message, headers);
 }

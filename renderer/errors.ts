@@ -82,6 +82,11 @@ const TABLE: Record<string, Entry> = {
   VM_REQUIRES_SR: { title: 'A disk of this VM is on storage no host can reach.', advice: 'Repair the storage connection (PBD) or move the disk.' },
   HOST_NOT_DISABLED: { title: 'The host must be in maintenance mode first.', advice: 'Enter maintenance mode, then try again.' },
   BRIDGE_INVALID_ARGUMENTS: { title: 'XenDeck sent an invalid request.', advice: 'This is a bug in XenDeck; please report it with the code.' },
+  BRIDGE_PAGE_BEHIND: {
+    title: (p) => (p[0] === 'reply-dropped' ? 'The answer was lost because this tab fell behind (the operation itself ran).' : 'This tab fell behind what XenDeck sends, so the request was not made.'),
+    advice: 'Wait a moment: the tab catches up and reloads what it missed. Then check the result, or try again.',
+  },
+  METHOD_NOT_ALLOWED: { title: (p) => `The interface may not call ${p[0] ?? 'this method'}.`, advice: 'Session, event and secret-reading calls are kept to XenDeck\u2019s main process.' },
   NOT_IMPLEMENTED: { title: 'This is not available yet.' },
   MESSAGE_METHOD_UNKNOWN: { title: 'This server does not know this operation (it may be an older version).' },
   INTERNAL_ERROR: { title: (p) => `The server reported an internal error${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Try again; if it persists, check the server\u2019s logs.' },

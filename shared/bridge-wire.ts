@@ -23,7 +23,7 @@ export type ServerFrame =
   | { [E in EventName]: { type: 'event'; event: E; payload: BridgeEvents[E] } }[EventName];
 
 /** Names of every event, so transports can refuse a subscription to something that does not exist. */
-export const eventNames = ['app.openRequest', 'connections.changed', 'connections.certificatePrompt', 'mirror.batch', 'metrics.update'] as const satisfies readonly EventName[];
+export const eventNames = ['app.openRequest', 'connections.changed', 'connections.certificatePrompt', 'mirror.batch', 'mirror.resync', 'metrics.update'] as const satisfies readonly EventName[];
 // Compile-time check that the list above is complete: adding an event to BridgeEvents without listing it fails here.
 type MissingEvent = Exclude<EventName, (typeof eventNames)[number]>;
 const _allEventsListed: MissingEvent extends never ? true : MissingEvent = true;

@@ -212,6 +212,12 @@ export interface BridgeEvents {
   'connections.changed': ConnectionInfo[];
   'connections.certificatePrompt': { id: string; certificate: CertificateInfo; previousFingerprint256?: string };
   'mirror.batch': MirrorBatch;
+  /**
+   * Browser mode: the page had stopped reading and has caught up (electron/bridge-socket.ts). The host dropped
+   * the mirror batches of `connectionIds` meanwhile: the page loads those pools again (`mirror.snapshot`), and
+   * retries any request refused with BRIDGE_PAGE_BEHIND. Sent on every catch-up, with an empty list if no batch was dropped.
+   */
+  'mirror.resync': { connectionIds: string[] };
   'metrics.update': MetricsUpdate;
 }
 export type EventName = keyof BridgeEvents;

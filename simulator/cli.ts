@@ -80,7 +80,8 @@ for (const p of sim.pools) {
     console.log(`  ${h.name.padEnd(16)} ${h.url}  (also ${h.httpUrl})  address ${h.address}${master}  fingerprint: ${h.fingerprint256}`);
   }
 }
-console.log('control endpoint (localhost only): POST <host url>/sim/control/<kill-host|restart-host|drop-connections|delay|malformed|expire-event-tokens|invalidate-sessions|reset>');
+console.log('control endpoint (localhost only): POST <host url>/sim/control/<kill-host|restart-host|drop-connections|delay|malformed|expire-event-tokens|invalidate-sessions|reset|advance-clock>, GET …/sim/control/state');
+console.log(`control token: ${sim.controlToken} (send Authorization: Bearer <token>)`);
 
 const shutdown = async () => {
   await sim.stop();

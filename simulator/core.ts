@@ -2,6 +2,7 @@
  * The simulator's object graph: one Simulator holds pools; a pool holds its database, sessions, tasks and
  * hosts; a host has its own listener (address) and answers as master or slave.
  */
+import { randomBytes } from 'node:crypto';
 import type { SimClock } from './clock';
 import { ObjectDb, NULL_REF } from './db/object-db';
 import { Sessions } from './sessions';
@@ -151,6 +152,11 @@ export class Simulator {
   faults!: Faults;
   /** Set by stop(): long polls end instead of waiting again. */
   stopped = false;
+  /**
+   * The bearer token `/sim/control/*` requires (http/control.ts): random per run, never from the seed, so only
+   * whoever started the simulator (the CLI prints it; in-process callers read it here) can drive its faults.
+   */
+  readonly controlToken = randomBytes(24).toString('base64url');
 
   constructor(readonly clock: SimClock, readonly password: string, readonly rng: SeededRandom) {}
 

@@ -72,6 +72,8 @@ export interface RunningSimulator {
   db: ObjectDb;
   sim: Simulator;
   password: string;
+  /** `Authorization: Bearer <controlToken>` opens `/sim/control/*` (http/control.ts); random per run. */
+  controlToken: string;
   addressMode: 'per-host-ip' | 'shared-ip';
   /** `per-host`: each host serves its own certificate, published as a Certificate record; `shared`: one for all, no records. */
   certificates: 'per-host' | 'shared';
@@ -170,6 +172,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     db: sim.pools[0].db,
     sim,
     password: sim.password,
+    controlToken: sim.controlToken,
     addressMode,
     certificates: perHost ? 'per-host' : 'shared',
     dumpReport,

@@ -1,4 +1,5 @@
 import { consoleTunnelBench } from './console-tunnel';
+import { hostileBench } from './hostile';
 import { clientLoadBench } from './client-load';
 import { simLargeBench } from './sim-large';
 import { rrdParseBench } from './rrd-parse';
@@ -17,4 +18,5 @@ export const benchCases: Record<string, BenchCase> = {
   'sim-large': simLargeBench,
   'rrd-parse': rrdParseBench,
   ui: uiBench,
+  hostile: hostileBench,
 };

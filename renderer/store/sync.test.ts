@@ -96,4 +96,31 @@ describe('startMirrorSync', () => {
     expect(store.getState().mirrors.a.loaded).toBe(true);
     expect(replies).toHaveLength(0);
   });
+
+  it('loads a pool again when the host says the page missed its batches, after a load under way, and retries a refused load', async () => {
+    const { bridge, emit, answer, replies } = manualBridge();
+    const store = createMirrorStore();
+    startMirrorSync(bridge, store);
+    await answer('connections.list', [conn('a', 'connected'), conn('b', 'connected'), conn('c', 'connecting')]);
+    const snapshot = (id: string, name: string) => ({ connectionId: id, added: { VM: { 'OpaqueRef:v': { uuid: 'v', name_label: name } } }, modified: {}, removed: {} });
+    await answer('mirror.snapshot', snapshot('a', 'a-1'));
+    // The host refuses b's load: the page was not reading.
+    const refusal = replies.findIndex((r) => (r.args as { connectionId: string }).connectionId === 'b');
+    replies.splice(refusal, 1)[0].resolve(Promise.reject(Object.assign(new Error('behind'), { code: 'BRIDGE_PAGE_BEHIND', params: ['refused'] })));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(replies).toHaveLength(0);
+    // Caught up: a's batches were dropped (c is not connected: its reset batch comes when it connects).
+    emit('mirror.resync', { connectionIds: ['a', 'c'] });
+    expect(replies.map((r) => r.args)).toEqual([{ connectionId: 'a' }, { connectionId: 'b' }]);
+    // Another resync while a's load is under way: a is loaded once more after it.
+    emit('mirror.resync', { connectionIds: ['a'] });
+    expect(replies).toHaveLength(2);
+    await answer('mirror.snapshot', snapshot('a', 'a-2'));
+    await answer('mirror.snapshot', snapshot('b', 'b-1'));
+    expect(store.getState().mirrors.b.objects.VM?.get('OpaqueRef:v')?.name_label).toBe('b-1');
+    expect(replies.map((r) => r.args)).toEqual([{ connectionId: 'a' }]);
+    await answer('mirror.snapshot', snapshot('a', 'a-3'));
+    expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v')?.name_label).toBe('a-3');
+    expect(replies).toHaveLength(0);
+  });
 });

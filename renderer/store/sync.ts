@@ -13,6 +13,11 @@
  * The main process sends a `reset` batch whenever a pool (re)loads, so a snapshot is needed only for a
  * pool that was already connected when this page first heard of it; asking again on every reconnect
  * would make the page receive and apply the whole pool twice (40 MB for 5,000 VMs).
+ *
+ * In browser mode a page that stopped reading (a frozen tab) has its batches dropped by the host, which
+ * sends `mirror.resync` once the page has caught up (electron/bridge-socket.ts): the pools it names are loaded
+ * again, after the load under way if there is one, and so is a pool whose load was refused meanwhile
+ * (BRIDGE_PAGE_BEHIND).
  */
 import type { Bridge, ConnectionInfo, MirrorBatch } from '../../shared/bridge';
 import type { MirrorStore } from './mirror-store';
@@ -25,6 +30,10 @@ export interface MirrorSyncOptions {
 export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: MirrorSyncOptions = {}): () => void {
   const pending = new Map<string, MirrorBatch[]>();
   const known = new Set<string>();
+  /** Pools to load again when their load under way ends: it may hold what a dropped batch changed. */
+  const loadAgain = new Set<string>();
+  /** Pools whose load the host refused while the page was behind: loaded at the next resync. */
+  const refusedLoads = new Set<string>();
   let stopped = false;
 
   const load = (connectionId: string) => {
@@ -50,10 +59,24 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
       // Start from the last reset that came meanwhile, if any.
       const lastReset = held.map((b) => Boolean(b.reset)).lastIndexOf(true);
       for (const batch of held.slice(Math.max(0, lastReset))) store.getState().applyBatch(batch);
+      if (loadAgain.delete(connectionId)) load(connectionId);
     })().catch((error: unknown) => {
       pending.delete(connectionId);
-      if (!stopped) options.onError?.(error, `loading the objects of ${connectionId}`);
+      loadAgain.delete(connectionId);
+      if ((error as { code?: unknown }).code === 'BRIDGE_PAGE_BEHIND') refusedLoads.add(connectionId);
+      else if (!stopped) options.onError?.(error, `loading the objects of ${connectionId}`);
     });
+  };
+
+  const resync = (connectionIds: string[]) => {
+    const ids = new Set([...connectionIds, ...refusedLoads]);
+    refusedLoads.clear();
+    for (const id of ids) {
+      // A pool not connected now gets a reset batch when it connects.
+      if (store.getState().connections.find((c) => c.id === id)?.status.state !== 'connected') continue;
+      if (pending.has(id)) loadAgain.add(id);
+      else load(id);
+    }
   };
 
   const onConnections = (connections: ConnectionInfo[]) => {
@@ -73,6 +96,7 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
     else store.getState().applyBatch(batch);
   });
   const offConnections = bridge.on('connections.changed', onConnections);
+  const offResync = bridge.on('mirror.resync', ({ connectionIds }) => resync(connectionIds));
   bridge.request('connections.list', undefined).then(
     (connections) => {
       // A `connections.changed` that came first is newer than this answer: keep it.
@@ -85,5 +109,6 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
     stopped = true;
     offBatch();
     offConnections();
+    offResync();
   };
 }

@@ -14,6 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { guardWebSocket } from '../../shared/listener-guard';
 import type { PoolSim, Simulator } from '../core';
 import { requestUrl, sessionFromRequest, type RouteContext } from '../http/routes';
 import { toXapiError } from '../xapi-error';
@@ -58,7 +59,8 @@ export class ConsoleService {
   /** By pool uuid and VM ref. */
   private readonly screens = new Map<string, DomainScreen>();
   private readonly watched = new WeakSet<PoolSim>();
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
+  // RFB client messages are a few bytes; a clipboard paste (ClientCutText) is the largest a viewer sends.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024, perMessageDeflate: false, handleProtocols: (p) => (p.has('binary') ? 'binary' : false) });
   private readonly clock: ConsoleClock;
 
   constructor(
@@ -84,6 +86,7 @@ export class ConsoleService {
     const found = this.authorise(req, socket, ctx);
     if (!found) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      guardWebSocket(ws);
       const stream = createWebSocketStream(ws);
       stream.on('error', () => undefined);
       this.attach(found.consoleRef, stream, ctx);

@@ -66,22 +66,42 @@ describe('host listener', () => {
     expect(await rpc(base, 'system.listMethods')).toContain('VM.get_all_records');
   });
 
-  it('answers CORS preflights on / and /jsonrpc', async () => {
-    const res = await fetch(`${sim.hosts[0].httpUrl}/jsonrpc`, { method: 'OPTIONS' });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  it('lets no other web origin read its answers: no CORS headers, on preflights or on calls', async () => {
+    const base = sim.hosts[0].httpUrl;
+    const preflight = await fetch(`${base}/jsonrpc`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('allow')).toContain('POST');
+    expect([...preflight.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    const call = await fetch(`${base}/jsonrpc`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: '{"jsonrpc":"2.0","method":"system.listMethods","params":[],"id":1}' });
+    expect(call.status).toBe(200);
+    expect(call.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('applies faults from the localhost control endpoint', async () => {
+  it('applies faults from the localhost control endpoint, with its bearer token', async () => {
     const base = sim.hosts[0].httpUrl;
-    const state = (await (await fetch(`${base}/sim/control/state`)).json()) as { hosts: { name: string; alive: boolean }[] };
+    const control = (path: string, init: RequestInit = {}) => fetch(`${base}/sim/control/${path}`, { ...init, headers: { Authorization: `Bearer ${sim.controlToken}` } });
+    const state = (await (await control('state')).json()) as { hosts: { name: string; alive: boolean }[] };
     expect(state.hosts.map((h) => h.name)).toContain('xcp-lab-02');
-    await fetch(`${base}/sim/control/malformed`, { method: 'POST', body: '{"on":true}' });
+    await control('malformed', { method: 'POST', body: '{"on":true}' });
     const res = await fetch(`${base}/jsonrpc`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"jsonrpc":"2.0","method":"system.listMethods","params":[],"id":1}' });
     await expect(res.json()).rejects.toThrow();
-    await fetch(`${base}/sim/control/reset`, { method: 'POST' });
+    await control('reset', { method: 'POST' });
     const s = await login(base);
-    await fetch(`${base}/sim/control/invalidate-sessions`, { method: 'POST' });
+    await control('invalidate-sessions', { method: 'POST' });
     await expect(rpc(base, 'VM.get_all', s)).rejects.toMatchObject({ code: 'SESSION_INVALID', params: [s] });
+  });
+
+  it('refuses the control endpoint without the token, or with another one, and changes nothing', async () => {
+    const base = sim.hosts[0].httpUrl;
+    const s = await login(base);
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${sim.controlToken}`, `Bearer ${sim.controlToken.slice(0, -1)}`]) {
+      const headers: Record<string, string> = authorization ? { Authorization: authorization } : {};
+      const res = await fetch(`${base}/sim/control/invalidate-sessions`, { method: 'POST', headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await fetch(`${base}/sim/control/state`, { headers })).status).toBe(401);
+    }
+    expect(await rpc(base, 'VM.get_all', s)).not.toHaveLength(0);
+    expect(sim.controlToken).toMatch(/^[\w-]{32}$/);
   });
 });

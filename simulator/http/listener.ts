@@ -1,18 +1,22 @@
 /**
  * One listener per simulated host. HTTP and HTTPS share the port: the first byte of a connection decides
  * (0x16 opens a TLS handshake), so a host needs a single address as a client sees it.
+ *
+ * Both servers enter through shared/listener-guard.ts, as every listener of the app does (the embedded
+ * simulator runs in the app's process): an odd request target is a 400 before a handler runs, a request the
+ * HTTP parser refuses a 400 or 431, and no handler's exception reaches the process.
  */
 import net from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { guardHttpListener, type GuardedHttpHandlers } from '../../shared/listener-guard';
 import type { ServerCertificate } from './certificate';
 
-export interface ListenerHandlers {
-  request: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-  connect: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
-  upgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
-}
+export type ListenerHandlers = GuardedHttpHandlers<http.IncomingMessage, http.ServerResponse, Duplex, Buffer>;
+
+/** Largest request head (request line and headers), as Node's default; xapi's clients send well under 4 KiB. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 export class HostListener {
   private server: net.Server | undefined;
@@ -21,18 +25,11 @@ export class HostListener {
   private readonly sockets = new Set<net.Socket>();
 
   constructor(cert: ServerCertificate, handlers: ListenerHandlers) {
-    const opts = { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 };
-    this.httpServer = http.createServer(opts, handlers.request);
+    const opts = { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES };
+    this.httpServer = http.createServer(opts);
     // minVersion TLSv1.2 would lock out nothing XenDeck cares about; xen-api asks for TLSv1 minimum.
-    this.httpsServer = https.createServer({ ...opts, cert: cert.cert, key: cert.key }, handlers.request);
-    for (const s of [this.httpServer, this.httpsServer]) {
-      s.on('connect', handlers.connect);
-      s.on('upgrade', handlers.upgrade);
-      s.on('clientError', (_err, socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-        else socket.destroy();
-      });
-    }
+    this.httpsServer = https.createServer({ ...opts, cert: cert.cert, key: cert.key });
+    for (const s of [this.httpServer, this.httpsServer]) guardHttpListener(s, handlers);
     this.httpsServer.on('tlsClientError', () => undefined);
   }
 

@@ -1,6 +1,9 @@
 /**
  * Everything a host listener answers: XML-RPC (POST /, /RPC2, /xmlrpc), JSON-RPC (POST /jsonrpc),
- * CORS preflights, then the route registry (RRD, console, control endpoint, extensions).
+ * OPTIONS, then the route registry (RRD, console, control endpoint, extensions).
+ *
+ * No CORS: xapi answers `Access-Control-Allow-Origin: *` (for browser clients served from elsewhere), but this
+ * simulator runs inside the app on loopback, and no web page open in the user's browser may drive it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,8 +14,9 @@ import { decodeJsonRpcCall, jsonFailure, jsonSuccessBytes } from '../codec/jsonr
 import { ProtocolError } from '../codec/protocol-error';
 import { dispatch } from '../rpc/dispatch';
 import { toXapiError } from '../xapi-error';
+import { refuseSocket, type ParsedTarget } from '../../shared/listener-guard';
 import type { ListenerHandlers } from './listener';
-import { requestUrl, sendXapiHttpError, type RouteContext } from './routes';
+import { sendXapiHttpError, type RouteContext } from './routes';
 
 const XML_PATHS = new Set(['/', '/RPC2', '/xmlrpc']);
 const JSON_PATHS = new Set(['/jsonrpc', '/json']);
@@ -47,7 +51,6 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
     // Clients test these headers exactly (xen-api: `application/json`, `text/xml`).
     'Content-Type': contentType,
     'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((n, b) => n + b.length, 0),
-    'Access-Control-Allow-Origin': '*',
   });
   if (typeof body === 'string') res.end(body);
   else {
@@ -102,20 +105,15 @@ async function handleRpc(host: SimHost, req: IncomingMessage, res: ServerRespons
 }
 
 export function hostHandlers(host: SimHost): ListenerHandlers {
-  const request = async (req: IncomingMessage, res: ServerResponse) => {
+  const request = async (req: IncomingMessage, res: ServerResponse, target: ParsedTarget) => {
     try {
       const delay = host.sim.faults.delayMs;
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      const path = requestUrl(req).pathname;
+      const path = target.pathname;
       const method = req.method ?? 'GET';
       if (method === 'OPTIONS' && (path === '/' || JSON_PATHS.has(path))) {
-        // CORS preflight, as xapi answers for browser clients such as XO Lite.
-        res.writeHead(200, {
-          'Access-Control-Allow-Origin': '*',
-          'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
-          'Access-Control-Allow-Headers': 'Content-Type, Accept',
-          'Content-Length': '0',
-        });
+        // What the API paths take; without Access-Control-* headers a browser's cross-origin preflight fails (see above).
+        res.writeHead(200, { Allow: 'POST, GET, OPTIONS', 'Content-Length': '0' });
         res.end();
         return;
       }
@@ -131,22 +129,15 @@ export function hostHandlers(host: SimHost): ListenerHandlers {
       sendXapiHttpError(res, err);
     }
   };
-  const socketRoute = (kind: 'connect' | 'upgrade') => (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = requestUrl(req).pathname;
-    const handler = kind === 'connect' ? host.sim.routes.findConnect(path) : host.sim.routes.findUpgrade(path);
-    if (!handler) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    Promise.resolve(handler(req, socket, head, routeContext(host))).catch((err) => {
+  const socketRoute = (kind: 'connect' | 'upgrade') => async (req: IncomingMessage, socket: Duplex, head: Buffer, target: ParsedTarget) => {
+    const handler = kind === 'connect' ? host.sim.routes.findConnect(target.pathname) : host.sim.routes.findUpgrade(target.pathname);
+    if (!handler) return refuseSocket(socket, 404, `no handler for ${kind === 'connect' ? 'CONNECT' : 'upgrade of'} ${target.pathname}`);
+    try {
+      await handler(req, socket, head, routeContext(host));
+    } catch (err) {
       const e = toXapiError(err);
-      const status = e.code === 'SESSION_INVALID' ? '401 Unauthorized' : '500 Internal Server Error';
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n${e.description.join(' ')}\n`);
-    });
+      refuseSocket(socket, e.code === 'SESSION_INVALID' ? 401 : 500, e.description.join(' '));
+    }
   };
-  return {
-    request: (req, res) => void request(req, res),
-    connect: socketRoute('connect'),
-    upgrade: socketRoute('upgrade'),
-  };
+  return { request, connect: socketRoute('connect'), upgrade: socketRoute('upgrade') };
 }

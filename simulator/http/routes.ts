@@ -8,6 +8,7 @@ import type { Simulator, PoolSim, SimHost } from '../core';
 import type { ObjectDb } from '../db/object-db';
 import type { Sessions, Session } from '../sessions';
 import type { SimClock } from '../clock';
+import { parseRequestTarget } from '../../shared/request-target';
 import { XapiError, toXapiError } from '../xapi-error';
 
 export interface RouteContext {
@@ -48,9 +49,14 @@ export class RouteRegistry {
   }
 }
 
-/** The path of a request URL (CONNECT sends a path too: `CONNECT /console?uuid=… HTTP/1.0`). */
+/**
+ * The request URL, path and query (CONNECT sends a path too: `CONNECT /console?uuid=… HTTP/1.0`). The listener's
+ * guard has refused every target this cannot read, so the throw is for a handler called some other way.
+ */
 export function requestUrl(req: IncomingMessage): URL {
-  return new URL(req.url ?? '/', 'http://simulator.invalid');
+  const target = parseRequestTarget(req.url);
+  if (!target.ok) throw new XapiError('INTERNAL_ERROR', [`bad request target: ${target.reason}`]);
+  return target.url;
 }
 
 /** The session of an HTTP request: `?session_id=` first, then the `session_id` cookie, as xapi accepts both. */

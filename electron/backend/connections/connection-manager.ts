@@ -19,6 +19,7 @@
  *    modified records carry only the fields that changed (see MirrorBatch).
  */
 import { randomUUID } from 'node:crypto';
+import { assertPageMayCall } from '../../../shared/page-xapi-reach';
 import { bridgeError, type BridgeErrorShape, type ConnectionInfo, type ConnectionStatus, type MirrorBatch } from '../../../shared/bridge';
 import { baseUrlOf, hostKey } from '../../../shared/api-client/address';
 import { systemClock } from '../../../shared/api-client/clock';
@@ -276,16 +277,15 @@ export class ConnectionManager implements ConnectionService {
 
   async call(connectionId: string, method: string, params: unknown[]): Promise<unknown> {
     const client = this.clientOf(connectionId);
-    // The session class would hand out session ids (the refs are the secrets), event.* would fight
-    // the manager's own event loop: neither is for the renderer.
-    if (/^(Async\.)?(session|event)\./i.test(method)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
+    // The page's call: session ids, the event loop and stored secrets stay in this process (shared/page-xapi-reach.ts).
+    assertPageMayCall(method);
     return client.call(method, ...params);
   }
 
   async callAsync(connectionId: string, method: string, params: unknown[]): Promise<string> {
     const client = this.clientOf(connectionId);
+    assertPageMayCall(method);
     const plain = method.replace(/^Async\./, '');
-    if (/^(session|event)\./i.test(plain)) throw bridgeError('METHOD_NOT_ALLOWED', [method], `${method} is not available to the interface`, method);
     return client.startTask(plain, ...params);
   }
 

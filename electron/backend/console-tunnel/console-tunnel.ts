@@ -3,11 +3,16 @@
  * port, binary subprotocol) bridged to the VM's console, which the main process opens itself
  * (CLIENT-NOTES 20: proxy in the main process like xo-server, so TLS trust and the session stay
  * here and the renderer only ever sees a loopback URL with a one-time token).
+ *
+ * Its HTTP side enters through shared/listener-guard.ts like every listener of the app: a malformed request or
+ * upgrade is answered 400 and cannot throw out of the process; a WebSocket that breaks the protocol or sends
+ * more than MAX_VIEWER_MESSAGE_BYTES in one message is closed with the matching close code.
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { guardHttpListener, guardWebSocket, refuseRequest, refuseSocket, type ParsedTarget } from '../../../shared/listener-guard';
 
 /**
  * Opens the raw RFB byte stream of a VM's console. Production: `xapiConsoleOpener` (CONNECT
@@ -38,37 +43,38 @@ interface Ticket {
 
 /** Above this many bytes queued towards the renderer, stop reading from the host. */
 const HIGH_WATER = 4 * 1024 * 1024;
+/**
+ * Largest WebSocket message accepted from the viewer. RFB client messages are a few bytes, except a clipboard
+ * paste (ClientCutText), which noVNC sends in one message: 4 MiB of text is more than anyone pastes into a console.
+ */
+export const MAX_VIEWER_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Largest upgrade request head; noVNC's is under 1 KiB. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 export class ConsoleTunnelService {
-  private server: WebSocketServer | undefined;
+  private server: Server | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_VIEWER_MESSAGE_BYTES, perMessageDeflate: false });
   private port = 0;
   private readonly tickets = new Map<string, Ticket>();
   private readonly live = new Map<string, { ws: WebSocket; upstream?: Duplex }>();
 
   constructor(private readonly options: ConsoleTunnelOptions) {}
 
-  /** Binds the WebSocket server on 127.0.0.1 and a random port. */
+  /** Binds the WebSocket endpoint on 127.0.0.1 and a random port. */
   async start(): Promise<void> {
     if (this.server) return;
-    const server = new WebSocketServer({
-      host: '127.0.0.1',
-      port: 0,
-      perMessageDeflate: false,
-      // noVNC asks for ['binary']; RFB is bytes, so nothing else is spoken here.
-      handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
-      verifyClient: (info: { origin: string; req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
-        if (!this.options.isOriginAllowed(info.origin || undefined)) return done(false, 403, 'Origin not allowed');
-        const protocols = String(info.req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-        if (!protocols.includes('binary')) return done(false, 400, 'The binary subprotocol is required');
-        if (!this.peekTicket(info.req)) return done(false, 401, 'Unknown or used console token');
-        done(true);
-      },
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
+    guardHttpListener<IncomingMessage, ServerResponse, Duplex, Buffer>(server, {
+      request: (_req, res) => refuseRequest(res, 426, 'This endpoint speaks WebSocket only', { Upgrade: 'websocket' }),
+      upgrade: (req, socket, head, target) => this.upgrade(req, socket, head, target),
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve);
       server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-    server.on('connection', (ws, req) => this.accept(ws, req));
     this.server = server;
     this.port = (server.address() as { port: number }).port;
   }
@@ -104,7 +110,8 @@ export class ConsoleTunnelService {
     const server = this.server;
     this.server = undefined;
     if (server) {
-      for (const client of server.clients) client.terminate();
+      for (const client of this.wss.clients) client.terminate();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   }
@@ -113,30 +120,42 @@ export class ConsoleTunnelService {
     return this.port;
   }
 
-  private peekTicket(req: IncomingMessage): { tunnelId: string; ticket: Ticket } | undefined {
-    const url = new URL(req.url ?? '/', 'ws://127.0.0.1');
-    const m = /^\/console\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+  /** The checks the viewer's upgrade must pass: the app's Origin, the `binary` subprotocol, an unused ticket. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: ParsedTarget): void {
+    if (!this.options.isOriginAllowed(req.headers.origin || undefined)) return refuseSocket(socket, 403, 'Origin not allowed');
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    // noVNC asks for ['binary']; RFB is bytes, so nothing else is spoken here.
+    if (!protocols.includes('binary')) return refuseSocket(socket, 400, 'The binary subprotocol is required');
+    const found = this.peekTicket(target);
+    if (!found) return refuseSocket(socket, 401, 'Unknown or used console token');
+    // ws calls back synchronously once the handshake is valid, so no second socket can take the ticket between.
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, found));
+  }
+
+  private peekTicket(target: ParsedTarget): { tunnelId: string; ticket: Ticket } | undefined {
+    const m = /^\/console\/([A-Za-z0-9_-]+)$/.exec(target.pathname);
     if (!m) return undefined;
     const ticket = this.tickets.get(m[1]);
-    const token = url.searchParams.get('token') ?? '';
+    const token = target.searchParams.get('token') ?? '';
     if (!ticket || !timingSafeEqualText(token, ticket.token)) return undefined;
     return { tunnelId: m[1], ticket };
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
-    const found = this.peekTicket(req);
-    if (!found) {
+  private accept(ws: WebSocket, req: IncomingMessage, found: { tunnelId: string; ticket: Ticket }): void {
+    guardWebSocket(ws);
+    // One time: the URL is spent as soon as a socket is accepted on it.
+    const { tunnelId, ticket } = found;
+    if (this.tickets.get(tunnelId) !== ticket) {
       ws.close(4401, 'token already used');
       return;
     }
-    // One time: the URL is spent as soon as a socket is accepted on it.
-    const { tunnelId, ticket } = found;
     clearTimeout(ticket.expires);
     this.tickets.delete(tunnelId);
     (req.socket as { setNoDelay?: (b: boolean) => void }).setNoDelay?.(true);
     const entry: { ws: WebSocket; upstream?: Duplex } = { ws };
     this.live.set(tunnelId, entry);
 
+    // What the viewer sends before the host's console is open; the viewer is not read further until then.
     const early: Buffer[] = [];
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
@@ -145,14 +164,17 @@ export class ConsoleTunnelService {
           ws.pause();
           entry.upstream.once('drain', () => ws.resume());
         }
-      } else early.push(chunk);
+      } else {
+        early.push(chunk);
+        ws.pause();
+      }
     });
     ws.on('close', () => {
       entry.upstream?.destroy();
       this.live.delete(tunnelId);
     });
 
-    this.options.openConsoleSocket(ticket.connectionId, ticket.vmRef).then(
+    Promise.resolve().then(() => this.options.openConsoleSocket(ticket.connectionId, ticket.vmRef)).then(
       (upstream) => {
         if (ws.readyState !== ws.OPEN) {
           upstream.destroy();
@@ -160,6 +182,7 @@ export class ConsoleTunnelService {
         }
         entry.upstream = upstream;
         for (const chunk of early.splice(0)) upstream.write(chunk);
+        ws.resume();
         let queued = 0;
         upstream.on('data', (chunk: Buffer) => {
           queued += chunk.length;

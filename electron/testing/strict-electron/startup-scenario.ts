@@ -161,6 +161,9 @@ export function describeStartup(label: string, appRootOf: () => string, options:
       }
       const html = await (await main.webContents.fetch('app://xendeck/index.html')).text();
       for (const [, ref] of html.matchAll(/(?:src|href)="(?:\.?\/)?([^"#?]+)"/g)) expect(files, `index.html refers to ${ref}`).toContain(ref);
+      // The app runs React's production build, whatever NODE_ENV the build ran under.
+      const scripts = await Promise.all(files.filter((f) => f.endsWith('.js')).map(async (f) => (await main.webContents.fetch(`app://xendeck/${f}`)).text()));
+      expect(scripts.some((code) => code.includes('Each child in a list should have a unique "key" prop'))).toBe(false);
       for (const bad of ['app://xendeck/../package.json', 'app://xendeck/%2e%2e/package.json', 'app://other/index.html']) expect((await main.webContents.fetch(bad)).status, bad).toBe(404);
     });
 
