@@ -291,12 +291,16 @@ test('a hostile docker_ps shows an error on that VM only; a plug-in failure reac
     const id = 'f00dfeed'.repeat(8);
     await xapi.call('VM.remove_from_other_config', k8s, 'docker_ps');
     await xapi.call('VM.add_to_other_config', k8s, 'docker_ps',
-      `<?xml version="1.0" ?><docker_ps><item><entry><id>${id}</id><names>ghost</names><image>busybox</image><command>sh</command><created>1700000000</created><status>Exited (0)</status><container>${id.slice(0, 10)}</container></entry></item></docker_ps>`);
+      `<?xml version="1.0" ?><docker_ps><item><entry><id>${id}</id><names>ghost</names><image>busybox</image><command>sh</command><created>1700000000</created><status>Up 5 minutes</status><container>${id.slice(0, 10)}</container></entry></item></docker_ps>`);
     const ghost = await row(page, 'ghost');
     await ghost.click();
-    await toolbar(page).getByRole('button', { name: 'Start container', exact: true }).click();
-    // The plug-in cannot reach Docker in the guest: its own words, and XAPI's code, in the task panel.
-    const failed = taskPanel(page).getByRole('row', { name: 'Start container ghost on k8s-lab-1: Failed' });
+    // The plug-in cannot reach Docker in the guest: the Processes tab says the information is not available, and why.
+    await detail(page).getByRole('tab', { name: 'Processes' }).click();
+    await expect(detail(page).getByRole('status').filter({ hasText: 'The information is not available.' })).toBeVisible({ timeout: 30_000 });
+    await expect(detail(page).locator('.container-tab')).toContainText('XENAPI_PLUGIN_FAILURE');
+    await toolbar(page).getByRole('button', { name: 'Stop container', exact: true }).click();
+    // Its own words, and XAPI's code, in the task panel.
+    const failed = taskPanel(page).getByRole('row', { name: 'Stop container ghost on k8s-lab-1: Failed' });
     await expect(failed).toBeVisible({ timeout: 30_000 });
     await expect(failed).toContainText(/ncat -U \/var\/run\/docker.sock/);
     await expect(failed).toContainText('XENAPI_PLUGIN_FAILURE');
