@@ -12,7 +12,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expectScreen, loginPrompt } from './console-screen';
 import { loginToPool } from './console-xapi';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 // Two reboots or a migration there and back, each waited for on a shared 2-core machine: more room than the default 60 s.
 test.describe.configure({ timeout: 120_000 });
@@ -20,7 +20,7 @@ test.describe.configure({ timeout: 120_000 });
 /** Selects `name` in the resource tree (through its search box) and opens the Console tab. */
 async function openConsole(page: Page, name: string): Promise<{ tab: Locator; status: Locator; screen: Locator }> {
   await page.getByRole('searchbox', { name: 'Search resources' }).fill(name);
-  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name, exact: true }).click();
+  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: rowName(name) }).click();
   await page.getByRole('tab', { name: 'Console', exact: true }).click();
   const tab = page.getByRole('region', { name: /^Console of / });
   return { tab, status: tab.locator('[data-state]'), screen: tab.getByTestId('console-screen') };
@@ -76,7 +76,7 @@ test('web-01: login prompt, typing, Ctrl+Alt+Del, and it reconnects after reboot
 
   // Force reboot from the tree's context menu, through its confirmation dialog.
   states = await watchStates(tab);
-  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: 'web-01', exact: true }).click({ button: 'right' });
+  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: rowName('web-01') }).click({ button: 'right' });
   await page.getByRole('menu').getByRole('menuitem', { name: /^Force reboot/ }).click();
   const confirm = page.getByRole('dialog', { name: 'Force reboot this VM?' });
   await expect(confirm).toContainText('web-01 will be reset at once');
@@ -141,7 +141,7 @@ test('backup-proxy: a halted VM says Not running, Start starts it and the consol
   await saveScreenshot(page, 'console--8-started-typed');
 
   // Put it back: Force shut down from the context menu, confirmed; the tab goes back to Not running.
-  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: 'backup-proxy', exact: true }).click({ button: 'right' });
+  await page.getByRole('tree', { name: 'Resources' }).getByRole('treeitem', { name: rowName('backup-proxy') }).click({ button: 'right' });
   await page.getByRole('menu').getByRole('menuitem', { name: /^Force shut down/ }).click();
   await page.getByRole('dialog', { name: 'Force shut down this VM?' }).getByRole('button', { name: 'Force shut down' }).click();
   await expect(status).toHaveText('Not running', { timeout: 45_000 });

@@ -45,6 +45,14 @@ export interface SimControl {
 
 const screenshots = join(import.meta.dirname, 'screenshots');
 
+/**
+ * A tree row's accessible name: the object's name, then its state in words when it has one ("web-01,
+ * running"). `getByRole('treeitem', { name: rowName('web-01') })` finds it whatever its state.
+ */
+export function rowName(name: string): RegExp {
+  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(, [^,]+)?$`);
+}
+
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshots, { recursive: true });
   const path = join(screenshots, `${name.replace(/[^\w.-]+/g, '-')}.png`);

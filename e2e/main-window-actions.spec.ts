@@ -6,7 +6,7 @@
  * xcp-lab-01 empty and enabled.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
 
@@ -14,7 +14,7 @@ const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
 async function row(page: Page, name: string): Promise<Locator> {
   const search = page.getByRole('searchbox').first();
   await search.fill(name);
-  const item = tree(page).getByRole('treeitem', { name, exact: true }).first();
+  const item = tree(page).getByRole('treeitem', { name: rowName(name) }).first();
   await expect(item).toBeVisible();
   return item;
 }
@@ -55,7 +55,7 @@ test('shuts down two selected VMs at once, one task each', async ({ appPage: pag
   await (await row(page, 'build-agent-01')).click();
   await clearSearch(page);
   // Ctrl+click adds the second VM to the selection.
-  await tree(page).getByRole('treeitem', { name: 'monitoring', exact: true }).click({ modifiers: ['Control'] });
+  await tree(page).getByRole('treeitem', { name: rowName('monitoring') }).click({ modifiers: ['Control'] });
   await expect(tree(page).getByRole('treeitem', { selected: true })).toHaveCount(2);
 
   const toolbar = page.getByRole('toolbar', { name: 'Main toolbar' });
@@ -171,8 +171,8 @@ test('creates a VM with the New VM wizard, copies it, and deletes both with thei
 
   // Both VMs selected, one Delete: the dialog offers each VM's disk, checked.
   await page.getByRole('searchbox').first().fill('e2e-new-vm');
-  await tree(page).getByRole('treeitem', { name: 'e2e-new-vm', exact: true }).click();
-  await tree(page).getByRole('treeitem', { name: 'Copy of e2e-new-vm', exact: true }).click({ modifiers: ['Control'] });
+  await tree(page).getByRole('treeitem', { name: rowName('e2e-new-vm') }).click();
+  await tree(page).getByRole('treeitem', { name: rowName('Copy of e2e-new-vm') }).click({ modifiers: ['Control'] });
   await page.getByRole('toolbar', { name: 'Main toolbar' }).getByRole('button', { name: 'Delete', exact: true }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete 2 VMs?' });
   const disks = confirm.getByRole('checkbox');

@@ -5,10 +5,10 @@
  * list the VM's disks and interfaces. Edits are put back at the end of each test.
  */
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
-const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name, exact: true });
+const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name: rowName(name) });
 const detail = (page: Page) => page.getByRole('main');
 
 async function openVm(page: Page, name: string, tab = 'General') {
@@ -107,6 +107,32 @@ test('locks the static range of a running VM’s memory', async ({ appPage }) =>
   await expect(panel.getByText(/only the dynamic range can change now/)).toBeVisible();
   await expect(panel.getByRole('textbox', { name: 'Static maximum (MiB)' })).toBeDisabled();
   await panel.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('chooses fixed or dynamic memory with sliders, and adds vCPUs to a running VM', async ({ appPage }) => {
+  const page = appPage;
+  await openVm(page, 'db-replica', 'Memory');
+  const panel = detail(page).getByRole('tabpanel');
+  await panel.getByRole('button', { name: 'Edit memory…' }).click();
+  const form = panel.getByRole('form', { name: 'Edit memory' });
+  await form.getByRole('radio', { name: /^Dynamic memory/ }).check();
+  // A running VM's sliders stay within its static range; the static limits are locked.
+  const maximum = form.getByRole('slider', { name: 'Maximum (slider)' });
+  await expect(maximum).toHaveAttribute('max', String(Number(await form.getByRole('textbox', { name: 'Static maximum (MiB)' }).inputValue())));
+  await saveScreenshot(page, 'main-window-tabs--memory-sliders');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+
+  await panel.getByRole('button', { name: 'Edit vCPUs…' }).click();
+  const cpu = panel.getByRole('form', { name: 'Edit vCPUs' });
+  await expect(cpu.getByText(/vCPUs can be added live/)).toBeVisible();
+  await expect(cpu.getByRole('combobox', { name: 'Topology' })).toBeDisabled();
+  const max = Number(await cpu.getByRole('slider', { name: 'vCPUs (slider)' }).getAttribute('max'));
+  await cpu.getByRole('textbox', { name: 'vCPUs' }).fill(String(max + 1));
+  await expect(cpu.getByText(/vCPUs must be a whole number from 1 to/)).toBeVisible();
+  await cpu.getByRole('textbox', { name: 'vCPUs' }).fill(String(max));
+  await cpu.getByRole('button', { name: 'Apply' }).click();
+  await expect(panel.getByRole('region', { name: 'vCPUs' }).getByRole('definition').first()).toHaveText(`${max} (maximum ${max})`);
+  await saveScreenshot(page, 'main-window-tabs--vcpus-hot-plugged');
 });
 
 test('lists a VM’s disks and interfaces; adds, resizes and detaches a disk (leaves a free disk “e2e disk” in the pool)', async ({ appPage }) => {

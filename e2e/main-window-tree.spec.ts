@@ -5,34 +5,46 @@
  * Shift+F10 for the context menu). Changes nothing in the pools.
  */
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
-const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name, exact: true });
+const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name: rowName(name) });
 const search = (page: Page) => page.getByRole('searchbox', { name: 'Search resources' });
 
-/** The accessible name of the row the tree's keyboard focus is on (aria-activedescendant). */
+/** The name shown on the row the tree's keyboard focus is on (aria-activedescendant). */
 const focusedRow = (page: Page) =>
   page.evaluate(() => {
     const t = document.querySelector('[role="tree"]');
     const id = t?.getAttribute('aria-activedescendant');
-    return id ? (document.getElementById(id)?.getAttribute('aria-label') ?? null) : null;
+    return id ? (document.getElementById(id)?.querySelector('.tree-label')?.textContent ?? null) : null;
   });
 
 test.beforeEach(async ({ appPage }) => {
   await expect(item(appPage, 'xcp-prod-01')).toBeVisible();
 });
 
-test('shows pools, their hosts with running VMs, and stopped VMs under the pool', async ({ appPage }) => {
+test('shows pools, their hosts with their VMs and local storage, and shared storage under the pool, as XenCenter does', async ({ appPage }) => {
   const page = appPage;
   const pool = item(page, 'Production');
   await expect(pool).toHaveAttribute('aria-level', '1');
   await expect(pool).toHaveAttribute('aria-expanded', 'true');
   await expect(item(page, 'xcp-prod-01')).toHaveAttribute('aria-level', '2');
-  // A running VM hangs under its host, a halted one under the pool.
+  // A running VM hangs under its host, and reads with its state.
   await expect(item(page, 'db-primary')).toHaveAttribute('aria-level', '3');
+  await expect(tree(page).getByRole('treeitem', { name: 'db-primary, running' })).toBeVisible();
+  // A halted VM hangs under its home server (its affinity), as in XenCenter.
   await search(page).fill('build-agent-02');
-  await expect(item(page, 'build-agent-02')).toHaveAttribute('aria-level', '2');
+  await expect(tree(page).getByRole('treeitem', { name: 'build-agent-02, shut down' })).toHaveAttribute('aria-level', '3');
+  // Each host's local storage is under it; shared storage under the pool.
+  await search(page).fill('storage');
+  for (const host of ['xcp-prod-01', 'xcp-prod-02', 'xcp-prod-03']) await expect(item(page, `Local storage on ${host}`)).toHaveAttribute('aria-level', '3');
+  await expect(tree(page).getByRole('treeitem', { name: 'NFS VM storage, shared storage' })).toHaveAttribute('aria-level', '2');
+  // Paused and suspended read differently (and their icons differ in shape, not only in colour).
+  await search(page).fill('wi');
+  await expect(tree(page).getByRole('treeitem', { name: 'wiki, paused' })).toBeVisible();
+  await expect(tree(page).getByRole('treeitem', { name: 'win2019-sql, suspended' })).toBeVisible();
+  await expect(item(page, 'wiki').locator('.obj-icon')).toHaveAttribute('data-state', 'paused');
+  await expect(item(page, 'win2019-sql').locator('.obj-icon')).toHaveAttribute('data-state', 'suspended');
   await search(page).fill('');
   // Closing a host hides its VMs.
   await item(page, 'xcp-prod-01').locator('.tree-twisty').click();
@@ -73,7 +85,7 @@ test('filters by name, IP, tag, power state and UUID, keeping ancestors and high
   expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
   await search(page).fill(uuid.toUpperCase());
   await expect(item(page, 'win2019-sql')).toBeVisible();
-  await expect(tree(page).getByRole('treeitem')).toHaveCount(2); // pool, VM
+  await expect(tree(page).getByRole('treeitem')).toHaveCount(3); // pool, its home server, VM
 
   await search(page).fill('no-such-thing-anywhere');
   await expect(page.getByText('Nothing matches “no-such-thing-anywhere”.')).toBeVisible();
@@ -153,5 +165,46 @@ test('switches to the Objects and Organization views', async ({ appPage }) => {
   await item(page, 'production').locator('.tree-twisty').click();
   await expect(item(page, 'db-primary')).toBeVisible();
   await saveScreenshot(page, 'main-window-tree--organization');
+  await page.getByRole('combobox', { name: 'Tree view' }).selectOption('infrastructure');
+});
+
+test('drags objects onto a tag of the Organization view: the target highlights or says why it refuses; the keyboard does the same', async ({ appPage }) => {
+  const page = appPage;
+  await page.getByRole('combobox', { name: 'Tree view' }).selectOption('organization');
+  const tag = (name: string) => tree(page).getByRole('treeitem', { name, exact: true });
+  for (const t of ['web', 'dmz']) await tag(t).locator('.tree-twisty').click();
+  const status = page.locator('.vtree-drop-status');
+
+  // Onto a tag it already has: refused, with the reason; nothing changes.
+  const web01 = tree(page).getByRole('treeitem', { name: rowName('web-01') }).first();
+  const at = async (row: typeof web01) => {
+    const box = (await row.boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + box.height / 2, { steps: 6 });
+  };
+  await at(web01);
+  await page.mouse.down();
+  await at(tag('web'));
+  await expect(tag('web')).toHaveClass(/is-drop-refused/);
+  await expect(status).toHaveText('Cannot drop here: web-01 already has the tag “web”.');
+  await saveScreenshot(page, 'main-window-tree--drop-refused');
+  // Onto another tag: highlighted, and says what the drop does.
+  await at(tag('dmz'));
+  await expect(tag('dmz')).toHaveClass(/is-drop-target/);
+  await expect(status).toHaveText('Add the tag “dmz” to web-01');
+  await saveScreenshot(page, 'main-window-tree--drop-target');
+  await page.mouse.up();
+  await expect(status).toHaveCount(0);
+  // web-01 now shows under dmz too.
+  await expect(tree(page).getByRole('treeitem', { name: rowName('web-01') })).toHaveCount(2);
+
+  // The keyboard: Ctrl+X on web-02, arrows to the dmz tag, Ctrl+V.
+  await tree(page).getByRole('treeitem', { name: rowName('web-02') }).first().click();
+  await page.keyboard.press('Control+x');
+  await expect(status).toContainText('Moving 1 object');
+  await page.keyboard.type('dmz');
+  await expect(status).toHaveText('Add the tag “dmz” to web-02 (Ctrl+V)');
+  await page.keyboard.press('Control+v');
+  await expect(status).toHaveCount(0);
+  await expect(tree(page).getByRole('treeitem', { name: rowName('web-02') })).toHaveCount(2);
   await page.getByRole('combobox', { name: 'Tree view' }).selectOption('infrastructure');
 });

@@ -3,12 +3,12 @@
  * and move again, and a second tab's live graphs keep moving when the first tab is closed (the backend ends
  * what a page started when its WebSocket closes, and only what that page started).
  */
-import { expect, test } from './fixtures';
+import { expect, test, rowName } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 /** Opens `name`'s Performance tab and returns its CPU graph (the canvas the live rows are drawn on). */
 async function cpuGraph(page: Page, name: string): Promise<Locator> {
-  await page.getByRole('tree').first().getByRole('treeitem', { name, exact: true }).click();
+  await page.getByRole('tree').first().getByRole('treeitem', { name: rowName(name) }).click();
   await page.getByRole('tab', { name: 'Performance' }).click();
   const chart = page.getByRole('region', { name: 'Performance' }).getByRole('figure', { name: 'CPU usage' });
   await expect(chart.locator('.u-legend')).toContainText('vCPU 0');

@@ -4,7 +4,7 @@
  * alerts appear on the timeline, a halted VM says it has no data while halted, and a host has its own graphs.
  * Screenshots go to e2e/screenshots/.
  */
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 /** The Performance tab as a user sees it. */
@@ -13,7 +13,7 @@ class PerformancePage {
 
   /** Selects `name` in the resource tree and opens its Performance tab. */
   static async open(page: Page, name: string): Promise<PerformancePage> {
-    await page.getByRole('tree').first().getByRole('treeitem', { name, exact: true }).click();
+    await page.getByRole('tree').first().getByRole('treeitem', { name: rowName(name) }).click();
     await page.getByRole('tab', { name: 'Performance' }).click();
     const p = new PerformancePage(page);
     await expect(p.tab).toBeVisible();

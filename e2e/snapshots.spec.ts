@@ -6,7 +6,7 @@
  * disabled and deleted.
  */
 import type { Page } from '@playwright/test';
-import { expect, saveScreenshot, test } from './fixtures';
+import { expect, saveScreenshot, test, rowName } from './fixtures';
 
 const VM = 'lb-01';
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
@@ -16,7 +16,7 @@ const snapItem = (page: Page, name: RegExp) => snapTree(page).getByRole('treeite
 
 async function openVm(page: Page, tab: string, vm = VM) {
   await page.getByRole('searchbox', { name: 'Search resources' }).fill(vm);
-  await tree(page).getByRole('treeitem', { name: vm, exact: true }).click();
+  await tree(page).getByRole('treeitem', { name: rowName(vm) }).click();
   await expect(detail(page).locator('.detail-title')).toHaveText(vm);
   await detail(page).getByRole('tab', { name: tab }).click();
 }

@@ -5,44 +5,64 @@
  * Electron and in the browser), read back through a check, so a damaged value gives the default layout.
  */
 import { useCallback, useState, type ReactNode, type RefObject } from 'react';
-import { Group, Panel, Separator, useDefaultLayout, usePanelRef, type LayoutStorage, type PanelImperativeHandle } from 'react-resizable-panels';
+import { Group, Panel, Separator, useDefaultLayout, usePanelRef, type LayoutStorage, type PanelImperativeHandle, type PanelSize } from 'react-resizable-panels';
 import { z } from 'zod';
+import { readPersisted, writePersisted } from './persisted';
 
 const layoutSchema = z.record(z.string().max(64), z.number().min(0).max(100)).refine((l) => Object.keys(l).length <= 8);
+/** A pane's size before it was collapsed, in percent. */
+const expandedSchema = z.number().positive().max(100);
 
-/** localStorage, guarded: unreadable or malformed layouts read as none (the defaults), a full storage loses the layout only. */
+/**
+ * The panels' storage, through persisted.ts: a stored layout comes back only if it passes the check (else the
+ * defaults), and only layouts that pass it are written; a full or disabled storage loses the layout only.
+ */
 export const layoutStorage: LayoutStorage = {
   getItem(key) {
-    try {
-      const raw = globalThis.localStorage?.getItem(key) ?? null;
-      if (raw === null) return null;
-      return layoutSchema.safeParse(JSON.parse(raw)).success ? raw : null;
-    } catch {
-      return null;
-    }
+    const layout = readPersisted(key, layoutSchema.nullable(), null);
+    return layout === null ? null : JSON.stringify(layout);
   },
   setItem(key, value) {
-    try {
-      globalThis.localStorage?.setItem(key, value);
-    } catch {
-      // Storage disabled or full: the layout lasts for the session.
-    }
+    const layout = layoutSchema.safeParse(JSON.parse(value));
+    if (layout.success) writePersisted(key, layout.data);
   },
 };
 
+/** The size (percent) a pane had before it was collapsed, kept with the layout so it reopens at it after a restart. */
+const expandedKey = (id: string) => `xendeck.layout.expanded.${id}`;
+const readExpanded = (id: string): number | undefined => readPersisted(expandedKey(id), expandedSchema.optional(), undefined);
+
 /** Collapse or expand a pane, and whether it is collapsed (follows drags and the dividers' keys too). */
-function usePaneToggle(): { ref: RefObject<PanelImperativeHandle | null>; collapsed: boolean; toggle: () => void; onResize: () => void } {
+type OnResize = (size: PanelSize, id: string | number | undefined, previous: PanelSize | undefined) => void;
+
+function usePaneToggle(id: string): { ref: RefObject<PanelImperativeHandle | null>; collapsed: boolean; toggle: () => void; onResize: OnResize } {
   const ref = usePanelRef();
   const [collapsed, setCollapsed] = useState(false);
-  const onResize = useCallback(() => setCollapsed(Boolean(ref.current?.isCollapsed())), [ref]);
+  const onResize = useCallback<OnResize>(
+    (_size, _id, previous) => {
+      const now = Boolean(ref.current?.isCollapsed());
+      // Collapsing (by the button, a drag or the divider's Enter): remember the size it had.
+      if (now && previous && previous.asPercentage > 0 && !collapsedAt(previous.asPercentage, ref.current)) writePersisted(expandedKey(id), previous.asPercentage);
+      setCollapsed(now);
+    },
+    [ref, id],
+  );
   const toggle = useCallback(() => {
     const panel = ref.current;
     if (!panel) return;
-    if (panel.isCollapsed()) panel.expand();
-    else panel.collapse();
+    if (panel.isCollapsed()) {
+      const saved = readExpanded(id);
+      if (saved) panel.resize(`${saved}%`);
+      else panel.expand();
+    } else panel.collapse();
     setCollapsed(panel.isCollapsed());
-  }, [ref]);
+  }, [ref, id]);
   return { ref, collapsed, toggle, onResize };
+}
+
+/** Whether a size is the collapsed size itself (a collapsed pane resized again stays collapsed). */
+function collapsedAt(percent: number, panel: PanelImperativeHandle | null): boolean {
+  return Boolean(panel?.isCollapsed()) && Math.abs(panel!.getSize().asPercentage - percent) < 0.01;
 }
 
 export interface PaneControls {
@@ -57,8 +77,8 @@ export interface PaneControls {
 export function WindowPanes({ render, toolbar }: { render: (controls: PaneControls) => [ReactNode, ReactNode, ReactNode]; toolbar: (controls: PaneControls) => ReactNode }) {
   const outer = useDefaultLayout({ id: 'xendeck.layout.window', storage: layoutStorage, panelIds: ['main', 'bottom'] });
   const inner = useDefaultLayout({ id: 'xendeck.layout.main', storage: layoutStorage, panelIds: ['tree', 'detail'] });
-  const tree = usePaneToggle();
-  const bottom = usePaneToggle();
+  const tree = usePaneToggle('tree');
+  const bottom = usePaneToggle('bottom');
   const controls: PaneControls = { tree: { collapsed: tree.collapsed, toggle: tree.toggle }, bottom: { collapsed: bottom.collapsed, toggle: bottom.toggle } };
   const [treeNode, detailNode, bottomNode] = render(controls);
   return (
@@ -77,7 +97,7 @@ export function WindowPanes({ render, toolbar }: { render: (controls: PaneContro
         </Group>
       </Panel>
       <Separator className="pane-divider is-horizontal" aria-label="Resize the tasks and alerts pane" />
-      <Panel id="bottom" panelRef={bottom.ref} onResize={bottom.onResize} collapsible collapsedSize="34px" minSize="110px" defaultSize="220px" maxSize="75%" className="app-pane">
+      <Panel id="bottom" panelRef={bottom.ref} onResize={bottom.onResize} collapsible collapsedSize="34px" minSize="110px" defaultSize="200px" maxSize="75%" className="app-pane">
         {bottomNode}
       </Panel>
     </Group>

@@ -59,7 +59,7 @@ function objectEntries(state: MirrorState, needle: string): Entry[] {
 const matches = (action: Action, label: string, needle: string) => !needle || label.toLowerCase().includes(needle) || action.keywords?.some((k) => k.toLowerCase().includes(needle)) || action.id.toLowerCase().includes(needle);
 
 /** Every action (and each choice of an action with choices), those that can run on the selection first. */
-function actionEntries(targets: Target[], state: MirrorState, needle: string): Entry[] {
+export function actionEntries(targets: Target[], state: MirrorState, needle: string): Entry[] {
   const ready: Entry[] = [];
   const blocked: Entry[] = [];
   for (const action of ACTIONS) {

@@ -83,8 +83,9 @@ export const forgetConnection: Action = {
       danger: true,
     });
     if (!ok) return;
+    // Their rows leave the selection with them (the store drops what belongs to connections that are gone);
+    // clearing it here, once the requests answer, would also drop what the user selected meanwhile.
     await Promise.all(forget.map((c) => ctx.bridge.request('connections.forget', { id: c.id })));
-    ctx.ui.select([]);
   },
 };
 

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createMirrorStore, type Target } from '../store';
+import type { Target } from '../store';
+import { storeWithPool } from '../test/pool-store';
 import { ACTIONS, actionById, actionsFor } from './registry';
 
 function storeWith(vms: Record<string, { name: string; power: string; ops: string[]; template?: boolean }>, hosts: Record<string, { enabled: boolean; ops: string[]; maintenance?: boolean }> = {}) {
-  const store = createMirrorStore();
-  store.getState().setConnections([{ id: 'c', address: 'h', user: 'root', label: 'Production', demo: true, remembered: false, hidden: false, status: { state: 'connected' } }]);
-  store.getState().applyBatch({
-    connectionId: 'c',
-    reset: true,
-    added: {
-      VM: Object.fromEntries(Object.entries(vms).map(([ref, v]) => [ref, { name_label: v.name, power_state: v.power, allowed_operations: v.ops, is_a_template: Boolean(v.template), is_a_snapshot: false, is_control_domain: false, VBDs: [] }])),
-      host: Object.fromEntries(Object.entries(hosts).map(([ref, h]) => [ref, { name_label: ref, enabled: h.enabled, allowed_operations: h.ops, other_config: h.maintenance ? { MAINTENANCE_MODE: 'true' } : {}, resident_VMs: [] }])),
-    },
-    modified: {},
-    removed: {},
-  });
-  return store;
+  return storeWithPool({
+    VM: Object.fromEntries(Object.entries(vms).map(([ref, v]) => [ref, { name_label: v.name, power_state: v.power, allowed_operations: v.ops, is_a_template: Boolean(v.template), is_a_snapshot: false, is_control_domain: false, VBDs: [] }])),
+    host: Object.fromEntries(Object.entries(hosts).map(([ref, h]) => [ref, { name_label: ref, enabled: h.enabled, allowed_operations: h.ops, other_config: h.maintenance ? { MAINTENANCE_MODE: 'true' } : {}, resident_VMs: [] }])),
+  }, { demo: true });
 }
 
 const vm = (ref: string): Target => ({ kind: 'object', connectionId: 'c', cls: 'VM', ref });

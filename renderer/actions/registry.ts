@@ -12,11 +12,12 @@ import { VM_PLACEMENT_ACTIONS } from './vm-placement-actions';
 import { addServer } from '../views/connections/add-server-action';
 import { takeSnapshotAction } from '../views/snapshots/snapshot-action';
 import { CONTAINER_ACTIONS } from '../views/containers/container-actions';
+import { exportAlerts } from '../views/alerts/export-alerts';
 
 /** Menu order of the groups; within a group, the order actions are listed in below. */
 const GROUP_ORDER: readonly Action['group'][] = ['connection', 'vm-power', 'vm-force', 'vm-manage', 'container', 'host', 'create', 'alerts'];
 
-export const ACTIONS: readonly Action[] = [addServer, ...CONNECTION_ACTIONS, ...VM_ACTIONS, ...VM_PLACEMENT_ACTIONS, takeSnapshotAction, ...CONTAINER_ACTIONS, ...HOST_ACTIONS, newVm].sort(
+export const ACTIONS: readonly Action[] = [addServer, ...CONNECTION_ACTIONS, ...VM_ACTIONS, ...VM_PLACEMENT_ACTIONS, takeSnapshotAction, ...CONTAINER_ACTIONS, ...HOST_ACTIONS, newVm, exportAlerts].sort(
   (a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group),
 );
 

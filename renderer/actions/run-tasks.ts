@@ -98,3 +98,35 @@ export function resultRef(result: string | undefined): string | undefined {
   const m = /OpaqueRef:[\w-]+/.exec(result);
   return m ? m[0] : undefined;
 }
+
+/** A task that ended without success, with XAPI's reason ({code, params}) for the dialog or form that asked for it. */
+export class TaskFailed extends Error {
+  constructor(
+    readonly code: string,
+    readonly params: string[],
+  ) {
+    super(code);
+  }
+}
+
+/**
+ * Runs one Async call to its end (listed in the task panel); the ref the task returned, if any. A refusal or
+ * a failed task throws TaskFailed (or the bridge's error) with XAPI's code. `onTask` learns the task ref at once.
+ */
+export async function runTask(bridge: Bridge, info: LaunchInfo, method: string, params: unknown[], onTask?: (task: string) => void, log: TaskLog = appTaskLog): Promise<string | undefined> {
+  let task: string;
+  try {
+    task = await bridge.request('xapi.callAsync', { connectionId: info.connectionId, method: `Async.${method}`, params });
+  } catch (err) {
+    // Refused at once (wrong power state, another operation…): listed as a failed task, and the caller says why.
+    recordLaunchFailure(log, info, err);
+    throw err;
+  }
+  recordLaunch(log, task, info);
+  if (info.targetRef) bridge.request('xapi.call', { connectionId: info.connectionId, method: 'task.add_to_other_config', params: [task, 'applies_to', info.targetRef] }).catch(() => undefined);
+  onTask?.(task);
+  const outcome = await waitForTask(info.connectionId, task, appStore, log);
+  if (outcome.status === 'success') return resultRef(outcome.result);
+  if (outcome.status === 'cancelled') throw new TaskFailed('TASK_CANCELLED', [task]);
+  throw new TaskFailed(outcome.error?.code ?? 'INTERNAL_ERROR', outcome.error?.params ?? []);
+}

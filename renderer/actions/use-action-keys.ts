@@ -1,7 +1,16 @@
 /**
  * Command keys for the selection (Ctrl+B start, Ctrl+E shut down, Ctrl+R reboot, Delete…), as listed
- * in the menus, and Ctrl/Cmd+K for the command palette. Keys typed into a field, or while a dialog or menu is open, are left alone.
+ * in the menus, and the command palette on Ctrl/Cmd+K, Ctrl/Cmd+Shift+P and F1 (the keys VS Code and
+ * browsers' users try). Keys typed into a field, or while a dialog or menu is open, are left alone.
  */
+
+/** The keys that open the command palette, from anywhere (also from the tree's search box). */
+export function opensPalette(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): boolean {
+  const ctrl = e.ctrlKey || e.metaKey;
+  const key = e.key.toLowerCase();
+  if (e.key === 'F1' && !ctrl && !e.shiftKey && !e.altKey) return true;
+  return ctrl && !e.altKey && ((key === 'k' && !e.shiftKey) || (key === 'p' && e.shiftKey));
+}
 import { useEffect } from 'react';
 import { useMirrorStoreApi, parseObjectId, type Target } from '../store';
 import { useActionRunner } from './ActionHost';
@@ -19,8 +28,7 @@ export function useActionKeys(): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.defaultPrevented || runner.dialogOpen()) return;
-      // Ctrl/Cmd+K: the command palette, from anywhere (also from the tree's search box).
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') {
+      if (opensPalette(e)) {
         e.preventDefault();
         runner.openPalette();
         return;

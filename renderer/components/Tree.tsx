@@ -400,6 +400,7 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
       className={`vtree${dragging.session ? ' is-dragging' : ''}`}
       onKeyDown={onKeyDown}
       onDragStart={dnd ? dragging.onDragStart : undefined}
+      onDragEnter={dnd ? dragging.onDragOver : undefined}
       onDragOver={dnd ? dragging.onDragOver : undefined}
       onDragLeave={dnd ? dragging.onDragLeave : undefined}
       onDrop={dnd ? dragging.onDrop : undefined}
@@ -531,6 +532,7 @@ function useTreeDrag<R extends TreeRowData>(rows: readonly R[], dnd: TreeDnd<R> 
       event.dataTransfer.effectAllowed = 'move';
       start('mouse', ids);
     },
+    // Entering a row and moving over it both say whether it takes the drop (a drop needs both cancelled).
     onDragOver: (event: DragEvent) => {
       if (!drag || drag.via !== 'mouse') return;
       const row = rowOf(event);

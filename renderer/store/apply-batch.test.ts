@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MirrorBatch } from '../../shared/bridge';
 import { applyBatch, type ConnectionMirror } from './apply-batch';
 import { createMirrorStore } from './mirror-store';
+import { connectionNodeId, objectId } from './object-id';
 
 const C = 'pool-a';
 const vm = (uuid: string, fields: Record<string, unknown> = {}) => ({
@@ -221,6 +222,18 @@ describe('MirrorStore', () => {
     store.getState().applyBatch(batch({ reset: true, added: { VM: { 'OpaqueRef:v1': vm('v1') } } }));
     store.getState().setConnections([]);
     expect(store.getState().mirrors[C]).toBeUndefined();
+  });
+
+  it('drops the rows of a forgotten connection from the selection and keeps the rest', () => {
+    const store = createMirrorStore();
+    const info = (id: string) => ({ id, address: id, user: 'root', label: id, demo: false, remembered: false, hidden: false, status: { state: 'disconnected' as const } });
+    store.getState().setConnections([info('kept'), info('gone')]);
+    store.getState().select([connectionNodeId('gone'), objectId('kept', 'VM', 'OpaqueRef:v1'), objectId('gone', 'VM', 'OpaqueRef:v2')]);
+    const before = store.getState().selection;
+    store.getState().setConnections([info('kept'), info('gone')]);
+    expect(store.getState().selection).toBe(before);
+    store.getState().setConnections([info('kept')]);
+    expect(store.getState().selection).toEqual({ ids: [objectId('kept', 'VM', 'OpaqueRef:v1')], anchor: objectId('kept', 'VM', 'OpaqueRef:v1') });
   });
 
   it('selects, toggles and remembers the active tab per object', () => {

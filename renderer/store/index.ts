@@ -22,7 +22,7 @@
  * Rules: records are immutable (never mutate one); a class map, a record and an index entry keep their
  * identity until a batch changes them, so select the narrowest value and let zustand compare.
  * Indexes: vmsByHost, snapshotsByVm, vbdsByVm, vbdsByVdi, vifsByVm, vifsByNetwork, pifsByHost,
- * pifsByNetwork, vdisBySr, pbdsBySr, pbdsByHost, messagesByObject (by obj_uuid), and <class>ByUuid for
+ * pifsByNetwork, vdisBySr, pbdsBySr, pbdsByHost, messagesByObject and alertsByObject (by obj_uuid), and <class>ByUuid for
  * VM, host, SR, pool, VDI, network (uuid → [ref]).
  */
 import { createMirrorStore } from './mirror-store';

@@ -5,6 +5,7 @@
  * identity and the components reading it do not re-render.
  */
 import type { XapiClassName, XapiRecordByClass } from '../../shared/xapi/generated/records';
+import { isAlert } from './alert-messages';
 import { isNullRef } from './object-id';
 
 interface IndexDef<C extends XapiClassName> {
@@ -32,8 +33,10 @@ export const INDEX_DEFS = {
   vdisBySr: def('VDI', (vdi) => one(vdi.SR)),
   pbdsBySr: def('PBD', (pbd) => one(pbd.SR)),
   pbdsByHost: def('PBD', (pbd) => one(pbd.host)),
-  /** Alerts (XAPI messages) by the uuid of the object they are about. */
+  /** Every XAPI message (alerts and lifecycle events: the Logs tab, the graphs) by the uuid of the object it is about. */
   messagesByObject: def('message', (m) => (m.obj_uuid ? [m.obj_uuid] : [])),
+  /** The alerts among them (alert-messages.ts): what the tree's badges count. */
+  alertsByObject: def('message', (m) => (m.obj_uuid && isAlert(m) ? [m.obj_uuid] : [])),
   /** Objects an alert or a user can name by uuid. */
   vmByUuid: def('VM', (r) => [r.uuid]),
   hostByUuid: def('host', (r) => [r.uuid]),

@@ -7,7 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ConnectionInfo, MirrorBatch } from '../../shared/bridge';
 import { applyBatch, type ConnectionMirror } from './apply-batch';
 import { sanitiseConnections } from './sanitise-connections';
-import type { ObjectId } from './object-id';
+import { parseObjectId, type ObjectId } from './object-id';
 
 export interface SelectionState {
   /** Selected rows in the order they were selected; the first is the "primary" shown in the tabs. */
@@ -38,6 +38,16 @@ export type MirrorStore = StoreApi<MirrorState>;
 
 const NO_SELECTION: SelectionState = { ids: [], anchor: undefined };
 
+/** The selection without rows of connections not in `connectionIds` (the same object when nothing goes). */
+function withoutConnectionsOtherThan(selection: SelectionState, connectionIds: ReadonlySet<string>): SelectionState {
+  const ids = selection.ids.filter((id) => {
+    const target = parseObjectId(id);
+    return !target || connectionIds.has(target.connectionId);
+  });
+  if (ids.length === selection.ids.length) return selection;
+  return { ids, anchor: selection.anchor !== undefined && ids.includes(selection.anchor) ? selection.anchor : ids[ids.length - 1] };
+}
+
 export function createMirrorStore(): MirrorStore {
   return createStore<MirrorState>()((set) => ({
     connections: [],
@@ -49,13 +59,14 @@ export function createMirrorStore(): MirrorStore {
     setConnections: (received) =>
       set((s) => {
         const connections = sanitiseConnections(received);
-        // Objects of connections that no longer exist go with them.
+        // Objects of connections that no longer exist (forgotten) go with them, from the mirror and the selection.
         const ids = new Set(connections.map((c) => c.id));
         const stale = Object.keys(s.mirrors).filter((id) => !ids.has(id));
-        if (!stale.length) return { connections, connectionsLoaded: true };
+        const selection = withoutConnectionsOtherThan(s.selection, ids);
+        if (!stale.length) return { connections, connectionsLoaded: true, selection };
         const mirrors = { ...s.mirrors };
         for (const id of stale) delete mirrors[id];
-        return { connections, connectionsLoaded: true, mirrors };
+        return { connections, connectionsLoaded: true, mirrors, selection };
       }),
 
     applyBatch: (batch) => {

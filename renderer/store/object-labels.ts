@@ -19,21 +19,29 @@ import { isNullRef } from './object-id';
 
 export type LabelledClass = 'SR' | 'network' | 'VM' | 'host';
 
+/** What labels are computed from: the pool's records, and its PBD index where there is one. */
+type LabelSource = Pick<ConnectionMirror, 'objects'> & { indexes?: Partial<ConnectionMirror['indexes']> };
+
 const shortUuid = (uuid: string) => uuid.slice(0, 8);
 
-/** The host an SR belongs to: a non-shared SR plugged on exactly one host (XenCenter's SR.Home()). */
-export function srHome(mirror: Pick<ConnectionMirror, 'objects'>, sr: SRRecord): { ref: string; host: HostRecord } | undefined {
-  if (sr.shared || sr.PBDs.length !== 1) return undefined;
-  const pbd = mirror.objects.PBD?.get(sr.PBDs[0]);
+/**
+ * The host an SR belongs to: a non-shared SR plugged on exactly one host (XenCenter's SR.Home()). Its PBDs
+ * are read from the PBD records (PBD.SR, the field XAPI stores) where the mirror indexes them, so a server
+ * that leaves the derived SR.PBDs empty places its SRs all the same.
+ */
+export function srHome(mirror: Pick<ConnectionMirror, 'objects'> & { indexes?: Partial<ConnectionMirror['indexes']> }, ref: string, sr: SRRecord): { ref: string; host: HostRecord } | undefined {
+  const pbds = mirror.indexes?.pbdsBySr?.get(ref) ?? sr.PBDs;
+  if (sr.shared || pbds.length !== 1) return undefined;
+  const pbd = mirror.objects.PBD?.get(pbds[0]);
   if (!pbd || isNullRef(pbd.host)) return undefined;
   const host = mirror.objects.host?.get(pbd.host);
   return host ? { ref: pbd.host, host } : undefined;
 }
 
-function place(mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass, record: SRRecord | NetworkRecord | VMRecord | HostRecord): string | undefined {
+function place(mirror: LabelSource, cls: LabelledClass, ref: string, record: SRRecord | NetworkRecord | VMRecord | HostRecord): string | undefined {
   switch (cls) {
     case 'SR': {
-      const home = srHome(mirror, record as SRRecord);
+      const home = srHome(mirror, ref, record as SRRecord);
       return home ? `on ${home.host.name_label}` : undefined;
     }
     case 'VM': {
@@ -53,7 +61,7 @@ function place(mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass, re
 }
 
 /** Labels of one class of a pool, keyed by ref. */
-function compute(mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass): Map<string, string> {
+function compute(mirror: LabelSource, cls: LabelledClass): Map<string, string> {
   const map = (mirror.objects[cls] as ClassMap<LabelledClass> | undefined) ?? new Map();
   const counts = new Map<string, number>();
   for (const record of map.values()) counts.set(record.name_label, (counts.get(record.name_label) ?? 0) + 1);
@@ -64,7 +72,7 @@ function compute(mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass):
       out.set(ref, record.name_label);
       continue;
     }
-    const where = place(mirror, cls, record);
+    const where = place(mirror, cls, ref, record);
     out.set(ref, where ? `${record.name_label} ${where}` : `${record.name_label} (${shortUuid(record.uuid)})`);
   }
   // Two objects of the same name in the same place (two "Local storage" on one host): add the uuid.
@@ -79,12 +87,12 @@ const EMPTY: ReadonlyMap<string, unknown> = new Map();
 const cache = new WeakMap<object, { deps: object[]; labels: Map<string, string> }>();
 
 /** The maps a class's labels depend on: the labels are recomputed only when one of them changes. */
-const inputs = (mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass): object[] => {
+const inputs = (mirror: LabelSource, cls: LabelledClass): object[] => {
   const o = mirror.objects;
   const own = o[cls] ?? EMPTY;
   switch (cls) {
     case 'SR':
-      return [own, o.PBD ?? EMPTY, o.host ?? EMPTY];
+      return [own, o.PBD ?? EMPTY, o.host ?? EMPTY, mirror.indexes?.pbdsBySr ?? EMPTY];
     case 'VM':
       return [own, o.host ?? EMPTY];
     default:
@@ -92,7 +100,7 @@ const inputs = (mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass): 
   }
 };
 
-export function objectLabels(mirror: Pick<ConnectionMirror, 'objects'>, cls: LabelledClass): ReadonlyMap<string, string> {
+export function objectLabels(mirror: LabelSource, cls: LabelledClass): ReadonlyMap<string, string> {
   const deps = inputs(mirror, cls);
   const cached = cache.get(deps[0]);
   if (cached && cached.deps.length === deps.length && cached.deps.every((d, i) => d === deps[i])) return cached.labels;
@@ -102,7 +110,7 @@ export function objectLabels(mirror: Pick<ConnectionMirror, 'objects'>, cls: Lab
 }
 
 /** One object's label (see objectLabels). */
-export function objectLabel(mirror: Pick<ConnectionMirror, 'objects'> | undefined, cls: LabelledClass, ref: string): string | undefined {
+export function objectLabel(mirror: LabelSource | undefined, cls: LabelledClass, ref: string): string | undefined {
   return mirror ? objectLabels(mirror, cls).get(ref) : undefined;
 }
 

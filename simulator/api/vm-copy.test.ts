@@ -60,3 +60,20 @@ describe('VM from a template', () => {
     await expect(rpc(url, 'VM.provision', s, running)).rejects.toMatchObject({ code: 'PROVISION_ONLY_ALLOWED_ON_TEMPLATE' });
   });
 });
+
+describe('vCPU hot-plug', () => {
+  it('changes a running VM\u2019s vCPUs within VCPUs_max, as xapi does, and refuses beyond it or when halted', async () => {
+    const [vm] = (await rpc(url, 'VM.get_by_name_label', s, 'db-primary')) as string[];
+    const rec = (await rpc(url, 'VM.get_record', s, vm)) as Rec;
+    expect(rec.power_state).toBe('Running');
+    const max = Number(rec.VCPUs_max);
+    await rpc(url, 'VM.set_VCPUs_number_live', s, vm, 1);
+    expect((await rpc(url, 'VM.get_record', s, vm)) as Rec).toMatchObject({ VCPUs_at_startup: 1 });
+    const metrics = (await rpc(url, 'VM_metrics.get_record', s, rec.metrics)) as Rec;
+    expect(metrics.VCPUs_number).toBe(1);
+    await expect(rpc(url, 'VM.set_VCPUs_number_live', s, vm, max + 1)).rejects.toMatchObject({ code: 'INVALID_VALUE' });
+    await rpc(url, 'VM.set_VCPUs_number_live', s, vm, rec.VCPUs_at_startup);
+    const [halted] = (await rpc(url, 'VM.get_by_name_label', s, 'backup-proxy')) as string[];
+    await expect(rpc(url, 'VM.set_VCPUs_number_live', s, halted, 1)).rejects.toMatchObject({ code: 'VM_BAD_POWER_STATE' });
+  });
+});

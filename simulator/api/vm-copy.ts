@@ -143,4 +143,15 @@ export function installVmCopyApi(api: ApiRegistry): void {
     }
     call.db.update('VM', vm, { memory_dynamic_min: min, memory_dynamic_max: max });
   });
+  // vCPU hot-plug, as xapi's Xapi_xenops.set_vcpus: 0 < n <= VCPUs_max on a running VM; the new count
+  // becomes VCPUs_at_startup and the metrics' VCPUs_number.
+  api.register('VM.set_VCPUs_number_live', (call, vm: string, n: number) => {
+    const rec = call.db.get('VM', vm);
+    if (rec.power_state !== 'Running') throw new XapiError('VM_BAD_POWER_STATE', [vm, 'running', String(rec.power_state).toLowerCase()]);
+    if (!(rec.allowed_operations as string[]).includes('changing_VCPUs_live')) throw new XapiError('OPERATION_NOT_ALLOWED', ['changing_VCPUs_live']);
+    const count = Number(n);
+    if (!Number.isInteger(count) || count <= 0 || count > Number(rec.VCPUs_max)) throw new XapiError('INVALID_VALUE', ['VCPU values must satisfy: 0 < VCPUs ≤ VCPUs_max', String(n)]);
+    call.db.update('VM', vm, { VCPUs_at_startup: count });
+    if (call.db.has('VM_metrics', String(rec.metrics))) call.db.update('VM_metrics', String(rec.metrics), { VCPUs_number: count });
+  });
 }

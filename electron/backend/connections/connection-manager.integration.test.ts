@@ -295,13 +295,18 @@ describe('ConnectionManager', () => {
   });
 });
 
+/** Adds the lab pool, trusting its certificate when asked (after `asked` earlier prompts); resolves once it is connected. */
+async function addLabTrusting(r: Rig, remember: boolean, asked = 0) {
+  const adding = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember });
+  const prompt = await nextPrompt(r, asked);
+  await r.manager.answerCertificate(prompt.id, prompt.certificate.fingerprint256, true);
+  return { info: await adding, prompt };
+}
+
 describe('Forgetting a server', () => {
   it('drops its pinned certificate and its password, so adding it again asks about the certificate again', async () => {
     const r = await rig();
-    const adding = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember: true });
-    const prompt = await nextPrompt(r);
-    await r.manager.answerCertificate(prompt.id, prompt.certificate.fingerprint256, true);
-    const info = await adding;
+    const { info, prompt } = await addLabTrusting(r, true);
     const host = certificateHostKeyOfUrl(lab.sim.url);
     expect(await r.stores.certificates.get(host)).toBe(prompt.certificate.fingerprint256);
     expect(await r.stores.secrets.get(passwordKey(info.id))).toBe(lab.sim.password);
@@ -311,12 +316,18 @@ describe('Forgetting a server', () => {
     expect(await r.stores.secrets.get(passwordKey(info.id))).toBeUndefined();
     expect(await r.stores.settings.get(SAVED_SERVERS_KEY)).toEqual([]);
 
-    const asked = payloads(r, 'connections.certificatePrompt').length;
-    const again = r.manager.add({ address: lab.sim.url, user: 'root', password: lab.sim.password, remember: false });
-    const second = await nextPrompt(r, asked);
-    expect(second.certificate.fingerprint256).toBe(prompt.certificate.fingerprint256);
-    await r.manager.answerCertificate(second.id, second.certificate.fingerprint256, true);
-    expect((await again).status).toEqual({ state: 'connected' });
+    const again = await addLabTrusting(r, false, payloads(r, 'connections.certificatePrompt').length);
+    expect(again.prompt.certificate.fingerprint256).toBe(prompt.certificate.fingerprint256);
+    expect(again.info.status).toEqual({ state: 'connected' });
+  });
+
+  it('asks about the certificate again when the server is added back while Forget is still dropping its pin', async () => {
+    const r = await rig();
+    const { info } = await addLabTrusting(r, false);
+    const forgetting = r.manager.forget(info.id);
+    const again = await addLabTrusting(r, false, payloads(r, 'connections.certificatePrompt').length);
+    await forgetting;
+    expect(again.info.status).toEqual({ state: 'connected' });
   });
 
   it('keeps a pin another saved connection to the same host still uses, until that one is forgotten too', async () => {
@@ -365,7 +376,10 @@ describe('ConnectionManager and a changed certificate', () => {
     try {
       const changed = await nextPrompt(r, payloads(r, 'connections.certificatePrompt').length);
       await r.manager.answerCertificate(changed.id, changed.certificate.fingerprint256, false);
-      await r.manager.forget(info.id);
+      const forgetting = r.manager.forget(info.id);
+      // The window hears at once: the logout to hosts that changed their certificate and the disk come after.
+      expect(payloads(r, 'connections.changed').at(-1)!.map((c) => c.id)).not.toContain(info.id);
+      await forgetting;
       expect(r.manager.list().map((c) => c.id)).not.toContain(info.id);
     } finally {
       await second.stop();

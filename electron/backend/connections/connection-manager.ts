@@ -87,6 +87,8 @@ export class ConnectionManager implements ConnectionService {
   private hiddenDemos = new Set<string>();
   private maxReplyBytes: number | undefined;
   private disposed = false;
+  /** Forgets still dropping pins and saved data: adding a server waits for them (a forgotten pin must not trust it). */
+  private readonly forgetting = new Set<Promise<void>>();
 
   constructor(private readonly deps: ConnectionManagerOptions) {
     this.clock = deps.clock ?? systemClock;
@@ -124,6 +126,7 @@ export class ConnectionManager implements ConnectionService {
     } catch {
       throw bridgeError('INVALID_ADDRESS', [args.address], `"${args.address}" is not a server address. Use a host name or IP, host:port, [IPv6]:port or an https:// URL.`);
     }
+    await Promise.allSettled(this.forgetting);
     const existing = [...this.connections.values()].find((c) => !c.demo && c.user === args.user && sameBase(c.address, base));
     const conn = existing ?? this.newConnection({
       id: randomUUID(), address: args.address.trim(), user: args.user, label: args.address.trim(), demo: false, remembered: false, hidden: false, members: [],
@@ -184,20 +187,35 @@ export class ConnectionManager implements ConnectionService {
     if (conn.demo) return this.setHidden(id, true);
     // Read before the client stops (it knows the master in use and the members).
     const pinnedHosts = this.trustedHostsOf(conn);
+    // Gone from the list, and from the window, at once: the logout and the disk follow. Waiting for them first
+    // kept a forgotten pool in the tree for seconds (a logout to a host that changed its certificate hangs
+    // up to FORGET_TEARDOWN_WAIT_MS, then several synced writes), long enough to be acted on again.
+    this.connections.delete(id);
+    conn.batcher.reset({});
+    conn.batcher.flush();
+    conn.batcher.dispose();
+    this.changed();
+    const cleanup = this.dropForgotten(conn, pinnedHosts);
+    this.forgetting.add(cleanup);
+    try {
+      await cleanup;
+    } finally {
+      this.forgetting.delete(cleanup);
+    }
+  }
+
+  /** The rest of Forget: the client's teardown (bounded), the saved password, pins no other connection uses, the saved list. */
+  private async dropForgotten(conn: Connection, pinnedHosts: string[]): Promise<void> {
     // Forgetting is local: a session teardown that hangs on the network finishes in the background.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const waited = new Promise((resolve) => (timer = setTimeout(resolve, FORGET_TEARDOWN_WAIT_MS)));
     await Promise.race([this.stopClient(conn), waited]).finally(() => clearTimeout(timer));
-    conn.batcher.flush();
-    conn.batcher.dispose();
-    this.connections.delete(id);
-    await this.deps.secrets.delete(passwordKey(id));
+    await this.deps.secrets.delete(passwordKey(conn.id));
     // Its pinned certificates go too, so adding the server again asks again; a pin another connection
     // still uses (the same pool under another user) stays.
     const stillUsed = new Set([...this.connections.values()].flatMap((c) => this.trustedHostsOf(c)));
     for (const host of pinnedHosts) if (!stillUsed.has(host)) await this.deps.certificates.delete(host);
     await this.persist();
-    this.changed();
   }
 
   /** The host:port keys a connection's certificates may be pinned under: its address, its master in use, its members. */
@@ -237,17 +255,25 @@ export class ConnectionManager implements ConnectionService {
   async answerCertificate(id: string, fingerprint256: string, trust: boolean): Promise<void> {
     const conn = this.get(id);
     const prompt = conn.prompt;
-    if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
-      throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+    // Trusting needs the very certificate the user was shown. A refusal stands whatever the pool showed
+    // meanwhile: a retry or a member probe that met another host's certificate replaces the prompt while the
+    // user reads the first one, and "Cancel" on it means "stop asking about this pool" all the same.
+    if (trust) {
+      if (!prompt || !sameFingerprint(prompt.certificate.fingerprint256, fingerprint256)) {
+        throw bridgeError('CERTIFICATE_MISMATCH', [id, fingerprint256], 'This certificate is not the one waiting for an answer (the prompt is out of date). Connect again to see the current one.');
+      }
+      conn.prompt = undefined;
+      conn.refused = false;
+      await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
+    } else {
+      conn.prompt = undefined;
+      conn.refused = true;
+      if (prompt) {
+        conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
+        this.changed();
+      }
     }
-    conn.prompt = undefined;
-    conn.refused = !trust;
-    if (trust) await this.deps.certificates.set(prompt.certificate.host, prompt.certificate.fingerprint256);
-    else {
-      conn.status = { state: 'disconnected', error: this.describe(conn, new XapiError('CERTIFICATE_REJECTED', [prompt.certificate.host, prompt.certificate.fingerprint256])) };
-      this.changed();
-    }
-    if (prompt.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
+    if (prompt?.waiters.length) for (const waiter of prompt.waiters) waiter(trust);
     else if (trust) this.startInBackground(conn); // a saved server asked at start: nobody waits, go on
   }
 

@@ -194,6 +194,9 @@ export class ConsoleTunnelService {
         });
         // The host closed the console (reboot, migration: XAPI drops old tunnels); tell the view.
         upstream.on('close', () => {
+          // A socket paused for the upstream's drain (which will never come now) would not read the page's
+          // close reply, leaving the close handshake to ws's 30 s timeout.
+          ws.resume();
           if (ws.readyState === ws.OPEN) ws.close(4000, 'console closed by the host');
         });
         upstream.on('error', () => undefined);

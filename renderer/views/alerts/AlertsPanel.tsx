@@ -1,6 +1,7 @@
 /**
- * Alerts: the XAPI `message` objects of every connected pool, newest first, with priority, the object
- * they are about, the pool and the time. Filter by priority, pool and text; dismiss one
+ * Alerts: the XAPI `message` objects of every connected pool that are alerts (store/alert-messages.ts: VM
+ * lifecycle events are not, as in XenCenter; they are in the object's Logs tab), newest first, with
+ * priority, the object they are about, the pool and the time. Filter by priority, pool and text; dismiss one
  * (message.destroy) or every shown alert (one call each, a few at a time). The list follows the
  * mirror, so an alert dismissed from another client disappears here too.
  */
@@ -8,9 +9,12 @@ import { useMemo, useState } from 'react';
 import { ConcurrencyLimit } from '../../../shared/api-client/concurrency-limit';
 import type { MessageRecord } from '../../../shared/xapi/generated/records';
 import { useBridge } from '../../bridge-context';
-import { useConnections, useMirrorShallow, type ClassMap, type ConnectionMirror, type IndexName } from '../../store';
+import { useConnections, useMirrorShallow, type ClassMap } from '../../store';
 import { useMirror } from '../../store';
+import { isAlert } from '../../store/alert-messages';
+import { messageObjectName } from './message-object';
 import { ConfirmDialog } from '../../actions/dialogs/ConfirmDialog';
+import { useActionRunner } from '../../actions/ActionHost';
 import { parseXapiTime, formatWhen } from '../tasks/xapi-time';
 import { alertDetail, alertTitle, matchesFilter, priorityLabel, PRIORITIES, type AlertFilter } from './alert-words';
 import './alerts.css';
@@ -28,30 +32,9 @@ interface AlertRow {
   name: string;
 }
 
-const BY_CLASS: Partial<Record<MessageRecord['cls'], { index: IndexName; cls: 'VM' | 'host' | 'SR' | 'pool' | 'VDI' }>> = {
-  VM: { index: 'vmByUuid', cls: 'VM' },
-  Host: { index: 'hostByUuid', cls: 'host' },
-  SR: { index: 'srByUuid', cls: 'SR' },
-  Pool: { index: 'poolByUuid', cls: 'pool' },
-  VDI: { index: 'vdiByUuid', cls: 'VDI' },
-};
-
-/** The name of the object an alert is about, looked up by uuid in the pool's mirror. */
-function objectName(mirror: ConnectionMirror | undefined, m: MessageRecord): string {
-  const how = BY_CLASS[m.cls];
-  if (mirror && how) {
-    const ref = mirror.indexes[how.index].get(m.obj_uuid)?.[0];
-    const record = ref ? (mirror.objects[how.cls] as ClassMap<typeof how.cls> | undefined)?.get(ref) : undefined;
-    if (record) return record.name_label || m.cls;
-  }
-  if (mirror && m.cls === 'VMSS') {
-    for (const s of (mirror.objects.VMSS as ClassMap<'VMSS'> | undefined)?.values() ?? []) if (s.uuid === m.obj_uuid) return s.name_label;
-  }
-  return m.obj_uuid ? `${m.cls} ${m.obj_uuid.slice(0, 8)}` : m.cls;
-}
-
 export function AlertsPanel() {
   const bridge = useBridge();
+  const runner = useActionRunner();
   const connections = useConnections();
   // [id, messages, id, messages…]: re-render only when some pool's messages change.
   const messageMaps = useMirrorShallow((s) => Object.entries(s.mirrors).flatMap(([id, m]) => [id, m.objects.message]));
@@ -66,6 +49,7 @@ export function AlertsPanel() {
     for (let i = 0; i < messageMaps.length; i += 2) {
       const connectionId = messageMaps[i] as string;
       for (const [ref, m] of (messageMaps[i + 1] as ClassMap<'message'> | undefined) ?? []) {
+        if (!isAlert(m)) continue;
         out.push({
           key: `${connectionId}|${ref}`,
           connectionId,
@@ -74,7 +58,7 @@ export function AlertsPanel() {
           time: parseXapiTime(m.timestamp) ?? 0,
           title: alertTitle(m),
           detail: alertDetail(m),
-          objectName: objectName(mirrors[connectionId], m),
+          objectName: messageObjectName(mirrors[connectionId], m),
           priority: m.priority,
           name: m.name,
         });
@@ -153,6 +137,9 @@ export function AlertsPanel() {
         <button type="button" className="button button-small" disabled={shown.length === 0} onClick={() => setConfirmAll(true)}>
           {filtered ? 'Dismiss shown' : 'Dismiss all'}
         </button>
+        <button type="button" className="button button-small" disabled={rows.length === 0} onClick={() => runner.invoke('alerts.export', [])}>
+          Export…
+        </button>
       </div>
       {shown.length === 0 ? (
         <p className="panel-empty muted">{rows.length === 0 ? 'No alerts.' : 'No alert matches the filter.'}</p>
@@ -210,11 +197,11 @@ export function AlertsPanel() {
   );
 }
 
-/** Number of alerts of every pool, for the panel's tab label. */
+/** Number of alerts of every pool, for the panel's tab label (lifecycle events are not counted). */
 export function useAlertCount(): number {
   return useMirror((s) => {
     let n = 0;
-    for (const m of Object.values(s.mirrors)) n += m.objects.message?.size ?? 0;
+    for (const m of Object.values(s.mirrors)) for (const list of m.indexes.alertsByObject.values()) n += list.length;
     return n;
   });
 }

@@ -1,5 +1,6 @@
+import { isAlert } from '../../store/alert-messages';
 import { describe, expect, it } from 'vitest';
-import { alertTitle, matchesFilter } from './alert-words';
+import { alertDetail, alertTitle, matchesFilter } from './alert-words';
 
 describe('alert words', () => {
   it('reads a performance alarm as the measured value against its trigger level', () => {
@@ -20,5 +21,17 @@ describe('alert words', () => {
     expect(matchesFilter({ maxPriority: 5, pool: '', text: 'NTP' }, a)).toBe(true);
     expect(matchesFilter({ maxPriority: 5, pool: '', text: 'prod-03' }, a)).toBe(true);
     expect(matchesFilter({ maxPriority: 5, pool: '', text: 'memory' }, a)).toBe(false);
+  });
+
+  it('never shows a message body as raw XML', () => {
+    expect(alertDetail({ name: 'ALARM', body: '<value>0.93</value>' })).toBe('');
+    expect(alertDetail({ name: 'MULTIPATH_PERIODIC_ALERT', body: '<paths><path host="xcp-01" current="1" max="2"/><note>one path down</note></paths>' })).toBe('one path down');
+    expect(alertDetail({ name: 'WLB_OPTIMIZATION_ALERT', body: '<config><severity value="high"/></config>' })).toBe('high');
+    expect(alertDetail({ name: 'HOST_CLOCK_SKEW_DETECTED', body: 'The clock is 2 minutes fast' })).toBe('The clock is 2 minutes fast');
+  });
+
+  it('keeps VM lifecycle events out of the alerts, as XenCenter does, and real alarms in', () => {
+    for (const name of ['VM_STARTED', 'VM_SHUTDOWN', 'VM_REBOOTED', 'VM_SUSPENDED', 'VM_RESUMED', 'VM_CLONED', 'VM_CRASHED', 'VM_MIGRATED', 'VM_SNAPSHOTTED', 'HA_POOL_OVERCOMMITTED']) expect(isAlert({ name }), name).toBe(false);
+    for (const name of ['ALARM', 'HOST_OFFLINE', 'HA_HOST_FAILED', 'HA_POOL_DROP_IN_PLAN_EXISTS_FOR', 'HOST_CLOCK_SKEW_DETECTED', 'VMSS_SNAPSHOT_FAILED']) expect(isAlert({ name }), name).toBe(true);
   });
 });

@@ -28,6 +28,9 @@ const ALARM_NAMES: Record<string, string> = {
   mem_usage: 'Memory usage',
 };
 
+/** Names that do not read well word by word. */
+const TITLES: Record<string, string> = { VM_SHUTDOWN: 'VM shut down', HOST_SHUTDOWN: 'Host shut down' };
+
 const ACRONYMS = new Set(['vm', 'vms', 'vmss', 'sr', 'ha', 'pbd', 'vdi', 'vbd', 'vif', 'pif', 'ntp', 'cpu', 'ip', 'dns', 'tls', 'ssl', 'wlb', 'pvs', 'gpu', 'usb', 'iscsi', 'nfs']);
 
 function percent(v: string | undefined): string | undefined {
@@ -46,6 +49,7 @@ export function alertTitle(m: Pick<MessageRecord, 'name' | 'body'>): string {
     if (variable === 'memory_free_kib') return 'Free memory is low';
     return `${what}${value ? ` is ${value}` : ' crossed its alarm level'}${trigger ? ` (alarm at ${trigger})` : ''}`;
   }
+  if (TITLES[m.name]) return TITLES[m.name];
   const words = m.name
     .toLowerCase()
     .split('_')
@@ -54,9 +58,18 @@ export function alertTitle(m: Pick<MessageRecord, 'name' | 'body'>): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The body worth showing: none for ALARMs (their XML is in the title), the text otherwise. */
+/** The body worth showing: none for ALARMs (their XML is in the title), the text otherwise, never raw XML. */
 export function alertDetail(m: Pick<MessageRecord, 'name' | 'body'>): string {
-  return m.name === 'ALARM' ? '' : m.body;
+  if (m.name === 'ALARM') return '';
+  const body = m.body.trim();
+  if (!body.startsWith('<')) return body;
+  // Some messages carry XML (values and settings as elements and attributes): their text and values, in order.
+  const words = body
+    .replace(/<[^>]*?\bvalue="([^"]*)"[^>]*>/g, ' $1 ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return words;
 }
 
 export interface AlertFilter {

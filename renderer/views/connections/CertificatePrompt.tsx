@@ -8,6 +8,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { BridgeEvents } from '../../../shared/bridge';
 import { useBridge } from '../../bridge-context';
+import { useConnections } from '../../store';
 import { Dialog } from '../../components/Dialog';
 import { appTaskLog, recordLaunchFailure } from '../tasks/task-log';
 
@@ -53,22 +54,27 @@ export function CertificatePrompt() {
   const [queue, setQueue] = useState<Prompt[]>([]);
   const bodyId = useId();
 
+  const connections = useConnections();
   // A newer prompt for the same connection replaces the older one (a retry saw the certificate again).
   useEffect(() => bridge.on('connections.certificatePrompt', (p) => setQueue((q) => [...q.filter((x) => x.id !== p.id), p])), [bridge]);
 
-  const current = queue[0];
+  // A forgotten server asks nothing more.
+  const current = queue.find((p) => connections.some((c) => c.id === p.id));
   if (!current) return null;
   const { certificate: cert, previousFingerprint256: previous } = current;
   const changed = Boolean(previous && previous !== cert.fingerprint256);
   const valid = validity(cert.validFrom, cert.validTo);
 
+  // The answered prompt goes, not whatever is first by then: a prompt that replaced it meanwhile (another host
+  // of the pool) is still to be answered after a trust. A refusal covers the whole pool, as the backend takes it.
+  const answered = (trust: boolean) => setQueue((q) => q.filter((p) => p !== current && (trust || p.id !== current.id)));
   const answer = async (trust: boolean) => {
     try {
       await bridge.request('connections.answerCertificate', { id: current.id, fingerprint256: cert.fingerprint256, trust });
-      setQueue((q) => q.slice(1));
+      answered(trust);
     } catch (err) {
       // The backend no longer waits for this answer (the prompt is stale): drop it, and say why in the task panel.
-      setQueue((q) => q.slice(1));
+      answered(trust);
       recordLaunchFailure(appTaskLog, { connectionId: current.id, title: trust ? 'Trust certificate' : 'Refuse certificate', targetName: cert.host }, err);
     }
   };

@@ -60,9 +60,9 @@ export function vmContainers(vm: VMRecord): readonly DockerContainer[] {
   return ps.kind === 'listed' ? ps.containers : [];
 }
 
-/** The messages about a VM (for xscontainer's "cannot monitor" alert), from the mirror's index. */
+/** The alerts about a VM (for xscontainer's "cannot monitor" alert), from the mirror's index (the tree's source has only this one). */
 export function vmMessages(mirror: Pick<ConnectionMirror, 'objects' | 'indexes'>, vm: VMRecord): MessageRecord[] {
-  const refs = mirror.indexes.messagesByObject?.get(vm.uuid);
+  const refs = mirror.indexes.alertsByObject?.get(vm.uuid);
   if (!refs?.length) return [];
   const messages = mirror.objects.message;
   return refs.flatMap((ref) => {

@@ -4,16 +4,9 @@
  */
 import type { Bridge } from '../../../shared/bridge';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
-import { resultRef, waitForTask } from '../../actions/run-tasks';
-import { appTaskLog, recordLaunch, recordLaunchFailure } from '../tasks/task-log';
+import { runTask, TaskFailed } from '../../actions/run-tasks';
 import type { ClassMap, MirrorState } from '../../store';
 import type { SnapshotKind } from './snapshot-model';
-
-export class StepFailed extends Error {
-  constructor(readonly code: string, readonly params: string[]) {
-    super(code);
-  }
-}
 
 interface Ctx {
   bridge: Bridge;
@@ -21,22 +14,8 @@ interface Ctx {
 }
 
 /** Runs one Async call to its end (listed in the task panel); the task's result ref, if any. `onTask` learns the task ref at once. */
-export async function runStep(ctx: Ctx, title: string, targetName: string, targetRef: string, method: string, params: unknown[], onTask?: (task: string) => void): Promise<string | undefined> {
-  const info = { connectionId: ctx.connectionId, title, targetName, targetRef };
-  let task: string;
-  try {
-    task = await ctx.bridge.request('xapi.callAsync', { connectionId: ctx.connectionId, method: `Async.${method}`, params });
-  } catch (err) {
-    // Refused at once (wrong power state, another operation…): listed as a failed task, and the dialog says why.
-    recordLaunchFailure(appTaskLog, info, err);
-    throw err;
-  }
-  recordLaunch(appTaskLog, task, info);
-  onTask?.(task);
-  const outcome = await waitForTask(ctx.connectionId, task);
-  if (outcome.status === 'success') return resultRef(outcome.result);
-  if (outcome.status === 'cancelled') throw new StepFailed('TASK_CANCELLED', [task]);
-  throw new StepFailed(outcome.error?.code ?? 'INTERNAL_ERROR', outcome.error?.params ?? []);
+export function runStep(ctx: Ctx, title: string, targetName: string, targetRef: string, method: string, params: unknown[], onTask?: (task: string) => void): Promise<string | undefined> {
+  return runTask(ctx.bridge, { connectionId: ctx.connectionId, title, targetName, targetRef }, method, params, onTask);
 }
 
 const METHOD: Record<SnapshotKind, string> = { disk: 'VM.snapshot', quiesced: 'VM.snapshot_with_quiesce', memory: 'VM.checkpoint' };
@@ -45,7 +24,7 @@ export async function takeSnapshot(ctx: Ctx, vmRef: string, vmName: string, kind
   const params = kind === 'disk' ? [vmRef, name, []] : [vmRef, name];
   const title = kind === 'memory' ? 'Take snapshot with memory' : kind === 'quiesced' ? 'Take quiesced snapshot' : 'Take snapshot';
   const snap = await runStep(ctx, title, vmName, vmRef, METHOD[kind], params, onTask);
-  if (!snap) throw new StepFailed('INTERNAL_ERROR', ['the snapshot task returned no snapshot']);
+  if (!snap) throw new TaskFailed('INTERNAL_ERROR', ['the snapshot task returned no snapshot']);
   // xapi copies the VM's description onto the snapshot; the snapshot's own (possibly empty) replaces it, as XenCenter does.
   await ctx.bridge.request('xapi.call', { connectionId: ctx.connectionId, method: 'VM.set_name_description', params: [snap, description.trim()] });
   return snap;
@@ -89,7 +68,7 @@ export async function deleteSnapshots(ctx: Ctx, state: MirrorState, items: { ref
 /** A new VM (or a template) from a snapshot: VM.clone gives a template; a VM is that template made a VM. */
 export async function newFromSnapshot(ctx: Ctx, snapRef: string, snap: VMRecord, name: string, asTemplate: boolean): Promise<string> {
   const ref = await runStep(ctx, asTemplate ? 'Save snapshot as template' : 'New VM from snapshot', snap.name_label, snapRef, 'VM.clone', [snapRef, name]);
-  if (!ref) throw new StepFailed('INTERNAL_ERROR', ['the clone task returned no VM']);
+  if (!ref) throw new TaskFailed('INTERNAL_ERROR', ['the clone task returned no VM']);
   if (!asTemplate) await ctx.bridge.request('xapi.call', { connectionId: ctx.connectionId, method: 'VM.set_is_a_template', params: [ref, false] });
   return ref;
 }

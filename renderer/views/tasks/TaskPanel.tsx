@@ -109,7 +109,16 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
 
   return (
     <div className="task-panel">
-      <table className="panel-table" aria-label="Tasks">
+      {/* Fixed column widths: a task finishing (its progress bar becoming "Done") never moves the columns. */}
+      <table className="panel-table task-table" aria-label="Tasks">
+        <colgroup>
+          <col className="col-task" />
+          <col className="col-object" />
+          <col className="col-pool" />
+          <col className="col-progress" />
+          <col className="col-time" />
+          <col className="col-actions" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">Task</th>

@@ -7,12 +7,14 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { DropVerdict } from '../../components/drop-policy';
 import type { MenuEntry } from '../../components/menu-model';
-import { ContextMenu } from '../../components/Menu';
+import { ContextMenu, DropdownMenu } from '../../components/Menu';
+import { Icon } from '../../components/Icon';
 import { Tree, type TreeDnd, type TreeRowData } from '../../components/Tree';
 import { useMirrorStoreApi, useSelectionIds } from '../../store/hooks';
 import { parseObjectId, type Target } from '../../store/object-id';
 import { ObjectIcon } from './ObjectIcon';
 import { buildTree, type TreeNodeModel, type TreeViewKind } from './tree-model';
+import { setTreeOption, TREE_OPTION_LABELS, useTreeOptions, type TreeOptions } from './tree-options';
 import { useTreeSource } from './use-tree-source';
 import { flattenTree } from './visible-rows';
 
@@ -49,7 +51,8 @@ export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneP
   // Rows whose open state the user flipped from its default, per view.
   const [flipped, setFlipped] = useState<Record<TreeViewKind, ReadonlySet<string>>>({ infrastructure: new Set(), objects: new Set(), organization: new Set() });
 
-  const nodes = useMemo(() => buildTree(view, source), [view, source]);
+  const options = useTreeOptions();
+  const nodes = useMemo(() => buildTree(view, source, options), [view, source, options]);
   const rows = useMemo<Row[]>(() => {
     const f = flipped[view];
     const visible = flattenTree(nodes, (key, node) => (f.has(key) ? !node.defaultOpen : Boolean(node.defaultOpen)), deferredQuery);
@@ -125,6 +128,23 @@ export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneP
             ))}
           </select>
         </label>
+        <DropdownMenu
+          label="Show in the tree"
+          entries={() =>
+            (Object.keys(TREE_OPTION_LABELS) as (keyof TreeOptions)[]).map((key) => ({
+              kind: 'item' as const,
+              id: key,
+              label: TREE_OPTION_LABELS[key],
+              checked: options[key],
+              onSelect: () => setTreeOption(key, !options[key]),
+            }))
+          }
+          trigger={
+            <button type="button" className="toolbar-button is-icon-only tree-options-button" aria-label="Show in the tree">
+              <Icon name="group" />
+            </button>
+          }
+        />
       </div>
       <ContextMenu label="Actions" entries={() => (menuFor ? menuFor(targetsOf(store.getState().selection.ids)) : [])}>
         <div className="sidebar-tree">

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionInfo } from '../../../shared/bridge';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
 import { applyBatch } from '../../store/apply-batch';
-import { buildInfrastructure, buildOrganization } from './tree-model';
+import { buildInfrastructure, buildObjects, buildOrganization } from './tree-model';
+import { DEFAULT_TREE_OPTIONS } from './tree-options';
 import { mapChangedFor, vmTreeFieldsEqual } from './tree-relevance';
 import { flattenTree } from './visible-rows';
 
@@ -26,11 +27,29 @@ const mirror = applyBatch(undefined, {
       'OpaqueRef:b': vm('app-9', { power_state: 'Running', resident_on: 'OpaqueRef:h1', other_config: { folder: '/Apps/Front' } }),
       'OpaqueRef:d0': vm('Control domain', { power_state: 'Running', resident_on: 'OpaqueRef:h1', is_control_domain: true }),
       'OpaqueRef:h': vm('stopped', { tags: ['web'] }),
+      // Halted with its disk on host-2's local storage: it lives under host-2 (XenCenter's VM.Home()).
+      'OpaqueRef:l': vm('local-db', { VBDs: ['OpaqueRef:vbd-l'] }),
       'OpaqueRef:t': vm('my template', { is_a_template: true }),
       'OpaqueRef:dt': vm('Debian 12', { is_a_template: true, is_default_template: true }),
+      // A server from before is_default_template marks its built-in templates in other_config.
+      'OpaqueRef:old': vm('Windows XP SP2', { is_a_template: true, other_config: { default_template: 'true' } }),
+      'OpaqueRef:int': vm('Internal', { is_a_template: true, other_config: { xensource_internal: 'true' } }),
     },
     VM_guest_metrics: { 'OpaqueRef:g': { uuid: 'g', networks: { '0/ip': '192.0.2.7' } } },
-    SR: { 'OpaqueRef:s': { uuid: 's', name_label: 'NFS', tags: [] } },
+    SR: {
+      'OpaqueRef:s': { uuid: 's', name_label: 'NFS', tags: [], shared: true, PBDs: ['OpaqueRef:p1', 'OpaqueRef:p2'], type: 'nfs', introduced_by: NULL },
+      'OpaqueRef:l1': { uuid: 'l1-uuid-x', name_label: 'Local storage', tags: [], shared: false, PBDs: ['OpaqueRef:pl1'], type: 'lvm', introduced_by: NULL },
+      'OpaqueRef:l2': { uuid: 'l2-uuid-x', name_label: 'Local storage', tags: [], shared: false, PBDs: ['OpaqueRef:pl2'], type: 'lvm', introduced_by: NULL },
+      'OpaqueRef:tools': { uuid: 't', name_label: 'XenServer Tools', tags: [], shared: true, PBDs: [], type: 'iso', is_tools_sr: true, introduced_by: NULL },
+    },
+    PBD: {
+      'OpaqueRef:p1': { SR: 'OpaqueRef:s', host: 'OpaqueRef:h1' },
+      'OpaqueRef:p2': { SR: 'OpaqueRef:s', host: 'OpaqueRef:h2' },
+      'OpaqueRef:pl1': { SR: 'OpaqueRef:l1', host: 'OpaqueRef:h1' },
+      'OpaqueRef:pl2': { SR: 'OpaqueRef:l2', host: 'OpaqueRef:h2' },
+    },
+    VBD: { 'OpaqueRef:vbd-l': { VM: 'OpaqueRef:l', VDI: 'OpaqueRef:vdi-l', type: 'Disk' } },
+    VDI: { 'OpaqueRef:vdi-l': { SR: 'OpaqueRef:l2', missing: false, managed: true, other_config: {} } },
     network: { 'OpaqueRef:n': { uuid: 'n', name_label: 'eth0', tags: [], other_config: {} } },
   },
   modified: {},
@@ -39,12 +58,34 @@ const mirror = applyBatch(undefined, {
 const src = { connections: [conn], mirrors: { c: mirror } };
 
 describe('tree model', () => {
-  it('puts running guests under their host (natural order), the rest under the pool, no dom0 or default templates', () => {
+  it('lays a pool out as XenCenter does: each host with its VMs and local storage, then homeless VMs, shared storage and custom templates', () => {
     const [pool] = buildInfrastructure(src);
     expect(pool.label).toBe('Prod');
-    expect(pool.children!.map((n) => n.label)).toEqual(['host-1', 'host-2', 'stopped', 'my template', 'NFS', 'eth0']);
-    expect(pool.children![0].children!.map((n) => n.label)).toEqual(['app-9', 'app-10']);
+    expect(pool.children!.map((n) => n.label)).toEqual(['host-1', 'host-2', 'stopped', 'NFS', 'my template']);
+    expect(pool.children![0].children!.map((n) => n.label)).toEqual(['app-9', 'app-10', 'Local storage on host-1']);
+    expect(pool.children![1].children!.map((n) => n.label)).toEqual(['local-db', 'Local storage on host-2']);
     expect(pool.children![1].state).toBe('maintenance');
+    expect(pool.children![1].stateText).toBe('in maintenance mode');
+    expect(pool.children![0].children![0].stateText).toBe('running');
+  });
+
+  it('shows built-in templates (also old servers\u2019 other_config.default_template) and networks only when asked', () => {
+    const [pool] = buildInfrastructure(src, { ...DEFAULT_TREE_OPTIONS, defaultTemplates: true, networks: true });
+    expect(pool.children!.map((n) => n.label)).toEqual(['host-1', 'host-2', 'stopped', 'eth0', 'NFS', 'my template', 'Debian 12', 'Windows XP SP2']);
+    const [noLocal] = buildInfrastructure(src, { ...DEFAULT_TREE_OPTIONS, localStorage: false, customTemplates: false });
+    expect(noLocal.children!.map((n) => n.label)).toEqual(['host-1', 'host-2', 'stopped', 'NFS']);
+    expect(noLocal.children![0].children!.map((n) => n.label)).toEqual(['app-9', 'app-10']);
+  });
+
+  it('leaves out the VMs and local storage of a host that is down, as XenCenter does', () => {
+    const down = applyBatch(mirror, { connectionId: 'c', added: { host_metrics: { 'OpaqueRef:m2': { live: false } } }, modified: { host: { 'OpaqueRef:h2': { metrics: 'OpaqueRef:m2' } } }, removed: {} });
+    const [pool] = buildInfrastructure({ connections: [conn], mirrors: { c: down } });
+    expect(pool.children![1]).toMatchObject({ label: 'host-2', state: 'dead', stateText: 'unreachable', children: [] });
+  });
+
+  it('names repeated SRs by where they live in the flat Objects view', () => {
+    const [, , , , storage] = buildObjects(src);
+    expect(storage.children!.map((n) => n.label)).toEqual(['Local storage on host-1', 'Local storage on host-2', 'NFS']);
   });
 
   it('filters by IP and tag keeping ancestors, and says where it matched', () => {

@@ -2,18 +2,44 @@
  * The resource tree's content, built from the mirror: one pure function per view (Infrastructure,
  * Objects, Organization). Nodes carry what the row shows (label, kind, state, alert count) and what the
  * search box matches (uuid, tags, IPs, power state), so filtering never goes back to the records.
+ *
+ * The Infrastructure view follows XenCenter's tree (XenModel/XenSearch/GroupAlg.cs and the VM.Home() /
+ * SR.Home() it groups by): under each host, the VMs that live there (running there; else halted or
+ * suspended ones whose disks are on that host's local storage; else ones whose affinity is that live host)
+ * then its local SRs (not shared, plugged on that host only: Local storage, DVD drives, Removable storage);
+ * under the pool, the hosts, the VMs with no home, then shared storage, then custom templates. Built-in
+ * templates (is_default_template, or other_config.default_template on older servers) and networks show
+ * only when the view options ask (tree-options.ts), as do objects marked HideFromXenCenter; VMs and SRs of
+ * a host that is down are left out, internal templates, tmpfs and tools SRs always.
  */
 import type { ConnectionInfo } from '../../../shared/bridge';
 import type { HostRecord, NetworkRecord, SRRecord, VMGuestMetricsRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { connectionNodeId, isNullRef, objectId, type Target } from '../../store/object-id';
+import { objectLabels, srHome } from '../../store/object-labels';
 import { containerGroupRows, vmContainerRows, type VmContainerRows } from '../containers/container-tree';
+import { isDefaultTemplate } from '../tabs/object-kind';
 import { connectionName, statusText, statusTone } from './connection-status';
+import { DEFAULT_TREE_OPTIONS, type TreeOptions } from './tree-options';
 
 export type NodeKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'container' | 'group' | 'tag' | 'folder';
 
 /** A state the icon shows: a VM's power state, a host's liveness, a connection's status. */
 export type NodeState = 'running' | 'halted' | 'suspended' | 'paused' | 'live' | 'dead' | 'maintenance' | 'connecting' | 'error' | 'disconnected' | undefined;
+
+/** The state in words, as assistive technology reads it with the name ("web-01, running"). */
+export const STATE_WORDS: Record<Exclude<NodeState, undefined>, string> = {
+  running: 'running',
+  halted: 'shut down',
+  suspended: 'suspended',
+  paused: 'paused',
+  live: 'connected',
+  dead: 'unreachable',
+  maintenance: 'in maintenance mode',
+  connecting: 'connecting',
+  error: 'connection problem',
+  disconnected: 'disconnected',
+};
 
 export interface TreeNodeModel {
   /** Unique among siblings; the row key is the path of keys. */
@@ -29,7 +55,7 @@ export interface TreeNodeModel {
   /** The state in words, read with the name by assistive technology ("running", "in maintenance mode"). */
   stateText?: string;
   tone?: 'normal' | 'muted' | 'warning';
-  /** Number of alerts (XAPI messages) about this object. */
+  /** Number of alerts (XAPI messages that are alerts) about this object. */
   alerts?: number;
   /** Extra texts the search matches besides the label: uuid, tags, IPs, power state. */
   terms?: string[];
@@ -66,18 +92,24 @@ function vmState(vm: VMRecord): NodeState {
   }
 }
 
+const hidden = (r: { other_config?: Record<string, string> }) => r.other_config?.HideFromXenCenter === 'true';
+/** Objects XenCenter creates for its own use while it works (a temporary VM of an import): never shown. */
+const GUI_TEMP = '__gui__';
+
 /** VM nodes by record: records are immutable and replaced on change, so an unchanged record means an unchanged node. */
 const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; gm: VMGuestMetricsRecord | undefined; ips: string[]; docker: VmContainerRows; node: TreeNodeModel }>();
 
-/** Node factories for one connection, sharing its lookups (alerts, guest IPs). */
+/** Node factories for one connection, sharing its lookups (alerts, guest IPs, labels). */
 class NodeFactory {
+  private srLabels: ReadonlyMap<string, string> | undefined;
+
   constructor(
     private readonly connectionId: string,
     private readonly mirror: ConnectionMirror,
   ) {}
 
   private alerts(uuid: string): number | undefined {
-    return this.mirror.indexes.messagesByObject.get(uuid)?.length || undefined;
+    return this.mirror.indexes.alertsByObject?.get(uuid)?.length || undefined;
   }
 
   private target(cls: XapiClassName, ref: string): Target {
@@ -107,17 +139,21 @@ class NodeFactory {
     }
     const ips = this.vmIps(vm, gm);
     const kind: NodeKind = vm.is_a_snapshot ? 'snapshot' : vm.is_a_template ? 'template' : 'vm';
+    const state = kind === 'vm' ? vmState(vm) : undefined;
     const node: TreeNodeModel = {
       key: objectId(this.connectionId, 'VM', ref),
       id: objectId(this.connectionId, 'VM', ref),
       target: this.target('VM', ref),
       label: vm.name_label,
       kind,
-      state: kind === 'vm' ? vmState(vm) : undefined,
+      state,
+      stateText: state ? STATE_WORDS[state] : kind === 'template' ? (isDefaultTemplate(vm) ? 'built-in template' : 'custom template') : undefined,
+      // Paused and suspended VMs are rare and easy to confuse with running ones: their state is written out;
+      // so is a container list that cannot be shown (Docker unreachable, unreadable).
+      detail: [state === 'paused' ? 'Paused' : state === 'suspended' ? 'Suspended' : undefined, docker.detail].filter(Boolean).join(' · ') || undefined,
+      tone: docker.tone,
       alerts,
       terms: [vm.uuid, ...(kind === 'vm' ? [vm.power_state] : []), ...vm.tags, ...ips],
-      detail: docker.detail,
-      tone: docker.tone,
       children: docker.children,
     };
     vmNodes.set(vm, { connectionId: this.connectionId, alerts, gm, ips, docker, node });
@@ -125,9 +161,7 @@ class NodeFactory {
   }
 
   host(ref: string, host: HostRecord, children: TreeNodeModel[]): TreeNodeModel {
-    const metrics = isNullRef(host.metrics) ? undefined : this.mirror.objects.host_metrics?.get(host.metrics);
-    const live = metrics ? metrics.live : true;
-    const state: NodeState = !live ? 'dead' : host.enabled ? 'live' : 'maintenance';
+    const state = hostState(this.mirror, host);
     return {
       key: objectId(this.connectionId, 'host', ref),
       id: objectId(this.connectionId, 'host', ref),
@@ -135,6 +169,7 @@ class NodeFactory {
       label: host.name_label,
       kind: 'host',
       state,
+      stateText: STATE_WORDS[state!],
       detail: state === 'maintenance' ? 'Maintenance mode' : state === 'dead' ? 'Unreachable' : undefined,
       tone: state === 'dead' ? 'warning' : 'normal',
       alerts: this.alerts(host.uuid),
@@ -145,19 +180,95 @@ class NodeFactory {
   }
 
   sr(ref: string, sr: SRRecord): TreeNodeModel {
-    return { key: objectId(this.connectionId, 'SR', ref), id: objectId(this.connectionId, 'SR', ref), target: this.target('SR', ref), label: sr.name_label, kind: 'sr', alerts: this.alerts(sr.uuid), terms: [sr.uuid, ...sr.tags] };
+    // Names repeated in the pool ("Local storage" on every host) say where the SR lives (object-labels.ts).
+    this.srLabels ??= objectLabels(this.mirror, 'SR');
+    return {
+      key: objectId(this.connectionId, 'SR', ref),
+      id: objectId(this.connectionId, 'SR', ref),
+      target: this.target('SR', ref),
+      label: this.srLabels.get(ref) ?? sr.name_label,
+      kind: 'sr',
+      stateText: sr.shared ? 'shared storage' : undefined,
+      alerts: this.alerts(sr.uuid),
+      terms: [sr.uuid, sr.type, ...sr.tags],
+    };
   }
 
   network(ref: string, net: NetworkRecord): TreeNodeModel {
-    return { key: objectId(this.connectionId, 'network', ref), id: objectId(this.connectionId, 'network', ref), target: this.target('network', ref), label: net.name_label, kind: 'network', terms: [net.uuid, ...net.tags] };
+    return { key: objectId(this.connectionId, 'network', ref), id: objectId(this.connectionId, 'network', ref), target: this.target('network', ref), label: net.name_label, kind: 'network', terms: [net.uuid, net.bridge, ...net.tags] };
   }
 }
 
-/** VMs shown in the tree: no control domains, no default templates, no snapshots (they live in the Snapshots tab). */
-const isGuest = (vm: VMRecord) => !vm.is_control_domain && !vm.is_a_template && !vm.is_a_snapshot;
-const isCustomTemplate = (vm: VMRecord) => vm.is_a_template && !vm.is_default_template && !vm.is_a_snapshot;
+function hostState(mirror: ConnectionMirror, host: HostRecord): NodeState {
+  const metrics = isNullRef(host.metrics) ? undefined : mirror.objects.host_metrics?.get(host.metrics);
+  const live = metrics ? metrics.live : true;
+  return !live ? 'dead' : host.enabled ? 'live' : 'maintenance';
+}
+
 /** XAPI's internal networks (host-internal management) are not for users. */
 const isUserNetwork = (n: NetworkRecord) => n.other_config?.is_host_internal_management_network !== 'true';
+
+/** What the tree may show of a pool at all, under these options (XenCenter's Show/Hide rules). */
+class Visibility {
+  constructor(
+    private readonly mirror: ConnectionMirror,
+    private readonly options: TreeOptions,
+  ) {}
+
+  guest(vm: VMRecord): boolean {
+    return !vm.is_control_domain && !vm.is_a_template && !vm.is_a_snapshot && this.shown(vm);
+  }
+
+  template(vm: VMRecord): boolean {
+    if (!vm.is_a_template || vm.is_a_snapshot || vm.other_config?.xensource_internal !== undefined || !this.shown(vm)) return false;
+    return isDefaultTemplate(vm) ? this.options.defaultTemplates : this.options.customTemplates;
+  }
+
+  sr(sr: SRRecord): boolean {
+    // Old CD drives of type "local", the memory SR and the tools ISO library are XAPI's, not the user's.
+    if (sr.type === 'local' || sr.type === 'tmpfs' || sr.is_tools_sr || sr.name_label === 'XenServer Tools') return false;
+    if (!isNullRef(sr.introduced_by)) return false; // brought in by a disaster-recovery task
+    if (!this.options.localStorage && !sr.shared && isLocalType(sr.type)) return false;
+    return this.shown(sr);
+  }
+
+  network(net: NetworkRecord): boolean {
+    return isUserNetwork(net) && this.shown(net);
+  }
+
+  private shown(r: { name_label: string; other_config?: Record<string, string> }): boolean {
+    if (r.name_label.startsWith(GUI_TEMP)) return false;
+    return this.options.hiddenObjects || !hidden(r);
+  }
+
+  /** The host an object lives under is down: XenCenter leaves its VMs and SRs out until it is back. */
+  onDeadHost(hostRef: string | undefined): boolean {
+    const host = hostRef ? this.mirror.objects.host?.get(hostRef) : undefined;
+    return Boolean(host && hostState(this.mirror, host) === 'dead');
+  }
+}
+
+/** SR types XenCenter counts as local storage (SR.IsLocalSR). */
+const isLocalType = (type: string) => ['local', 'ext', 'lvm', 'udev', 'egeneracd', 'dummy', 'file'].includes(type);
+
+/** The host a non-template VM lives under (XenCenter's VM.Home()), or undefined for the pool. */
+function vmHome(mirror: ConnectionMirror, ref: string, vm: VMRecord): string | undefined {
+  const hosts = mirror.objects.host;
+  if (vm.power_state === 'Running') return hosts?.has(vm.resident_on) ? vm.resident_on : undefined;
+  // Its disks (and CDs) on a host's local storage tie it to that host. (VBD.VM as indexed: a server that
+  // leaves the derived VM.VBDs empty still places its VMs.)
+  for (const vbdRef of mirror.indexes.vbdsByVm?.get(ref) ?? vm.VBDs ?? []) {
+    const vbd = mirror.objects.VBD?.get(vbdRef);
+    const vdi = vbd && !isNullRef(vbd.VDI) ? mirror.objects.VDI?.get(vbd.VDI) : undefined;
+    if (!vdi || vdi.missing || !vdi.managed || hidden(vdi)) continue;
+    const sr = mirror.objects.SR?.get(vdi.SR);
+    const home = sr ? srHome(mirror, vdi.SR, sr) : undefined;
+    if (home) return home.ref;
+  }
+  const affinity = vm.affinity;
+  const host = !isNullRef(affinity) ? hosts?.get(affinity) : undefined;
+  return host && hostState(mirror, host) !== 'dead' ? affinity : undefined;
+}
 
 function connectionRow(c: ConnectionInfo, loading: boolean): TreeNodeModel {
   const s = c.status;
@@ -175,13 +286,13 @@ function connectionRow(c: ConnectionInfo, loading: boolean): TreeNodeModel {
     label: connectionName(c),
     kind: 'connection',
     state,
+    stateText: STATE_WORDS[state],
     detail: [c.demo ? 'Demo' : undefined, text, retry].filter(Boolean).join(' · ') || undefined,
     tone: statusTone(s),
     terms: [c.address],
   };
 }
 
-/** A connected pool as XenCenter draws it: pool → hosts → running VMs; stopped VMs, templates, SRs and networks under the pool. */
 /**
  * Lists sorted by label, per connection, reused from the last build while their nodes are the same objects:
  * on a big pool, a rebuild for a few changed VMs sorts only the lists they are in (a host's 300 VMs), not
@@ -199,29 +310,42 @@ function sortedByLabel(connectionId: string, list: string, nodes: TreeNodeModel[
   return sorted;
 }
 
-function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror): TreeNodeModel {
+/** A connected pool as XenCenter draws it (see the header). */
+function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror, options: TreeOptions): TreeNodeModel {
   const f = new NodeFactory(c.id, mirror);
-  const { objects, indexes } = mirror;
-  const hosts = values(objects.host);
-  const vms = objects.VM;
-  const hostNodes = hosts
+  const show = new Visibility(mirror, options);
+  const { objects } = mirror;
+  const underHost = new Map<string, { vms: TreeNodeModel[]; srs: TreeNodeModel[] }>();
+  const slot = (host: string) => {
+    let s = underHost.get(host);
+    if (!s) underHost.set(host, (s = { vms: [], srs: [] }));
+    return s;
+  };
+  const poolVms: TreeNodeModel[] = [];
+  const templates: TreeNodeModel[] = [];
+  for (const [ref, vm] of values(objects.VM)) {
+    if (show.guest(vm)) {
+      const home = vmHome(mirror, ref, vm);
+      if (home && show.onDeadHost(home)) continue;
+      (home ? slot(home).vms : poolVms).push(f.vm(ref, vm));
+    } else if (show.template(vm)) templates.push(f.vm(ref, vm));
+  }
+  const poolSrs: TreeNodeModel[] = [];
+  for (const [ref, sr] of values(objects.SR)) {
+    if (!show.sr(sr)) continue;
+    const home = srHome(mirror, ref, sr);
+    if (home && show.onDeadHost(home.ref)) continue;
+    (home ? slot(home.ref).srs : poolSrs).push(f.sr(ref, sr));
+  }
+  const networks = options.networks ? values(objects.network).filter(([, n]) => show.network(n)).map(([ref, n]) => f.network(ref, n)) : [];
+  const hostNodes = values(objects.host)
     .map(([ref, host]) => {
-      const running = (indexes.vmsByHost.get(ref) ?? []).flatMap((vmRef) => {
-        const vm = vms?.get(vmRef);
-        return vm && isGuest(vm) ? [f.vm(vmRef, vm)] : [];
-      });
-      return f.host(ref, host, sortedByLabel(c.id, `host ${ref}`, running));
+      const s = underHost.get(ref);
+      return f.host(ref, host, s ? [...sortedByLabel(c.id, `host ${ref}`, s.vms), ...s.srs.sort(byLabel)] : []);
     })
     .sort(byLabel);
-  const stopped: TreeNodeModel[] = [];
-  const templates: TreeNodeModel[] = [];
-  for (const [ref, vm] of values(vms)) {
-    if (isGuest(vm) && (isNullRef(vm.resident_on) || !objects.host?.has(vm.resident_on))) stopped.push(f.vm(ref, vm));
-    else if (isCustomTemplate(vm)) templates.push(f.vm(ref, vm));
-  }
-  const srs = values(objects.SR).map(([ref, sr]) => f.sr(ref, sr)).sort(byLabel);
-  const networks = values(objects.network).filter(([, n]) => isUserNetwork(n)).map(([ref, n]) => f.network(ref, n)).sort(byLabel);
-  const rest = [...sortedByLabel(c.id, 'stopped', stopped), ...sortedByLabel(c.id, 'templates', templates), ...srs, ...networks];
+  // XenCenter's order within a level: hosts, VMs, then the other kinds by type name (networks, SRs, templates).
+  const rest = [...sortedByLabel(c.id, 'pool', poolVms), ...networks.sort(byLabel), ...poolSrs.sort(byLabel), ...sortTemplates(templates, objects.VM)];
 
   const [poolRef, pool] = values(objects.pool)[0] ?? [];
   const demo = c.demo ? 'Demo' : undefined;
@@ -237,12 +361,19 @@ function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror): TreeNode
     label: pool?.name_label || connectionName(c),
     kind: 'pool',
     state: 'live',
+    stateText: 'connected',
     detail: demo,
-    alerts: pool ? mirror.indexes.messagesByObject.get(pool.uuid)?.length || undefined : undefined,
+    alerts: pool ? mirror.indexes.alertsByObject?.get(pool.uuid)?.length || undefined : undefined,
     terms: pool ? [pool.uuid, ...pool.tags, c.address] : [c.address],
     defaultOpen: true,
     children: [...hostNodes, ...rest],
   };
+}
+
+/** Templates as XenCenter sorts VMs that are not real VMs: custom ones, then built-in ones, each by name. */
+function sortTemplates(nodes: TreeNodeModel[], vms: ReadonlyMap<string, VMRecord> | undefined): TreeNodeModel[] {
+  const builtIn = (n: TreeNodeModel) => (n.target?.kind === 'object' && vms?.get(n.target.ref) && isDefaultTemplate(vms.get(n.target.ref)!) ? 1 : 0);
+  return nodes.sort((a, b) => builtIn(a) - builtIn(b) || byLabel(a, b));
 }
 
 const visibleConnections = (src: TreeSource) => src.connections.filter((c) => !c.hidden);
@@ -256,10 +387,10 @@ function eachConnection(src: TreeSource, connected: (c: ConnectionInfo, m: Conne
   }
 }
 
-export function buildInfrastructure(src: TreeSource): TreeNodeModel[] {
+export function buildInfrastructure(src: TreeSource, options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNodeModel[] {
   for (const id of sortedLists.keys()) if (!src.mirrors[id]) sortedLists.delete(id);
   const out: TreeNodeModel[] = [];
-  eachConnection(src, (c, m) => out.push(infrastructureOf(c, m)), (row) => out.push(row));
+  eachConnection(src, (c, m) => out.push(infrastructureOf(c, m, options)), (row) => out.push(row));
   return out;
 }
 
@@ -268,24 +399,28 @@ function group(key: string, label: string, children: TreeNodeModel[], kind: Node
 }
 
 /** Every object grouped by type, all pools together (XenCenter's Objects view). */
-export function buildObjects(src: TreeSource): TreeNodeModel[] {
+export function buildObjects(src: TreeSource, options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNodeModel[] {
   const pools: TreeNodeModel[] = [], hosts: TreeNodeModel[] = [], vms: TreeNodeModel[] = [], templates: TreeNodeModel[] = [];
   const srs: TreeNodeModel[] = [], networks: TreeNodeModel[] = [], offline: TreeNodeModel[] = [], containers: TreeNodeModel[] = [];
   eachConnection(
     src,
     (c, m) => {
       const f = new NodeFactory(c.id, m);
+      const show = new Visibility(m, options);
       for (const [ref, p] of values(m.objects.pool)) {
-        pools.push({ key: objectId(c.id, 'pool', ref), id: objectId(c.id, 'pool', ref), target: { kind: 'object', connectionId: c.id, cls: 'pool', ref }, label: p.name_label || connectionName(c), kind: 'pool', state: 'live', terms: [p.uuid, ...p.tags] });
+        pools.push({ key: objectId(c.id, 'pool', ref), id: objectId(c.id, 'pool', ref), target: { kind: 'object', connectionId: c.id, cls: 'pool', ref }, label: p.name_label || connectionName(c), kind: 'pool', state: 'live', stateText: 'connected', terms: [p.uuid, ...p.tags] });
       }
       for (const [ref, h] of values(m.objects.host)) hosts.push(f.host(ref, h, []));
       for (const [ref, vm] of values(m.objects.VM)) {
-        if (isGuest(vm)) vms.push(f.vm(ref, vm));
-        else if (isCustomTemplate(vm)) templates.push(f.vm(ref, vm));
-        if (isGuest(vm)) containers.push(...containerGroupRows(vms[vms.length - 1], vm.name_label));
+        if (show.guest(vm)) {
+          const node = f.vm(ref, vm);
+          vms.push(node);
+          containers.push(...containerGroupRows(node, vm.name_label));
+        } else if (show.template(vm)) templates.push(f.vm(ref, vm));
       }
-      for (const [ref, sr] of values(m.objects.SR)) srs.push(f.sr(ref, sr));
-      for (const [ref, n] of values(m.objects.network)) if (isUserNetwork(n)) networks.push(f.network(ref, n));
+      for (const [ref, sr] of values(m.objects.SR)) if (show.sr(sr)) srs.push(f.sr(ref, sr));
+      // The Objects view lists networks (XenCenter's Objects view does); the option is for the Infrastructure view.
+      for (const [ref, n] of values(m.objects.network)) if (show.network(n)) networks.push(f.network(ref, n));
     },
     (row) => offline.push(row),
   );
@@ -293,7 +428,7 @@ export function buildObjects(src: TreeSource): TreeNodeModel[] {
     group('pools', 'Pools', pools.sort(byLabel)),
     group('hosts', 'Servers', hosts.sort(byLabel)),
     group('vms', 'Virtual machines', vms.sort(byLabel)),
-    group('templates', 'Custom templates', templates.sort(byLabel), 'group', false),
+    group('templates', 'Templates', templates.sort(byLabel), 'group', false),
     group('srs', 'Storage', srs.sort(byLabel)),
     group('networks', 'Networks', networks.sort(byLabel), 'group', false),
     group('containers', 'Docker containers', containers.sort(byLabel), 'group', false),
@@ -307,7 +442,7 @@ interface FolderDraft {
 }
 
 /** Tags and folders (other_config.folder, "/Parent/Child" as XenCenter writes it), objects listed under each. */
-export function buildOrganization(src: TreeSource): TreeNodeModel[] {
+export function buildOrganization(src: TreeSource, options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNodeModel[] {
   const tags = new Map<string, TreeNodeModel[]>();
   const root: FolderDraft = { folders: new Map(), items: [] };
   const offline: TreeNodeModel[] = [];
@@ -331,10 +466,11 @@ export function buildOrganization(src: TreeSource): TreeNodeModel[] {
     src,
     (c, m) => {
       const f = new NodeFactory(c.id, m);
-      for (const [ref, vm] of values(m.objects.VM)) if (isGuest(vm) || isCustomTemplate(vm)) file(f.vm(ref, vm), vm.tags, vm.other_config?.folder);
+      const show = new Visibility(m, options);
+      for (const [ref, vm] of values(m.objects.VM)) if (show.guest(vm) || show.template(vm)) file(f.vm(ref, vm), vm.tags, vm.other_config?.folder);
       for (const [ref, h] of values(m.objects.host)) file(f.host(ref, h, []), h.tags, h.other_config?.folder);
-      for (const [ref, sr] of values(m.objects.SR)) file(f.sr(ref, sr), sr.tags, sr.other_config?.folder);
-      for (const [ref, n] of values(m.objects.network)) if (isUserNetwork(n)) file(f.network(ref, n), n.tags, n.other_config?.folder);
+      for (const [ref, sr] of values(m.objects.SR)) if (show.sr(sr)) file(f.sr(ref, sr), sr.tags, sr.other_config?.folder);
+      for (const [ref, n] of values(m.objects.network)) if (show.network(n)) file(f.network(ref, n), n.tags, n.other_config?.folder);
       for (const [ref, p] of values(m.objects.pool)) {
         const node: TreeNodeModel = { key: objectId(c.id, 'pool', ref), id: objectId(c.id, 'pool', ref), target: { kind: 'object', connectionId: c.id, cls: 'pool', ref }, label: p.name_label || connectionName(c), kind: 'pool', state: 'live', terms: [p.uuid] };
         file(node, p.tags, p.other_config?.folder);
@@ -351,6 +487,6 @@ export function buildOrganization(src: TreeSource): TreeNodeModel[] {
   return [group('tags', 'Tags', tagNodes), group('folders', 'Folders', folderNodes(root, ''), 'group', true, { kind: 'folder', path: '/' }), ...offline];
 }
 
-export function buildTree(view: TreeViewKind, src: TreeSource): TreeNodeModel[] {
-  return view === 'objects' ? buildObjects(src) : view === 'organization' ? buildOrganization(src) : buildInfrastructure(src);
+export function buildTree(view: TreeViewKind, src: TreeSource, options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNodeModel[] {
+  return view === 'objects' ? buildObjects(src, options) : view === 'organization' ? buildOrganization(src, options) : buildInfrastructure(src, options);
 }

@@ -4,7 +4,7 @@
  * them would cost the renderer a long task per batch. Comparing only the changed records' tree fields
  * is a few microseconds each.
  */
-import type { VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
+import type { PBDRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
 import { containerTreeFieldsEqual } from '../containers/container-tree';
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -21,11 +21,25 @@ export function vmTreeFieldsEqual(a: VMRecord, b: VMRecord): boolean {
     a.is_control_domain === b.is_control_domain &&
     a.guest_metrics === b.guest_metrics &&
     a.uuid === b.uuid &&
+    a.affinity === b.affinity &&
     a.other_config?.folder === b.other_config?.folder &&
+    a.other_config?.default_template === b.other_config?.default_template &&
+    a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter &&
     sameList(a.tags, b.tags) &&
+    sameList(a.VBDs ?? [], b.VBDs ?? []) &&
     containerTreeFieldsEqual(a, b)
   );
 }
+
+/** SR fields the tree reads: name, placement (shared, PBDs), kind, tags, folder; not the usage figures that change all day. */
+export function srTreeFieldsEqual(a: SRRecord, b: SRRecord): boolean {
+  return a.name_label === b.name_label && a.shared === b.shared && a.type === b.type && a.uuid === b.uuid && sameList(a.PBDs, b.PBDs) && sameList(a.tags, b.tags) &&
+    a.other_config?.folder === b.other_config?.folder && a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter;
+}
+
+export const pbdTreeFieldsEqual = (a: PBDRecord, b: PBDRecord) => a.SR === b.SR && a.host === b.host;
+export const vbdTreeFieldsEqual = (a: VBDRecord, b: VBDRecord) => a.VM === b.VM && a.VDI === b.VDI && a.type === b.type;
+export const vdiTreeFieldsEqual = (a: VDIRecord, b: VDIRecord) => a.SR === b.SR && a.missing === b.missing && a.managed === b.managed && a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter;
 
 export function guestMetricsTreeFieldsEqual(a: VMGuestMetricsRecord, b: VMGuestMetricsRecord): boolean {
   const x = a.networks ?? {};

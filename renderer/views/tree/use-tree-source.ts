@@ -5,18 +5,27 @@
  * kept, with its maps, so the tree model stays the same object.
  */
 import { useRef } from 'react';
-import type { VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
+import type { PBDRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { useMirrorShallow } from '../../store/hooks';
 import type { TreeSource } from './tree-model';
-import { guestMetricsTreeFieldsEqual, mapChangedFor, vmTreeFieldsEqual } from './tree-relevance';
+import { guestMetricsTreeFieldsEqual, mapChangedFor, pbdTreeFieldsEqual, srTreeFieldsEqual, vbdTreeFieldsEqual, vdiTreeFieldsEqual, vmTreeFieldsEqual } from './tree-relevance';
 
+// PBD, VBD and VDI place SRs and halted VMs under their host (XenCenter's SR.Home() and VM.Home()).
 // message: xscontainer's "cannot monitor" alert says a VM's Docker is unreachable (views/containers).
-const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics', 'message'] as const;
-const HEAD = 4; // id, loaded, vmsByHost, messagesByObject
+const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics', 'PBD', 'VBD', 'VDI', 'message'] as const;
+const HEAD = 6; // id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm
 const STRIDE = HEAD + TREE_CLASSES.length;
-const VM_AT = HEAD + TREE_CLASSES.indexOf('VM');
-const GM_AT = HEAD + TREE_CLASSES.indexOf('VM_guest_metrics');
+
+/** Classes whose changes matter only in some fields, with the comparison of those fields. */
+const RELEVANT: Partial<Record<(typeof TREE_CLASSES)[number], (a: never, b: never) => boolean>> = {
+  VM: vmTreeFieldsEqual as (a: VMRecord, b: VMRecord) => boolean,
+  VM_guest_metrics: guestMetricsTreeFieldsEqual as (a: VMGuestMetricsRecord, b: VMGuestMetricsRecord) => boolean,
+  SR: srTreeFieldsEqual as (a: SRRecord, b: SRRecord) => boolean,
+  PBD: pbdTreeFieldsEqual as (a: PBDRecord, b: PBDRecord) => boolean,
+  VBD: vbdTreeFieldsEqual as (a: VBDRecord, b: VBDRecord) => boolean,
+  VDI: vdiTreeFieldsEqual as (a: VDIRecord, b: VDIRecord) => boolean,
+};
 
 /** Whether two selections differ in anything the tree shows. */
 function changed(prev: unknown[], next: unknown[]): boolean {
@@ -24,11 +33,12 @@ function changed(prev: unknown[], next: unknown[]): boolean {
   for (let i = 1; i < next.length; i++) {
     if (prev[i] === next[i]) continue;
     const slot = (i - 1) % STRIDE;
-    if (slot === VM_AT) {
-      if (mapChangedFor(prev[i] as ReadonlyMap<string, VMRecord>, next[i] as ReadonlyMap<string, VMRecord>, vmTreeFieldsEqual)) return true;
-    } else if (slot === GM_AT) {
-      if (mapChangedFor(prev[i] as ReadonlyMap<string, VMGuestMetricsRecord>, next[i] as ReadonlyMap<string, VMGuestMetricsRecord>, guestMetricsTreeFieldsEqual)) return true;
-    } else return true;
+    // Messages are read through alertsByObject, which changes when an alert comes or goes: the other
+    // messages (VM started, snapshot taken…) do not rebuild the tree.
+    if (slot >= HEAD && TREE_CLASSES[slot - HEAD] === 'message') continue;
+    const equal = slot >= HEAD ? RELEVANT[TREE_CLASSES[slot - HEAD]] : undefined;
+    if (!equal) return true;
+    if (mapChangedFor(prev[i] as ReadonlyMap<string, never>, next[i] as ReadonlyMap<string, never>, equal)) return true;
   }
   return false;
 }
@@ -37,13 +47,13 @@ function toSource(inputs: unknown[]): TreeSource {
   const [connections, ...rest] = inputs as [TreeSource['connections'], ...unknown[]];
   const mirrors: Record<string, ConnectionMirror> = {};
   for (let i = 0; i < rest.length; i += STRIDE) {
-    const [id, loaded, vmsByHost, messagesByObject, ...maps] = rest.slice(i, i + STRIDE) as [string, boolean | undefined, ...unknown[]];
+    const [id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm, ...maps] = rest.slice(i, i + STRIDE) as [string, boolean | undefined, ...unknown[]];
     if (loaded === undefined) continue;
     mirrors[id] = {
       loaded,
       version: 0,
       objects: Object.fromEntries(TREE_CLASSES.map((cls, j) => [cls, maps[j]])),
-      indexes: { vmsByHost, messagesByObject },
+      indexes: { vmsByHost, alertsByObject, pbdsBySr, vbdsByVm },
     } as unknown as ConnectionMirror;
   }
   return { connections, mirrors };
@@ -54,7 +64,7 @@ export function useTreeSource(): TreeSource {
     const out: unknown[] = [s.connections];
     for (const c of s.connections) {
       const m = s.mirrors[c.id];
-      out.push(c.id, m?.loaded, m?.indexes.vmsByHost, m?.indexes.messagesByObject);
+      out.push(c.id, m?.loaded, m?.indexes.vmsByHost, m?.indexes.alertsByObject, m?.indexes.pbdsBySr, m?.indexes.vbdsByVm);
       for (const cls of TREE_CLASSES) out.push(m?.objects[cls]);
     }
     return out;

@@ -11,6 +11,7 @@ import { isNullRef } from '../../../store/object-id';
 import type { XapiObjectTabProps } from '../../object-tabs';
 import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
 import { useAction } from '../../../components/use-action';
+import { useObjectLabels } from '../../../store/object-labels';
 import { useXapi } from '../use-xapi';
 
 const MAC_RE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
@@ -28,6 +29,7 @@ function AddVifForm({ connectionId, vmRef, vm, onDone }: { connectionId: string;
   const xapi = useXapi(connectionId);
   const networks = [...useClassMap(connectionId, 'network')].filter(([, n]) => isUserNetwork(n)).sort((a, b) => a[1].name_label.localeCompare(b[1].name_label));
   const [network, setNetwork] = useState(networks[0]?.[0] ?? '');
+  const labels = useObjectLabels(connectionId, 'network');
   const [mac, setMac] = useState('');
   const { busy, error, run } = useAction();
   const macOk = !mac.trim() || MAC_RE.test(mac.trim());
@@ -41,10 +43,12 @@ function AddVifForm({ connectionId, vmRef, vm, onDone }: { connectionId: string;
         run(async () => {
           const devices = await xapi.call<string[]>('VM.get_allowed_VIF_devices', vmRef);
           if (!devices.length) throw Object.assign(new Error('This VM has no free network interface slot.'), { code: 'VIF_DEVICE_LIMIT', params: [] });
-          const vif = await xapi.call<string>('VIF.create', {
+          // Each step an Async call: the task panel shows it.
+          const what = { title: 'Add network interface', targetName: vm.name_label, targetRef: vmRef };
+          const vif = await xapi.task(what, 'VIF.create', {
             device: devices[0], network, VM: vmRef, MAC: mac.trim().toLowerCase(), MTU: networks.find(([r]) => r === network)?.[1].MTU ?? 1500, other_config: {}, qos_algorithm_type: '', qos_algorithm_params: {}, locking_mode: 'network_default', ipv4_allowed: [], ipv6_allowed: [],
           });
-          if (vm.power_state === 'Running') await xapi.call('VIF.plug', vif);
+          if (vm.power_state === 'Running' && vif) await xapi.task({ ...what, title: 'Plug network interface' }, 'VIF.plug', vif);
         }, onDone);
       }}
     >
@@ -53,7 +57,7 @@ function AddVifForm({ connectionId, vmRef, vm, onDone }: { connectionId: string;
         <select value={network} onChange={(e) => setNetwork(e.target.value)} disabled={busy}>
           {networks.map(([ref, n]) => (
             <option key={ref} value={ref}>
-              {n.name_label}
+              {labels.get(ref) ?? n.name_label}
             </option>
           ))}
         </select>
@@ -103,8 +107,9 @@ function VifRow({ connectionId, vifRef, vif, ips }: { connectionId: string; vifR
             aria-label={`Remove interface ${vif.device}`}
             onClick={() =>
               run(async () => {
-                if (vif.currently_attached) await xapi.call('VIF.unplug', vifRef);
-                await xapi.call('VIF.destroy', vifRef);
+                const what = { title: 'Remove network interface', targetName: `${vif.device} (${network?.name_label ?? 'network'})`, targetRef: vif.VM };
+                if (vif.currently_attached) await xapi.task({ ...what, title: 'Unplug network interface' }, 'VIF.unplug', vifRef);
+                await xapi.task(what, 'VIF.destroy', vifRef);
               })
             }
           >

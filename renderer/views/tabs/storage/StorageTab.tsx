@@ -1,6 +1,7 @@
 /**
- * Storage: a VM's disks (size, SR, mode, position; new disk, attach, detach, resize, all real XAPI
- * calls), a host's or pool's SRs, an SR's disks.
+ * Storage: a VM's disks (size, SR, mode, position; new disk, attach, detach, resize: each an Async call,
+ * so each shows in the task panel), a host's or pool's SRs, an SR's disks. SRs whose name repeats in the
+ * pool ("Local storage") are named with the host they belong to (store/object-labels.ts).
  */
 import { useState } from 'react';
 import type { SRRecord, VBDRecord, VMRecord } from '../../../../shared/xapi/generated/records';
@@ -12,6 +13,7 @@ import { formatBytes, GiB } from '../format';
 import { ErrorRow, FormButtons, presentPairs } from '../tab-parts';
 import { useAction } from '../../../components/use-action';
 import { useXapi, type XapiCaller } from '../use-xapi';
+import { useObjectLabels } from '../../../store/object-labels';
 
 const parseGiB = (t: string): number | undefined => {
   const n = Number(t.trim());
@@ -21,16 +23,18 @@ const parseGiB = (t: string): number | undefined => {
 /** SRs that can hold a new disk: not ISO libraries, with a PBD (attached somewhere). */
 const userSr = (sr: SRRecord) => sr.content_type !== 'iso' && sr.PBDs.length > 0;
 
-async function attachVdi(xapi: XapiCaller, vm: string, vdi: string, running: boolean) {
-  const vbd = await xapi.call<string>('VBD.create', {
-    VM: vm, VDI: vdi, userdevice: 'autodetect', bootable: false, mode: 'RW', type: 'Disk', empty: false, unpluggable: true, other_config: {}, qos_algorithm_type: '', qos_algorithm_params: {},
+async function attachVdi(xapi: XapiCaller, vm: VMRecord, vmRef: string, vdi: string, diskName: string) {
+  const what = { title: 'Attach disk', targetName: `${diskName} (${vm.name_label})`, targetRef: vmRef };
+  const vbd = await xapi.task(what, 'VBD.create', {
+    VM: vmRef, VDI: vdi, userdevice: 'autodetect', bootable: false, mode: 'RW', type: 'Disk', empty: false, unpluggable: true, other_config: {}, qos_algorithm_type: '', qos_algorithm_params: {},
   });
-  if (running) await xapi.call('VBD.plug', vbd);
+  if (vm.power_state === 'Running' && vbd) await xapi.task({ ...what, title: 'Plug disk' }, 'VBD.plug', vbd);
 }
 
 function NewDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: string; vmRef: string; vm: VMRecord; onDone: () => void }) {
   const xapi = useXapi(connectionId);
-  const srs = [...useClassMap(connectionId, 'SR')].filter(([, sr]) => userSr(sr));
+  const labels = useObjectLabels(connectionId, 'SR');
+  const srs = [...useClassMap(connectionId, 'SR')].filter(([, sr]) => userSr(sr)).sort((a, b) => (labels.get(a[0]) ?? '').localeCompare(labels.get(b[0]) ?? '', undefined, { numeric: true }));
   const pool = [...useClassMap(connectionId, 'pool').values()][0];
   const [name, setName] = useState(`${vm.name_label} disk`);
   const [size, setSize] = useState('10');
@@ -47,10 +51,10 @@ function NewDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: string
         e.preventDefault();
         if (!bytes || !sr || !name.trim()) return;
         run(async () => {
-          const vdi = await xapi.call<string>('VDI.create', {
+          const vdi = await xapi.task({ title: 'Create disk', targetName: `${name.trim()} (${vm.name_label})`, targetRef: vmRef }, 'VDI.create', {
             name_label: name.trim(), name_description: '', SR: sr, virtual_size: bytes, type: 'user', sharable: false, read_only: false, other_config: {}, xenstore_data: {}, sm_config: {}, tags: [],
           });
-          await attachVdi(xapi, vmRef, vdi, vm.power_state === 'Running');
+          if (vdi) await attachVdi(xapi, vm, vmRef, vdi, name.trim());
         }, onDone);
       }}
     >
@@ -69,7 +73,7 @@ function NewDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: string
         <select value={sr} onChange={(e) => setSr(e.target.value)} disabled={busy}>
           {srs.map(([ref, s]) => (
             <option key={ref} value={ref}>
-              {s.name_label} ({formatBytes(s.physical_size - s.physical_utilisation)} free)
+              {labels.get(ref) ?? s.name_label} ({formatBytes(s.physical_size - s.physical_utilisation)} free)
             </option>
           ))}
         </select>
@@ -88,6 +92,7 @@ function AttachDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: str
   // Free user disks: not attached to any VM (no VBD), not snapshots, not on ISO SRs.
   const used = new Set([...vbds.values()].map((v) => v.VDI));
   const free = [...vdis].filter(([ref, v]) => !used.has(ref) && !v.is_a_snapshot && v.type === 'user' && srs.get(v.SR)?.content_type !== 'iso');
+  const labels = useObjectLabels(connectionId, 'SR');
   const [vdi, setVdi] = useState(free[0]?.[0] ?? '');
   const { busy, error, run } = useAction();
   if (!free.length) {
@@ -106,7 +111,7 @@ function AttachDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: str
       aria-label="Attach disk"
       onSubmit={(e) => {
         e.preventDefault();
-        if (vdi) run(() => attachVdi(xapi, vmRef, vdi, vm.power_state === 'Running'), onDone);
+        if (vdi) run(() => attachVdi(xapi, vm, vmRef, vdi, vdis.get(vdi)?.name_label ?? 'disk'), onDone);
       }}
     >
       <label className="form-field">
@@ -114,7 +119,7 @@ function AttachDiskForm({ connectionId, vmRef, vm, onDone }: { connectionId: str
         <select value={vdi} onChange={(e) => setVdi(e.target.value)} disabled={busy}>
           {free.map(([ref, v]) => (
             <option key={ref} value={ref}>
-              {v.name_label} ({formatBytes(v.virtual_size)}, {srs.get(v.SR)?.name_label ?? 'unknown SR'})
+              {v.name_label} ({formatBytes(v.virtual_size)}, {labels.get(v.SR) ?? srs.get(v.SR)?.name_label ?? 'unknown SR'})
             </option>
           ))}
         </select>
@@ -129,15 +134,17 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
   const xapi = useXapi(connectionId);
   const vdi = useRecord(connectionId, 'VDI', vbd.empty || isNullRef(vbd.VDI) ? undefined : vbd.VDI);
   const sr = useRecord(connectionId, 'SR', vdi?.SR);
+  const srLabel = useObjectLabels(connectionId, 'SR').get(vdi?.SR ?? '') ?? sr?.name_label;
   const [resizing, setResizing] = useState<string>();
   const { busy, error, run } = useAction();
   const running = vm.power_state === 'Running';
   const name = vbd.type === 'CD' ? (vdi ? vdi.name_label : 'Empty DVD drive') : (vdi?.name_label ?? '—');
   const newSize = resizing !== undefined ? parseGiB(resizing) : undefined;
+  const what = { title: 'Detach disk', targetName: `${name} (${vm.name_label})`, targetRef: vbd.VM };
   const detach = () =>
     run(async () => {
-      if (vbd.currently_attached) await xapi.call('VBD.unplug', vbdRef);
-      await xapi.call('VBD.destroy', vbdRef);
+      if (vbd.currently_attached) await xapi.task({ ...what, title: 'Unplug disk' }, 'VBD.unplug', vbdRef);
+      await xapi.task(what, 'VBD.destroy', vbdRef);
     });
   return (
     <>
@@ -145,7 +152,7 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
         <td>{vbd.userdevice}</td>
         <td>{name}</td>
         <td>{vdi ? formatBytes(vdi.virtual_size) : '—'}</td>
-        <td>{sr?.name_label ?? '—'}</td>
+        <td>{srLabel ?? '—'}</td>
         <td>{vbd.mode === 'RO' ? 'Read-only' : 'Read/write'}</td>
         <td>{vbd.currently_attached ? 'Yes' : 'No'}</td>
         <td className="row-actions">
@@ -169,7 +176,7 @@ function DiskRow({ connectionId, vbdRef, vbd, vm }: { connectionId: string; vbdR
               aria-label={`Resize ${name}`}
               onSubmit={(e) => {
                 e.preventDefault();
-                if (newSize) run(() => xapi.call(running ? 'VDI.resize_online' : 'VDI.resize', vbd.VDI, newSize), () => setResizing(undefined));
+                if (newSize) run(() => xapi.task({ ...what, title: 'Resize disk' }, running ? 'VDI.resize_online' : 'VDI.resize', vbd.VDI, newSize), () => setResizing(undefined));
               }}
             >
               <label className="form-field">
@@ -237,8 +244,12 @@ function VmStorage({ connectionId, vmRef, vm }: { connectionId: string; vmRef: s
 }
 
 function SrTable({ connectionId, refs }: { connectionId: string; refs: readonly string[] }) {
-  const srs = useRecords(connectionId, 'SR', refs);
-  const sorted = [...srs].sort((a, b) => a.name_label.localeCompare(b.name_label));
+  const all = useClassMap(connectionId, 'SR');
+  const labels = useObjectLabels(connectionId, 'SR');
+  const sorted = refs.flatMap((ref) => {
+    const sr = all.get(ref);
+    return sr ? [{ ref, sr, label: labels.get(ref) ?? sr.name_label }] : [];
+  }).sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
   return (
     <table className="data-table" aria-label="Storage repositories">
       <thead>
@@ -251,9 +262,9 @@ function SrTable({ connectionId, refs }: { connectionId: string; refs: readonly 
         </tr>
       </thead>
       <tbody>
-        {sorted.map((sr) => (
-          <tr key={sr.uuid}>
-            <td>{sr.name_label}</td>
+        {sorted.map(({ ref, sr, label }) => (
+          <tr key={ref}>
+            <td>{label}</td>
             <td>{sr.type}</td>
             <td>{sr.shared ? 'Yes' : 'No'}</td>
             <td>{formatBytes(sr.physical_utilisation)}</td>
