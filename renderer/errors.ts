@@ -4,6 +4,7 @@
  * One table for the whole UI, so the same code always reads the same.
  */
 import errorDocs from '../shared/xapi/generated/errors.json';
+import { describeXscontainerFailure } from '../shared/api-client/xscontainer';
 
 export interface ErrorDescription {
   /** One sentence: what went wrong. */
@@ -159,7 +160,26 @@ const TABLE: Record<string, Entry> = {
   LICENCE_RESTRICTION: { title: (p) => `The pool\u2019s licence does not allow this${p[0] ? ` (${p[0]})` : ''}.`, advice: 'Apply a licence that includes the feature.' },
   NOT_SUPPORTED_DURING_UPGRADE: { title: 'This is not possible while the pool is being upgraded.', advice: 'Finish the upgrade of every server first.' },
   INTERNAL_ERROR: { title: (p) => `The server reported an internal error${p[0] ? `: ${p[0]}` : ''}.`, advice: 'Try again; if it persists, check the server\u2019s logs.' },
+  // Host plug-ins (host.call_plugin): the failure's own text, dug out of its layers (Docker's refusal, SSH, the forwarding host).
+  XENAPI_PLUGIN_FAILURE: { title: pluginFailureTitle },
+  XENAPI_MISSING_PLUGIN: { title: (p) => `The host has no ${p[0] ? `\u201c${p[0]}\u201d ` : ''}plug-in.`, advice: 'Install the supplemental pack that provides it on every host of the pool.' },
+  UNKNOWN_XENAPI_PLUGIN_FUNCTION: { title: (p) => `The plug-in has no function ${p[0] ?? ''}.`, advice: 'The host\u2019s plug-in is older or newer than XenDeck expects.' },
+  // What xscontainer writes or answers, read as untrusted data (shared/api-client/xscontainer).
+  XSCONTAINER_DATA_TOO_LARGE: { title: (p) => `The guest\u2019s Docker data is too large to read${p[0] ? ` (${p[0]})` : ''}.` },
+  XSCONTAINER_DATA_TOO_DEEP: { title: 'The guest\u2019s Docker data is nested too deeply to read.' },
+  XSCONTAINER_DATA_TOO_MANY_ELEMENTS: { title: 'The guest\u2019s Docker data has too many elements to read.' },
+  XSCONTAINER_DATA_DTD_REFUSED: { title: 'The guest\u2019s Docker data declares entities, which XenDeck does not read.' },
+  XSCONTAINER_DATA_MALFORMED: { title: (p) => `The guest\u2019s Docker data is not well-formed XML${p[0] ? ` (${p[0]})` : ''}.` },
+  XSCONTAINER_DATA_WRONG_SHAPE: { title: (p) => `The guest\u2019s Docker data is not in xscontainer\u2019s format${p[0] ? ` (${p[0]})` : ''}.` },
+  XSCONTAINER_DATA_NOT_A_RESULT: { title: (p) => `The plug-in did not answer with a result${p[0] ? `: ${p[0]}` : ''}.` },
 };
+
+function pluginFailureTitle(params: string[]): string {
+  const f = describeXscontainerFailure('XENAPI_PLUGIN_FAILURE', params);
+  if (!f) return 'The host plug-in failed.';
+  const text = f.text.length > 400 ? `${f.text.slice(0, 400)}…` : f.text;
+  return f.dockerStatus !== undefined ? `Docker refused: ${text}` : text;
+}
 
 const docs = errorDocs as Record<string, { params: string[]; doc: string } | undefined>;
 

@@ -7,7 +7,9 @@ import { uiBench } from './ui';
 
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
 export type BenchFigures = Record<string, { value: number; unit: string }>;
-export type BenchCase = () => Promise<BenchFigures>;
+/** Options from the command line (`--containers 5000`), by name; cases read the ones they know. */
+export type BenchOptions = Record<string, string>;
+export type BenchCase = (options: BenchOptions) => Promise<BenchFigures>;
 
 export const benchCases: Record<string, BenchCase> = {
   // Cases register here, one module each under bench/cases/.

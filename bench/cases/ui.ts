@@ -14,22 +14,36 @@
  * - then a reload: the new page fetches the pool's snapshot (in chunks of about 1 MB) instead of
  *   receiving a load: `reload_to_tree_ms` from navigation to the first VM row with the pool loaded,
  *   and the long tasks meanwhile.
+ *
+ * With `--containers N` (`npm run bench -- ui --containers 5000`) the pool's running Linux VMs also run N
+ * Docker containers (five per VM, xscontainer monitoring them) and, after the VM churn, containers churn
+ * for 10 s: `CONTAINER_CHANGES_PER_TICK` containers in as many VMs are paused or unpaused every 100 ms (on
+ * top of the CI runners' own jobs), so xscontainer's monitor rewrites those VMs' docker_ps and the tree
+ * follows: the page's long tasks meanwhile (target: none over 50 ms) and the docker_ps updates that
+ * reached the bridge per second. Its peer, just before: as many VMs renamed per tick (a change the tree
+ * shows too); `container_over_rename_long_task_ratio` compares the two phases' long-task time.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import NodeWebSocket from 'ws';
 import { startSimulator } from '../../simulator';
+import { poolContainers } from '../../simulator/containers/guest-docker';
+import type { Container } from '../../simulator/containers/container';
 import { buildIfNeeded } from '../../scripts/build-if-needed.mjs';
-import type { BenchFigures } from './index';
+import type { BenchFigures, BenchOptions } from './index';
 
 const root = join(import.meta.dirname, '..', '..');
 const CHURN_PER_TICK = 500;
 const TICK_MS = 100;
 const CHURN_MS = 10_000;
+/** Containers paused or unpaused per 100 ms tick during the container churn (each in another VM). */
+const CONTAINER_CHANGES_PER_TICK = 10;
+
+type SimPool = Awaited<ReturnType<typeof startSimulator>>['pools'][number];
 
 interface WebHost {
   url: string;
@@ -118,10 +132,23 @@ function pageProbe() {
   document.addEventListener('DOMContentLoaded', () => watch.observe(document.body, { childList: true, subtree: true }));
 }
 
-export async function uiBench(): Promise<BenchFigures> {
+/** The page's long tasks from now on (cleared). */
+async function resetLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const ui = (window as unknown as { __ui: { longTasks: number[]; since: number } }).__ui;
+    ui.longTasks = [];
+    ui.since = performance.now();
+  });
+}
+
+const pageLongTasks = (page: Page) => page.evaluate(() => (window as unknown as { __ui: { longTasks: number[] } }).__ui.longTasks.slice());
+
+export async function uiBench(options: BenchOptions = {}): Promise<BenchFigures> {
   buildIfNeeded({ log: (line: string) => console.error(line) });
+  const containers = Number(options.containers ?? 0);
+  if (!Number.isInteger(containers) || containers < 0) throw new Error(`--containers wants a number of containers, not ${options.containers}`);
   const dir = mkdtempSync(join(tmpdir(), 'xendeck-bench-ui-'));
-  const sim = await startSimulator({ scenario: 'large', hosts: 16, vms: 5000, seed: 1, stateDir: join(dir, 'sim') });
+  const sim = await startSimulator({ scenario: 'large', hosts: 16, vms: 5000, containers, seed: 1, stateDir: join(dir, 'sim') });
   const host = await startWebHost(join(dir, 'state'));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--js-flags=--expose-gc'] });
   const client = bridgeClient(host);
@@ -135,13 +162,16 @@ export async function uiBench(): Promise<BenchFigures> {
     const pool = sim.pools[0];
     let connectionId = '';
     let vmRecordsSeen = 0;
+    let dockerPsSeen = 0;
     client.on((event, payload) => {
       if (event === 'connections.certificatePrompt') {
         const p = payload as { id: string; certificate: { fingerprint256: string } };
         void client.request('connections.answerCertificate', { id: p.id, fingerprint256: p.certificate.fingerprint256, trust: true });
       } else if (event === 'mirror.batch') {
         const b = payload as { modified: Record<string, Record<string, unknown>> };
-        vmRecordsSeen += Object.keys(b.modified.VM ?? {}).length;
+        const modified = Object.values(b.modified.VM ?? {});
+        vmRecordsSeen += modified.length;
+        for (const vm of modified as Record<string, unknown>[]) if (typeof (vm.other_config as Record<string, unknown> | undefined)?.docker_ps === 'string') dockerPsSeen++;
       }
     });
     await client.opened;
@@ -159,11 +189,7 @@ export async function uiBench(): Promise<BenchFigures> {
 
     // Settle, then churn: 5,000 VM changes per second for 10 s while the page shows the tree.
     await new Promise((r) => setTimeout(r, 2000));
-    await page.evaluate(() => {
-      const ui = (window as unknown as { __ui: { longTasks: number[]; since: number } }).__ui;
-      ui.longTasks = [];
-      ui.since = performance.now();
-    });
+    await resetLongTasks(page);
     vmRecordsSeen = 0;
     const vms = pool.db.refs('VM').filter((r) => !pool.db.get('VM', r).is_control_domain && !pool.db.get('VM', r).is_a_template);
     // XENDECK_UI_PROFILE=file.cpuprofile: a CPU profile of the page during the churn (open it in DevTools).
@@ -188,7 +214,10 @@ export async function uiBench(): Promise<BenchFigures> {
     if (profile) writeFileSync(process.env.XENDECK_UI_PROFILE!, JSON.stringify((await profile.send('Profiler.stop')).profile));
     const handlers = await page.evaluate(() => (window as unknown as { __ui: { handlerTimes: { ms: number; bytes: number; at: number }[] } }).__ui.handlerTimes.slice());
     if (process.env.XENDECK_UI_VERBOSE) console.error(handlers.filter((h) => h.ms > 30).map((h) => `${h.at.toFixed(0)}: ${h.ms.toFixed(0)} ms for ${(h.bytes / 1e6).toFixed(2)} MB`).join('\n'));
-    const churnLongTasks = await page.evaluate(() => (window as unknown as { __ui: { longTasks: number[] } }).__ui.longTasks.slice());
+    const churnLongTasks = await pageLongTasks(page);
+
+    // Container churn: containers paused and unpaused in many VMs; xscontainer rewrites their docker_ps.
+    const containerChurn = containers > 0 ? await churnContainers(page, pool, () => dockerPsSeen) : undefined;
 
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
@@ -211,7 +240,12 @@ export async function uiBench(): Promise<BenchFigures> {
       `ui: tree after ${(firstVmRowAt - tStart).toFixed(0)} ms from connect, ${(firstVmRowAt - mirrorLoadedAt).toFixed(0)} ms after the mirror was applied; ` +
         `load: ${loadLongTasks.length} long tasks (max ${max(loadLongTasks).toFixed(0)} ms); churn: ${(tick * CHURN_PER_TICK / churnSeconds).toFixed(0)} VM changes/s made, ` +
         `${(vmRecordsSeen / churnSeconds).toFixed(0)}/s delivered, ${churnLongTasks.length} long tasks (max ${max(churnLongTasks).toFixed(0)} ms); heap ${(heap.usedSize / 2 ** 20).toFixed(0)} MB; ` +
-        `reload: pool loaded ${reload.loadedAt.toFixed(0)} ms and tree ${reload.treeAt.toFixed(0)} ms after navigation, ${reload.longTasks.length} long tasks (max ${max(reload.longTasks).toFixed(0)} ms)`,
+        `reload: pool loaded ${reload.loadedAt.toFixed(0)} ms and tree ${reload.treeAt.toFixed(0)} ms after navigation, ${reload.longTasks.length} long tasks (max ${max(reload.longTasks).toFixed(0)} ms)` +
+        (containerChurn
+          ? `; containers (${containers}): ${containerChurn.changesPerS.toFixed(0)} container changes/s made, ${containerChurn.dockerPsPerS.toFixed(0)} docker_ps updates/s delivered, ` +
+            `${containerChurn.longTasks.length} long tasks (max ${max(containerChurn.longTasks).toFixed(0)} ms, total ${sum(containerChurn.longTasks).toFixed(0)} ms); ` +
+            `peer, as many VM renames: ${containerChurn.renames.changesPerS.toFixed(0)}/s, ${containerChurn.renames.longTasks.length} long tasks (max ${max(containerChurn.renames.longTasks).toFixed(0)} ms, total ${sum(containerChurn.renames.longTasks).toFixed(0)} ms)`
+          : ''),
     );
     return {
       connect_to_tree_ms: { value: firstVmRowAt - tStart, unit: 'ms' },
@@ -227,6 +261,21 @@ export async function uiBench(): Promise<BenchFigures> {
       reload_to_tree_ms: { value: reload.treeAt, unit: 'ms' },
       reload_long_tasks: { value: reload.longTasks.length, unit: 'count' },
       reload_longest_task_ms: { value: max(reload.longTasks), unit: 'ms' },
+      ...(containerChurn
+        ? {
+            container_churn_changes_per_s: { value: containerChurn.changesPerS, unit: '1/s' },
+            container_churn_docker_ps_per_s: { value: containerChurn.dockerPsPerS, unit: '1/s' },
+            container_churn_long_tasks: { value: containerChurn.longTasks.length, unit: 'count' },
+            container_churn_longest_task_ms: { value: max(containerChurn.longTasks), unit: 'ms' },
+            container_churn_long_task_total_ms: { value: sum(containerChurn.longTasks), unit: 'ms' },
+            rename_peer_changes_per_s: { value: containerChurn.renames.changesPerS, unit: '1/s' },
+            rename_peer_long_tasks: { value: containerChurn.renames.longTasks.length, unit: 'count' },
+            rename_peer_longest_task_ms: { value: max(containerChurn.renames.longTasks), unit: 'ms' },
+            rename_peer_long_task_total_ms: { value: sum(containerChurn.renames.longTasks), unit: 'ms' },
+            // Container churn's page time over the peer's: 1 means containers cost what any change the tree shows costs.
+            container_over_rename_long_task_ratio: { value: sum(containerChurn.longTasks) / Math.max(1, sum(containerChurn.renames.longTasks)), unit: 'x' },
+          }
+        : {}),
     };
   } finally {
     client.close();
@@ -235,4 +284,73 @@ export async function uiBench(): Promise<BenchFigures> {
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `tick(n)` every 100 ms for 10 s, then lets the last changes land: the page's long tasks meanwhile. */
+async function measureChurn(page: Page, tick: (n: number) => number, profileFile?: string): Promise<{ changesPerS: number; seconds: number; longTasks: number[] }> {
+  await resetLongTasks(page);
+  const profile = profileFile ? await page.context().newCDPSession(page) : undefined;
+  if (profile) {
+    await profile.send('Profiler.enable');
+    await profile.send('Profiler.start');
+  }
+  let changes = 0;
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < CHURN_MS) {
+    const t = performance.now();
+    changes += tick(n++);
+    await new Promise((r) => setTimeout(r, Math.max(0, TICK_MS - (performance.now() - t))));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await new Promise((r) => setTimeout(r, 1500)); // xscontainer rewrites docker_ps 0.5 s after a change; then the batches
+  if (profile) writeFileSync(profileFile!, JSON.stringify((await profile.send('Profiler.stop')).profile));
+  return { changesPerS: changes / seconds, seconds, longTasks: await pageLongTasks(page) };
+}
+
+/**
+ * Container churn and its peer. The peer: as many VMs per tick renamed (a change the tree shows, so it
+ * rebuilds the tree as a docker_ps change does), with the same VM open. Then the containers: the same
+ * number of running containers, each in another monitored VM, paused or unpaused per tick through the
+ * guests' Docker engines (as `docker pause` in the guest would); the monitor rewrites each VM's docker_ps.
+ */
+async function churnContainers(page: Page, pool: SimPool, dockerPsSeen: () => number) {
+  const pc = poolContainers(pool.pool);
+  const guests = [...pc.guests.entries()].flatMap(([vmRef, g]) => (g.daemon?.up ? [{ vmRef, engine: g.daemon }] : []));
+  if (guests.length === 0) throw new Error('no Docker engine runs in the pool: was --containers given?');
+  // Settle after the VM churn; the page shows the tree with one monitored VM open (its container rows drawn).
+  // The page asked about the certificate too (this process answered it): its question is moot, close it.
+  const question = page.getByRole('dialog', { name: /^Trust the certificate/ });
+  if (await question.isVisible()) await question.getByRole('button', { name: 'Trust' }).click();
+  const vmWithContainers = page.locator('[role="treeitem"][aria-level="3"][aria-expanded="false"]').first();
+  await vmWithContainers.click();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('[role="treeitem"][aria-level="4"]').first().waitFor();
+  await new Promise((r) => setTimeout(r, 2000));
+
+  const at = (n: number, i: number) => guests[(n * CONTAINER_CHANGES_PER_TICK + i) % guests.length];
+  const renames = await measureChurn(page, (n) => {
+    for (let i = 0; i < CONTAINER_CHANGES_PER_TICK; i++) {
+      const { vmRef } = at(n, i);
+      const label = String(pool.db.get('VM', vmRef).name_label).replace(/ \(renamed \d+\)$/, '');
+      pool.db.update('VM', vmRef, { name_label: `${label} (renamed ${n})` });
+    }
+    return CONTAINER_CHANGES_PER_TICK;
+  }, process.env.XENDECK_UI_RENAME_PROFILE);
+  await new Promise((r) => setTimeout(r, 2000));
+
+  // XENDECK_UI_CONTAINER_PROFILE=file.cpuprofile: a CPU profile of the page during the container churn.
+  const seenBefore = dockerPsSeen();
+  const churn = await measureChurn(page, (n) => {
+    let changes = 0;
+    for (let i = 0; i < CONTAINER_CHANGES_PER_TICK; i++) {
+      const { engine } = at(n, i);
+      const c = [...engine.containers.values()].find((x: Container) => x.running && !x.restarting);
+      if (!c) continue;
+      void (c.paused ? engine.unpause(c) : engine.pause(c)).catch(() => undefined);
+      changes++;
+    }
+    return changes;
+  }, process.env.XENDECK_UI_CONTAINER_PROFILE);
+  return { ...churn, dockerPsPerS: (dockerPsSeen() - seenBefore) / churn.seconds, renames };
 }

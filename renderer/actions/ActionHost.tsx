@@ -10,7 +10,8 @@ import type { Bridge } from '../../shared/bridge';
 import { useBridge } from '../bridge-context';
 import { evaluateDrop, type DropVerdict } from '../components/drop-policy';
 import { joinGroups, type MenuEntry } from '../components/menu-model';
-import { connectionNodeId, objectId, parseObjectId, useMirrorStoreApi, type MirrorState, type Target } from '../store';
+import { parseObjectId, targetId, useMirrorStoreApi, type MirrorState, type Target } from '../store';
+import { containerTargetName } from '../views/containers/vm-containers';
 import { CertificatePrompt } from '../views/connections/CertificatePrompt';
 import { appTaskLog, recordLaunchFailure } from '../views/tasks/task-log';
 import type { TreeNodeModel } from '../views/tree/tree-model';
@@ -42,11 +43,10 @@ export function useActionRunner(): ActionRunner {
   return runner;
 }
 
-export const targetId = (t: Target) => (t.kind === 'connection' ? connectionNodeId(t.connectionId) : objectId(t.connectionId, t.cls, t.ref));
-
 function targetName(t: Target, state: MirrorState): string {
   const c = state.connections.find((x) => x.id === t.connectionId);
   if (t.kind === 'connection') return c?.label || c?.address || t.connectionId;
+  if (t.kind === 'container') return containerTargetName(state, t);
   const record = state.mirrors[t.connectionId]?.objects[t.cls]?.get(t.ref) as { name_label?: string } | undefined;
   return record?.name_label ?? t.ref;
 }

@@ -6,6 +6,7 @@ const paths = {
   suspend: 'M10.5 2.8A5.5 5.5 0 1 0 13.2 10 4.5 4.5 0 0 1 10.5 2.8z',
   resume: 'M3 3.5v9M6.5 3.5v9l6.5-4.5z',
   pause: 'M5.5 3.5v9M10.5 3.5v9',
+  stop: 'M4 4h8v8H4z',
   'force-shutdown': 'M8 2v5.5M4.8 4.2a5 5 0 1 0 6.4 0M2 14 14 2',
   'force-reboot': 'M12.5 8A4.5 4.5 0 1 1 11 4.6M11.5 2v3h-3M7 6l2 2-2 2',
   delete: 'M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 9h5.6l.7-9M7 7v4M9 7v4',

@@ -5,7 +5,7 @@ import { connectionName } from '../views/tree/connection-status';
 import type { Action } from './types';
 
 /** A connection row, or the pool row that stands for a connected pool in the tree (XenCenter's pool node). */
-const isConnectionRow = (t: Target) => t.kind === 'connection' || t.cls === 'pool';
+const isConnectionRow = (t: Target) => t.kind === 'connection' || (t.kind === 'object' && t.cls === 'pool');
 
 function selectedConnections(targets: Target[], state: MirrorState): ConnectionInfo[] {
   const ids = new Set(targets.filter(isConnectionRow).map((t) => t.connectionId));

@@ -62,7 +62,7 @@ export interface Action {
   label: string;
   icon: ActionIconName;
   /** Menu and toolbar grouping; a separator is drawn between groups. */
-  group: 'connection' | 'vm-power' | 'vm-force' | 'vm-manage' | 'host' | 'pool' | 'create' | 'demo' | 'alerts';
+  group: 'connection' | 'vm-power' | 'vm-force' | 'vm-manage' | 'container' | 'host' | 'pool' | 'create' | 'demo' | 'alerts';
   keys?: KeyBinding;
   /** More words the command palette finds the action by ("snapshot", "evacuate"). */
   keywords?: readonly string[];

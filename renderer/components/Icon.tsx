@@ -19,6 +19,8 @@ const paths = {
   external: 'M9 2.5h4.5V7M13.5 2.5 7.5 8.5M12 9.5v4H2.5V4h4',
   sr: 'M3 4c0-1 2.2-1.8 5-1.8s5 .8 5 1.8v8c0 1-2.2 1.8-5 1.8S3 13 3 12zM3 4c0 1 2.2 1.8 5 1.8S13 5 13 4M3 8c0 1 2.2 1.8 5 1.8S13 9 13 8',
   network: 'M8 2.5v4M3.5 9.5v-3h9v3M2 9.5h3v4H2zM6.5 9.5h3v4h-3zM11 9.5h3v4h-3z',
+  // A shipping container: a box with its corrugated side.
+  container: 'M2 4.5h12v8H2zM5 6.5v4M8 6.5v4M11 6.5v4',
   template: 'M2 3h12v8H2zM6 14h4M8 11v3M4.5 5.5h3M4.5 8h7',
   snapshot: 'M2.5 5h2.5l1-1.5h4L11 5h2.5v7.5h-11zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
   folder: 'M2 4.5V12.5h12V6H7.5L6 4.5z',

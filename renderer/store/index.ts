@@ -30,7 +30,7 @@ import { createMirrorStore } from './mirror-store';
 export { applyBatch, emptyMirror, type ClassMap, type ConnectionMirror, type MirrorObjects } from './apply-batch';
 export { INDEX_DEFS, INDEX_NAMES, type IndexName } from './indexes';
 export { createMirrorStore, type MirrorState, type MirrorStore, type SelectionState } from './mirror-store';
-export { connectionNodeId, isNullRef, objectId, parseObjectId, type ConnectionTarget, type ObjectId, type ObjectTarget, type Target } from './object-id';
+export { connectionNodeId, containerNodeId, isNullRef, objectId, parseObjectId, targetId, type ConnectionTarget, type ContainerTarget, type ObjectId, type ObjectTarget, type Target } from './object-id';
 export { startMirrorSync, type MirrorSyncOptions } from './sync';
 export {
   EMPTY_REFS,

@@ -9,15 +9,26 @@
  */
 import { lazy, type ComponentType } from 'react';
 import type { XapiRecordByClass } from '../../shared/xapi/generated/records';
-import type { ConnectionTarget, ObjectTarget } from '../store/object-id';
+import type { ConnectionTarget, ContainerTarget, ObjectTarget, Target } from '../store/object-id';
 import type { ObjectKind } from './tabs/object-kind';
+import { isWindowsVm } from './containers/vm-containers';
 
 export type { ObjectKind } from './tabs/object-kind';
 
 export interface ObjectTabProps {
-  /** The object shown; for connections (not yet loaded pools) a ConnectionTarget. */
-  target: ObjectTarget | ConnectionTarget;
+  /** The object shown; for connections (not yet loaded pools) a ConnectionTarget; for Docker containers a ContainerTarget. */
+  target: Target;
   kind: ObjectKind;
+}
+
+/** Props of tabs registered for connections only. */
+export interface ConnectionTabProps extends ObjectTabProps {
+  target: ConnectionTarget;
+}
+
+/** Props of tabs registered for Docker containers only (views/containers). */
+export interface ContainerTabProps extends ObjectTabProps {
+  target: ContainerTarget;
 }
 
 /** Props of tabs registered for XAPI objects only (not connections). */
@@ -29,7 +40,8 @@ export interface ObjectTabDef {
   id: string;
   label: string;
   kinds: readonly ObjectKind[];
-  component: ComponentType<ObjectTabProps> | ComponentType<XapiObjectTabProps>;
+  component: ComponentType<ObjectTabProps> | ComponentType<XapiObjectTabProps> | ComponentType<ConnectionTabProps> | ComponentType<ContainerTabProps>;
+  /** For a container, `record` is its VM's. */
   when?: (record: XapiRecordByClass[keyof XapiRecordByClass] | undefined, kind: ObjectKind) => boolean;
 }
 
@@ -47,6 +59,10 @@ export const OBJECT_TABS: readonly ObjectTabDef[] = [
   { id: 'performance', label: 'Performance', kinds: ['host', 'vm'], component: lazy(() => import('./performance/PerformanceObjectTab')) },
   { id: 'users', label: 'Users', kinds: ['pool'], component: lazy(() => import('./tabs/users/UsersTab')) },
   { id: 'logs', label: 'Logs', kinds: ['pool', 'host', 'vm', 'template', 'sr'], component: lazy(() => import('./tabs/logs/LogsTab')) },
+  // Docker containers (XenCenter's container tabs): Processes is not offered for Windows guests.
+  { id: 'general', label: 'General', kinds: ['container'], component: lazy(() => import('./containers/ContainerGeneralTab')) },
+  { id: 'container-processes', label: 'Processes', kinds: ['container'], component: lazy(() => import('./containers/ContainerProcessesTab')), when: (vm) => !vm || !isWindowsVm(vm as XapiRecordByClass['VM']) },
+  { id: 'container-details', label: 'Details', kinds: ['container'], component: lazy(() => import('./containers/ContainerDetailsTab')) },
 ];
 
 export function tabsFor(kind: ObjectKind, record: XapiRecordByClass[keyof XapiRecordByClass] | undefined): ObjectTabDef[] {

@@ -14,7 +14,7 @@ export const addServer: Action = {
   // Not about the selection: always in the toolbar (XenCenter keeps it there), in menus of connection rows.
   global: true,
   needs: 'Always available.',
-  appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection' || t.cls === 'pool'),
+  appliesTo: (targets: Target[], _state: MirrorState) => targets.length === 0 || targets.every((t) => t.kind === 'connection' || (t.kind === 'object' && t.cls === 'pool')),
   disabledReason: () => undefined,
   run: (ctx) => runAddServer(ctx),
 };

@@ -10,7 +10,7 @@ import type { MirrorState, Target } from '../../store';
 import { DemoHostDialog, type DemoHostChoice } from './DemoHostDialog';
 
 /** A demo pool's row, its pool or one of its hosts: what a host failure is staged from. */
-const isPoolOrHost = (t: Target) => t.kind === 'connection' || t.cls === 'pool' || t.cls === 'host';
+const isPoolOrHost = (t: Target) => t.kind === 'connection' || (t.kind === 'object' && (t.cls === 'pool' || t.cls === 'host'));
 
 /** The demo connection the whole selection is in, when it is the pool (or its connection row) or hosts of it. */
 function demoConnection(targets: Target[], state: MirrorState): string | undefined {

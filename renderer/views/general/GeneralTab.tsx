@@ -12,6 +12,7 @@ import { TagEditor } from '../../components/TagEditor';
 import { useClassMap, useIndexed, useRecord } from '../../store/hooks';
 import { isNullRef, type ObjectTarget } from '../../store/object-id';
 import type { XapiObjectTabProps } from '../object-tabs';
+import { VmContainerSection } from '../containers/VmContainerSection';
 import { formatBytes, formatTime } from '../tabs/format';
 import { useXapi } from '../tabs/use-xapi';
 
@@ -148,6 +149,7 @@ export default function GeneralTab({ target, kind }: XapiObjectTabProps) {
     <div className="view-general">
       <IdentitySection target={target} record={record} kindLabel={KIND_LABEL[kind] ?? 'object'} />
       {target.cls === 'VM' && <VmDetails target={target} vm={record as unknown as VMRecord} />}
+      {target.cls === 'VM' && <VmContainerSection target={target} vm={record as unknown as VMRecord} />}
       {target.cls === 'host' && <HostDetails target={target} host={record as unknown as HostRecord} />}
       {target.cls === 'pool' && <PoolDetails target={target} pool={record as unknown as PoolRecord} />}
       {target.cls === 'SR' && <SrDetails sr={record as unknown as SRRecord} />}

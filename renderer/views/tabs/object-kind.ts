@@ -2,10 +2,11 @@
 import type { VMRecord } from '../../../shared/xapi/generated/records';
 import type { Target } from '../../store/object-id';
 
-export type ObjectKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'other';
+export type ObjectKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'container' | 'other';
 
 export function objectKind(target: Target, record: unknown): ObjectKind {
   if (target.kind === 'connection') return 'connection';
+  if (target.kind === 'container') return 'container';
   switch (target.cls) {
     case 'pool':
       return 'pool';

@@ -15,6 +15,7 @@ const ICONS: Record<NodeKind, IconName> = {
   snapshot: 'snapshot',
   sr: 'sr',
   network: 'network',
+  container: 'container',
   group: 'group',
   tag: 'tag',
   folder: 'folder',

@@ -13,15 +13,16 @@
  * a host that is down are left out, internal templates, tmpfs and tools SRs always.
  */
 import type { ConnectionInfo } from '../../../shared/bridge';
-import type { HostRecord, NetworkRecord, SRRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
+import type { HostRecord, NetworkRecord, SRRecord, VMGuestMetricsRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { connectionNodeId, isNullRef, objectId, type Target } from '../../store/object-id';
 import { objectLabels, srHome } from '../../store/object-labels';
+import { containerGroupRows, vmContainerRows, type VmContainerRows } from '../containers/container-tree';
 import { isDefaultTemplate } from '../tabs/object-kind';
 import { connectionName, statusText, statusTone } from './connection-status';
 import { DEFAULT_TREE_OPTIONS, type TreeOptions } from './tree-options';
 
-export type NodeKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'group' | 'tag' | 'folder';
+export type NodeKind = 'connection' | 'pool' | 'host' | 'vm' | 'template' | 'snapshot' | 'sr' | 'network' | 'container' | 'group' | 'tag' | 'folder';
 
 /** A state the icon shows: a VM's power state, a host's liveness, a connection's status. */
 export type NodeState = 'running' | 'halted' | 'suspended' | 'paused' | 'live' | 'dead' | 'maintenance' | 'connecting' | 'error' | 'disconnected' | undefined;
@@ -96,7 +97,7 @@ const hidden = (r: { other_config?: Record<string, string> }) => r.other_config?
 const GUI_TEMP = '__gui__';
 
 /** VM nodes by record: records are immutable and replaced on change, so an unchanged record means an unchanged node. */
-const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; ips: string[]; node: TreeNodeModel }>();
+const vmNodes = new WeakMap<VMRecord, { connectionId: string; alerts: number | undefined; gm: VMGuestMetricsRecord | undefined; ips: string[]; docker: VmContainerRows; node: TreeNodeModel }>();
 
 /** Node factories for one connection, sharing its lookups (alerts, guest IPs, labels). */
 class NodeFactory {
@@ -115,18 +116,28 @@ class NodeFactory {
     return { kind: 'object', connectionId: this.connectionId, cls, ref };
   }
 
-  vmIps(vm: VMRecord): string[] {
-    if (isNullRef(vm.guest_metrics)) return [];
-    const gm = this.mirror.objects.VM_guest_metrics?.get(vm.guest_metrics);
+  private guestMetrics(vm: VMRecord): VMGuestMetricsRecord | undefined {
+    return isNullRef(vm.guest_metrics) ? undefined : this.mirror.objects.VM_guest_metrics?.get(vm.guest_metrics);
+  }
+
+  vmIps(vm: VMRecord, gm = this.guestMetrics(vm)): string[] {
     return gm ? Object.values(gm.networks ?? {}) : [];
   }
 
   vm(ref: string, vm: VMRecord): TreeNodeModel {
-    // A VM whose record, IPs and alert count did not change keeps its node (and its row stays as it is).
-    const ips = this.vmIps(vm);
+    // A VM whose record, IPs, alert count and containers did not change keeps its node (and its row stays as
+    // it is). Every VM is asked on each rebuild: the check compares identities first, IPs only when the
+    // guest metrics record was replaced.
+    const gm = this.guestMetrics(vm);
     const alerts = this.alerts(vm.uuid);
+    // Its Docker containers as children (views/containers), and a note when they cannot be shown.
+    const docker = vmContainerRows(this.connectionId, ref, vm, this.mirror);
     const cached = vmNodes.get(vm);
-    if (cached && cached.connectionId === this.connectionId && cached.alerts === alerts && cached.ips.join() === ips.join()) return cached.node;
+    if (cached && cached.connectionId === this.connectionId && cached.alerts === alerts && cached.docker === docker) {
+      if (cached.gm === gm) return cached.node;
+      if (cached.ips.join() === this.vmIps(vm, gm).join()) return (cached.gm = gm), cached.node;
+    }
+    const ips = this.vmIps(vm, gm);
     const kind: NodeKind = vm.is_a_snapshot ? 'snapshot' : vm.is_a_template ? 'template' : 'vm';
     const state = kind === 'vm' ? vmState(vm) : undefined;
     const node: TreeNodeModel = {
@@ -137,12 +148,15 @@ class NodeFactory {
       kind,
       state,
       stateText: state ? STATE_WORDS[state] : kind === 'template' ? (isDefaultTemplate(vm) ? 'built-in template' : 'custom template') : undefined,
-      // Paused and suspended VMs are rare and easy to confuse with running ones: their state is written out.
-      detail: state === 'paused' ? 'Paused' : state === 'suspended' ? 'Suspended' : undefined,
+      // Paused and suspended VMs are rare and easy to confuse with running ones: their state is written out;
+      // so is a container list that cannot be shown (Docker unreachable, unreadable).
+      detail: [state === 'paused' ? 'Paused' : state === 'suspended' ? 'Suspended' : undefined, docker.detail].filter(Boolean).join(' · ') || undefined,
+      tone: docker.tone,
       alerts,
       terms: [vm.uuid, ...(kind === 'vm' ? [vm.power_state] : []), ...vm.tags, ...ips],
+      children: docker.children,
     };
-    vmNodes.set(vm, { connectionId: this.connectionId, alerts, ips, node });
+    vmNodes.set(vm, { connectionId: this.connectionId, alerts, gm, ips, docker, node });
     return node;
   }
 
@@ -279,6 +293,23 @@ function connectionRow(c: ConnectionInfo, loading: boolean): TreeNodeModel {
   };
 }
 
+/**
+ * Lists sorted by label, per connection, reused from the last build while their nodes are the same objects:
+ * on a big pool, a rebuild for a few changed VMs sorts only the lists they are in (a host's 300 VMs), not
+ * all 5,000 again.
+ */
+const sortedLists = new Map<string, Map<string, { nodes: readonly TreeNodeModel[]; sorted: TreeNodeModel[] }>>();
+
+function sortedByLabel(connectionId: string, list: string, nodes: TreeNodeModel[]): TreeNodeModel[] {
+  let lists = sortedLists.get(connectionId);
+  if (!lists) sortedLists.set(connectionId, (lists = new Map()));
+  const last = lists.get(list);
+  if (last && last.nodes.length === nodes.length && last.nodes.every((n, i) => n === nodes[i])) return last.sorted;
+  const sorted = [...nodes].sort(byLabel);
+  lists.set(list, { nodes, sorted });
+  return sorted;
+}
+
 /** A connected pool as XenCenter draws it (see the header). */
 function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror, options: TreeOptions): TreeNodeModel {
   const f = new NodeFactory(c.id, mirror);
@@ -310,11 +341,11 @@ function infrastructureOf(c: ConnectionInfo, mirror: ConnectionMirror, options: 
   const hostNodes = values(objects.host)
     .map(([ref, host]) => {
       const s = underHost.get(ref);
-      return f.host(ref, host, s ? [...s.vms.sort(byLabel), ...s.srs.sort(byLabel)] : []);
+      return f.host(ref, host, s ? [...sortedByLabel(c.id, `host ${ref}`, s.vms), ...s.srs.sort(byLabel)] : []);
     })
     .sort(byLabel);
   // XenCenter's order within a level: hosts, VMs, then the other kinds by type name (networks, SRs, templates).
-  const rest = [...poolVms.sort(byLabel), ...networks.sort(byLabel), ...poolSrs.sort(byLabel), ...sortTemplates(templates, objects.VM)];
+  const rest = [...sortedByLabel(c.id, 'pool', poolVms), ...networks.sort(byLabel), ...poolSrs.sort(byLabel), ...sortTemplates(templates, objects.VM)];
 
   const [poolRef, pool] = values(objects.pool)[0] ?? [];
   const demo = c.demo ? 'Demo' : undefined;
@@ -357,6 +388,7 @@ function eachConnection(src: TreeSource, connected: (c: ConnectionInfo, m: Conne
 }
 
 export function buildInfrastructure(src: TreeSource, options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNodeModel[] {
+  for (const id of sortedLists.keys()) if (!src.mirrors[id]) sortedLists.delete(id);
   const out: TreeNodeModel[] = [];
   eachConnection(src, (c, m) => out.push(infrastructureOf(c, m, options)), (row) => out.push(row));
   return out;
@@ -369,7 +401,7 @@ function group(key: string, label: string, children: TreeNodeModel[], kind: Node
 /** Every object grouped by type, all pools together (XenCenter's Objects view). */
 export function buildObjects(src: TreeSource, options: TreeOptions = DEFAULT_TREE_OPTIONS): TreeNodeModel[] {
   const pools: TreeNodeModel[] = [], hosts: TreeNodeModel[] = [], vms: TreeNodeModel[] = [], templates: TreeNodeModel[] = [];
-  const srs: TreeNodeModel[] = [], networks: TreeNodeModel[] = [], offline: TreeNodeModel[] = [];
+  const srs: TreeNodeModel[] = [], networks: TreeNodeModel[] = [], offline: TreeNodeModel[] = [], containers: TreeNodeModel[] = [];
   eachConnection(
     src,
     (c, m) => {
@@ -380,8 +412,11 @@ export function buildObjects(src: TreeSource, options: TreeOptions = DEFAULT_TRE
       }
       for (const [ref, h] of values(m.objects.host)) hosts.push(f.host(ref, h, []));
       for (const [ref, vm] of values(m.objects.VM)) {
-        if (show.guest(vm)) vms.push(f.vm(ref, vm));
-        else if (show.template(vm)) templates.push(f.vm(ref, vm));
+        if (show.guest(vm)) {
+          const node = f.vm(ref, vm);
+          vms.push(node);
+          containers.push(...containerGroupRows(node, vm.name_label));
+        } else if (show.template(vm)) templates.push(f.vm(ref, vm));
       }
       for (const [ref, sr] of values(m.objects.SR)) if (show.sr(sr)) srs.push(f.sr(ref, sr));
       // The Objects view lists networks (XenCenter's Objects view does); the option is for the Infrastructure view.
@@ -396,6 +431,7 @@ export function buildObjects(src: TreeSource, options: TreeOptions = DEFAULT_TRE
     group('templates', 'Templates', templates.sort(byLabel), 'group', false),
     group('srs', 'Storage', srs.sort(byLabel)),
     group('networks', 'Networks', networks.sort(byLabel), 'group', false),
+    group('containers', 'Docker containers', containers.sort(byLabel), 'group', false),
   ].filter((g) => g.children?.length);
   return [...groups, ...offline];
 }

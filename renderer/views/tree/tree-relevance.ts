@@ -5,10 +5,11 @@
  * is a few microseconds each.
  */
 import type { PBDRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
+import { containerTreeFieldsEqual } from '../containers/container-tree';
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The VM fields the tree reads (tree-model.ts): label, kind, state, placement, tags, folder, IP source. */
+/** The VM fields the tree reads (tree-model.ts): label, kind, state, placement, tags, folder, IP source, containers. */
 export function vmTreeFieldsEqual(a: VMRecord, b: VMRecord): boolean {
   return (
     a.name_label === b.name_label &&
@@ -25,7 +26,8 @@ export function vmTreeFieldsEqual(a: VMRecord, b: VMRecord): boolean {
     a.other_config?.default_template === b.other_config?.default_template &&
     a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter &&
     sameList(a.tags, b.tags) &&
-    sameList(a.VBDs ?? [], b.VBDs ?? [])
+    sameList(a.VBDs ?? [], b.VBDs ?? []) &&
+    containerTreeFieldsEqual(a, b)
   );
 }
 

@@ -12,7 +12,8 @@ import type { TreeSource } from './tree-model';
 import { guestMetricsTreeFieldsEqual, mapChangedFor, pbdTreeFieldsEqual, srTreeFieldsEqual, vbdTreeFieldsEqual, vdiTreeFieldsEqual, vmTreeFieldsEqual } from './tree-relevance';
 
 // PBD, VBD and VDI place SRs and halted VMs under their host (XenCenter's SR.Home() and VM.Home()).
-const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics', 'PBD', 'VBD', 'VDI'] as const;
+// message: xscontainer's "cannot monitor" alert says a VM's Docker is unreachable (views/containers).
+const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics', 'PBD', 'VBD', 'VDI', 'message'] as const;
 const HEAD = 6; // id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm
 const STRIDE = HEAD + TREE_CLASSES.length;
 
@@ -32,6 +33,9 @@ function changed(prev: unknown[], next: unknown[]): boolean {
   for (let i = 1; i < next.length; i++) {
     if (prev[i] === next[i]) continue;
     const slot = (i - 1) % STRIDE;
+    // Messages are read through alertsByObject, which changes when an alert comes or goes: the other
+    // messages (VM started, snapshot taken…) do not rebuild the tree.
+    if (slot >= HEAD && TREE_CLASSES[slot - HEAD] === 'message') continue;
     const equal = slot >= HEAD ? RELEVANT[TREE_CLASSES[slot - HEAD]] : undefined;
     if (!equal) return true;
     if (mapChangedFor(prev[i] as ReadonlyMap<string, never>, next[i] as ReadonlyMap<string, never>, equal)) return true;
