@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDockerInspect, parseDockerTop } from '../../../shared/api-client/xscontainer';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
 // A test, not the bundle: the simulator plays the pool, over real sockets.
-/* eslint-disable no-restricted-imports */
 import { startSignedIn, type TestSimulator } from '../../../simulator/contract/harness';
 import { login } from '../../../simulator/contract/json-rpc-client';
 import { PluginClient, rpc } from '../../../simulator/containers/plugin-test-client';
