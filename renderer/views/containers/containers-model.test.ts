@@ -10,7 +10,6 @@ import type { VMRecord } from '../../../shared/xapi/generated/records';
 import { startSignedIn, type TestSimulator } from '../../../simulator/contract/harness';
 import { login } from '../../../simulator/contract/json-rpc-client';
 import { PluginClient, rpc } from '../../../simulator/containers/plugin-test-client';
-/* eslint-enable no-restricted-imports */
 import { createMirrorStore, type Target } from '../../store';
 import type { ContainerTarget } from '../../store/object-id';
 import { buildTree, type TreeNodeModel } from '../tree/tree-model';
