@@ -8,6 +8,9 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, saveScreenshot, test, rowName } from './fixtures';
 
+// The window as on a large screen (1600×1000).
+test.use({ viewport: { width: 1600, height: 1000 } });
+
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
 
 /** A tree row by name; scrolled into view first, since the tree is virtualized. */

@@ -9,6 +9,9 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, rowName, saveScreenshot, test } from './fixtures';
 
+// The window as on a small laptop screen (1024×700): every action, reason and dialog must still be reachable there.
+test.use({ viewport: { width: 1024, height: 700 } });
+
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
 const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name: rowName(name) });
 const search = (page: Page) => page.getByRole('searchbox', { name: 'Search resources' });

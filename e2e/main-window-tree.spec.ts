@@ -7,6 +7,9 @@
 import type { Page } from '@playwright/test';
 import { expect, saveScreenshot, test, rowName } from './fixtures';
 
+// The window as on a large screen (1600×1000).
+test.use({ viewport: { width: 1600, height: 1000 } });
+
 const tree = (page: Page) => page.getByRole('tree', { name: 'Resources' });
 const item = (page: Page, name: string) => tree(page).getByRole('treeitem', { name: rowName(name) });
 const search = (page: Page) => page.getByRole('searchbox', { name: 'Search resources' });
