@@ -4,6 +4,7 @@ import { clientLoadBench } from './client-load';
 import { simLargeBench } from './sim-large';
 import { rrdParseBench } from './rrd-parse';
 import { uiBench } from './ui';
+import { migrationBench } from './migration';
 
 /** The bench cases, by name. Each returns its figures as {figure: {value, unit}}. */
 export type BenchFigures = Record<string, { value: number; unit: string }>;
@@ -19,4 +20,5 @@ export const benchCases: Record<string, BenchCase> = {
   'rrd-parse': rrdParseBench,
   ui: uiBench,
   hostile: hostileBench,
+  migration: migrationBench,
 };

@@ -45,14 +45,14 @@ const CONTAINER_CHANGES_PER_TICK = 10;
 
 type SimPool = Awaited<ReturnType<typeof startSimulator>>['pools'][number];
 
-interface WebHost {
+export interface WebHost {
   url: string;
   origin: string;
   token: string;
   stop(): Promise<void>;
 }
 
-async function startWebHost(stateDir: string): Promise<WebHost> {
+export async function startWebHost(stateDir: string): Promise<WebHost> {
   // XENDECK_UI_RENDERER_DIR: serve another renderer build (e.g. `vite build --minify false` for readable profiles).
   const rendererDir = process.env.XENDECK_UI_RENDERER_DIR ? ['--renderer-dir', process.env.XENDECK_UI_RENDERER_DIR] : [];
   const child = spawn(process.execPath, [join(root, 'dist', 'web-host', 'web-host.mjs'), '--json', '--port', '0', '--state-dir', stateDir, '--no-demo', ...rendererDir], {
@@ -74,7 +74,7 @@ async function startWebHost(stateDir: string): Promise<WebHost> {
 }
 
 /** A second bridge client (what the page's own socket speaks), to add the server and watch what arrives. */
-function bridgeClient(host: WebHost) {
+export function bridgeClient(host: WebHost) {
   const ws = new NodeWebSocket(`${host.origin.replace('http', 'ws')}/bridge?token=${encodeURIComponent(host.token)}`, { headers: { Origin: host.origin } });
   let nextId = 1;
   const pending = new Map<number, (frame: { ok: boolean; result?: unknown; error?: unknown }) => void>();
@@ -103,7 +103,7 @@ function bridgeClient(host: WebHost) {
 }
 
 /** Installed in the page before the app: long tasks and the time the first VM row appears under a host. */
-function pageProbe() {
+export function pageProbe() {
   const w = window as unknown as { __ui: { longTasks: number[]; since: number; firstVmRowAt?: number } };
   w.__ui = { longTasks: [], since: 0 };
   new PerformanceObserver((list) => {
@@ -133,7 +133,7 @@ function pageProbe() {
 }
 
 /** The page's long tasks from now on (cleared). */
-async function resetLongTasks(page: Page): Promise<void> {
+export async function resetLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
     const ui = (window as unknown as { __ui: { longTasks: number[]; since: number } }).__ui;
     ui.longTasks = [];
@@ -141,7 +141,7 @@ async function resetLongTasks(page: Page): Promise<void> {
   });
 }
 
-const pageLongTasks = (page: Page) => page.evaluate(() => (window as unknown as { __ui: { longTasks: number[] } }).__ui.longTasks.slice());
+export const pageLongTasks = (page: Page) => page.evaluate(() => (window as unknown as { __ui: { longTasks: number[] } }).__ui.longTasks.slice());
 
 export async function uiBench(options: BenchOptions = {}): Promise<BenchFigures> {
   buildIfNeeded({ log: (line: string) => console.error(line) });
