@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most integration tests wait on sockets and simulated time: two at once keep a 2-core CI machine busy
+    // (Vitest's default is one fewer than the cores, a single worker there).
+    maxWorkers: 2,
   },
 });

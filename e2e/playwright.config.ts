@@ -1,7 +1,8 @@
 /**
- * Playwright for XenDeck's e2e suite: Debian's Chromium (CHROMIUM_PATH or /usr/bin/chromium), headless, one
- * worker, against browser mode. The global setup builds dist/ if needed and starts the web host with the
- * embedded demo simulator on free ports and a fresh state folder; specs use the fixtures of e2e/fixtures.ts.
+ * Playwright for XenDeck's e2e suite: Debian's Chromium (CHROMIUM_PATH or /usr/bin/chromium), headless, two
+ * workers (spec files in parallel), against browser mode. The global setup builds dist/ if needed; the fixtures of
+ * e2e/fixtures.ts start, per spec file, the web host with the embedded demo simulator on free ports and a fresh
+ * state folder.
  * Screenshots go to e2e/screenshots/, other artefacts to e2e/results/ (both gitignored).
  *
  *   npm run test:e2e                                   build, then every spec
@@ -16,7 +17,9 @@ export default defineConfig({
   testMatch: '*.spec.ts',
   outputDir: 'results/output',
   globalSetup: './global-setup.ts',
-  workers: 1,
+  // Each spec file gets its own app and demo simulator (fixtures.ts), so files can run side by side; the tests
+  // mostly wait on simulated time and the UI, so two workers fit a 2-core machine.
+  workers: 2,
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
