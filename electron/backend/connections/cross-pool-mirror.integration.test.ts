@@ -1,0 +1,116 @@
+/**
+ * After a cross-pool move, what the page holds of each pool is that pool: the mirror batches the
+ * ConnectionManager sent for Lab and Production, applied in order as the renderer applies them, equal a fresh
+ * get_all_records of each pool read through an independent session (the VM, its disks, their snapshots, VBDs
+ * and VIFs left Lab and arrived in Production; nothing lost, nothing left behind). Real sockets, the demo's
+ * two pools.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MirrorBatch } from '../../../shared/bridge';
+import type { XapiClient } from '../../../shared/api-client/xapi-client';
+import { stringifyWithRawRecords } from '../../../shared/api-client/raw-record';
+import { FileCertificateStore } from '../stores/file-certificate-store';
+import { FileSecretStore } from '../stores/file-secret-store';
+import { FileSettingsStore } from '../stores/file-settings-store';
+import { ConnectionManager } from './connection-manager';
+import { applyToReplica } from './mirror-replica';
+import { labClient, startLab, type Lab } from './sim-harness';
+
+let lab: Lab;
+let dir: string;
+let manager: ConnectionManager;
+const ids: Record<string, string> = {};
+const batches: MirrorBatch[] = [];
+const readers: XapiClient[] = [];
+
+beforeAll(async () => {
+  lab = await startLab({ scenario: 'demo', timeScale: 50 });
+  dir = mkdtempSync(join(tmpdir(), 'xendeck-cross-pool-'));
+  manager = new ConnectionManager({
+    settings: new FileSettingsStore(dir),
+    certificates: new FileCertificateStore(dir),
+    secrets: new FileSecretStore(join(dir, 'secrets')),
+    // Recorded as the page receives them: through the JSON both transports send.
+    emit: (event, payload) => {
+      if (event === 'mirror.batch') batches.push(JSON.parse(stringifyWithRawRecords(payload)) as MirrorBatch);
+    },
+    client: { eventTimeoutSeconds: 2, retryMinMs: 50, retryMaxMs: 400, gracePeriodMs: 60_000, probeTimeoutMs: 3_000 },
+  });
+  await manager.init();
+  for (const pool of lab.sim.pools) {
+    const fingerprint256 = lab.sim.hosts.find((h) => h.url === pool.masterUrl)!.fingerprint256;
+    ids[pool.name] = (await manager.addDemo({ label: pool.name, url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256 })).id;
+  }
+  for (let waited = 0; manager.list().filter((c) => c.status.state === 'connected').length < 2; waited += 50) {
+    if (waited > 15_000) throw new Error('the demo pools did not connect');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(readers.splice(0).map((c) => c.disconnect()));
+  await manager?.dispose();
+  await lab?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const call = <T>(pool: string, method: string, ...params: unknown[]) => manager.call(ids[pool], method, params) as Promise<T>;
+
+/** What the page holds of a pool: every batch of its connection applied in order, as class/ref → record. */
+function pageView(pool: string): Map<string, unknown> {
+  const view = new Map<string, unknown>();
+  for (const batch of batches) if (batch.connectionId === ids[pool]) applyToReplica(view, batch);
+  return view;
+}
+
+/** A fresh get_all_records of the given classes, read through an independent session to the pool's master. */
+async function freshView(pool: string, classes: string[]): Promise<Map<string, unknown>> {
+  const reader = labClient(lab, { url: lab.sim.pools.find((p) => p.name === pool)!.masterUrl });
+  readers.push(reader);
+  const view = new Map<string, unknown>();
+  for (const cls of classes) {
+    const records = await reader.call<Record<string, unknown>>(`${cls}.get_all_records`);
+    for (const ref in records) view.set(`${cls}/${ref}`, records[ref]);
+  }
+  return view;
+}
+
+const classesOf = (view: Map<string, unknown>) => [...new Set([...view.keys()].map((k) => k.split('/')[0]))];
+
+/** The page's view of a pool equals the pool, once the events of the move have arrived (they may trail the call). */
+async function expectPageEqualsPool(pool: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const mine = pageView(pool);
+      const fresh = await freshView(pool, classesOf(mine));
+      const keys = [...new Set([...mine.keys(), ...fresh.keys()])];
+      return keys.filter((k) => JSON.stringify(mine.get(k)) !== JSON.stringify(fresh.get(k)));
+    }, { timeout: 20_000, interval: 200 })
+    .toEqual([]);
+}
+
+it("leaves each pool's page view equal to a fresh get_all_records after a VM moves from Lab to Production with its disks", async () => {
+  const [vm] = await call<string[]>('Lab', 'VM.get_by_name_label', 'k8s-lab-3');
+  const [host] = await call<string[]>('Production', 'host.get_by_name_label', 'xcp-prod-02');
+  const pifs = await call<Record<string, { host: string; management: boolean; network: string }>>('Production', 'PIF.get_all_records');
+  const network = Object.values(pifs).find((p) => p.host === host && p.management)!.network;
+  const sr = await call<string>('Production', 'pool.get_default_SR', (await call<string[]>('Production', 'pool.get_all'))[0]);
+  const vdis: Record<string, string> = {};
+  for (const vbd of await call<string[]>('Lab', 'VM.get_VBDs', vm)) {
+    if ((await call<string>('Lab', 'VBD.get_type', vbd)) === 'Disk') vdis[await call<string>('Lab', 'VBD.get_VDI', vbd)] = sr;
+  }
+  const vifs = Object.fromEntries((await call<string[]>('Lab', 'VM.get_VIFs', vm)).map((v) => [v, network]));
+  const uuid = await call<string>('Lab', 'VM.get_uuid', vm);
+
+  const token = await call<Record<string, string>>('Production', 'host.migrate_receive', host, network, {});
+  await call('Lab', 'VM.migrate_send', vm, token, true, vdis, vifs, {});
+
+  // The VM left Lab and is in Production, in the page's views as on the pools.
+  await expect.poll(() => [...pageView('Lab').values()].some((r) => (r as { uuid?: string }).uuid === uuid), { timeout: 20_000 }).toBe(false);
+  await expect.poll(() => [...pageView('Production').entries()].some(([k, r]) => k.startsWith('VM/') && (r as { uuid?: string }).uuid === uuid), { timeout: 20_000 }).toBe(true);
+  await expectPageEqualsPool('Lab');
+  await expectPageEqualsPool('Production');
+});
