@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../simulator';
+import { startSimulator } from '../../../simulator';
 import type { BridgeEvents, EventName, MirrorBatch } from '../../../shared/bridge';
 import type { XapiClient } from '../../../shared/api-client/xapi-client';
 import { FileCertificateStore } from '../stores/file-certificate-store';
@@ -17,7 +17,7 @@ import { FileSecretStore } from '../stores/file-secret-store';
 import { FileSettingsStore } from '../stores/file-settings-store';
 import { ConnectionManager, SAVED_SERVERS_KEY, passwordKey } from './connection-manager';
 import { certificateHostKeyOfUrl } from './node-transport';
-import { labClient, startLab, type Lab } from './sim-harness';
+import { classesOf, freshRecords, startLab, type Lab } from './sim-harness';
 import { applyToReplica } from './mirror-replica';
 import { stringifyWithRawRecords } from '../../../shared/api-client/raw-record';
 
@@ -100,19 +100,6 @@ function flatten(batch: MirrorBatch): Map<string, unknown> {
   return view;
 }
 
-/** A fresh get_all_records of every class the replica holds, read through an independent session. */
-async function freshRecords(url: string, classes: string[], sim: RunningSimulator = lab.sim): Promise<Map<string, unknown>> {
-  const reader = labClient({ ...lab, sim }, { url });
-  refs.push(reader);
-  const view = new Map<string, unknown>();
-  for (const cls of classes) {
-    const records = await reader.call<Record<string, unknown>>(`${cls}.get_all_records`);
-    for (const ref in records) view.set(`${cls}/${ref}`, records[ref]);
-  }
-  return view;
-}
-
-const classesOf = (view: Map<string, unknown>) => [...new Set([...view.keys()].map((k) => k.split('/')[0]))];
 const firstPool = () => lab.sim.pools[0];
 /** The certificate of a pool's master (every simulated host has its own, as on a real pool). */
 const masterFingerprint = (pool: { masterUrl: string } = firstPool()) => lab.sim.hosts.find((h) => h.url === pool.masterUrl)!.fingerprint256;
@@ -249,7 +236,7 @@ describe('ConnectionManager', () => {
     // No lost and no ghost objects: the renderer's copy is the pool.
     const mine = replica(r, demo.id);
     expect(mine).toEqual(flatten(onTheWire(r.manager.snapshot(demo.id))));
-    const fresh = await freshRecords(pool.masterUrl, classesOf(mine));
+    const fresh = await freshRecords(lab, pool.masterUrl, classesOf(mine), refs);
     expect([...mine.keys()].sort()).toEqual([...fresh.keys()].sort());
     for (const [key, record] of fresh) expect(mine.get(key), key).toEqual(record);
   });

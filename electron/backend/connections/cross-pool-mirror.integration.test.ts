@@ -17,7 +17,7 @@ import { FileSecretStore } from '../stores/file-secret-store';
 import { FileSettingsStore } from '../stores/file-settings-store';
 import { ConnectionManager } from './connection-manager';
 import { applyToReplica } from './mirror-replica';
-import { labClient, startLab, type Lab } from './sim-harness';
+import { classesOf, freshRecords, startLab, type Lab } from './sim-harness';
 
 let lab: Lab;
 let dir: string;
@@ -66,26 +66,12 @@ function pageView(pool: string): Map<string, unknown> {
   return view;
 }
 
-/** A fresh get_all_records of the given classes, read through an independent session to the pool's master. */
-async function freshView(pool: string, classes: string[]): Promise<Map<string, unknown>> {
-  const reader = labClient(lab, { url: lab.sim.pools.find((p) => p.name === pool)!.masterUrl });
-  readers.push(reader);
-  const view = new Map<string, unknown>();
-  for (const cls of classes) {
-    const records = await reader.call<Record<string, unknown>>(`${cls}.get_all_records`);
-    for (const ref in records) view.set(`${cls}/${ref}`, records[ref]);
-  }
-  return view;
-}
-
-const classesOf = (view: Map<string, unknown>) => [...new Set([...view.keys()].map((k) => k.split('/')[0]))];
-
 /** The page's view of a pool equals the pool, once the events of the move have arrived (they may trail the call). */
 async function expectPageEqualsPool(pool: string): Promise<void> {
   await expect
     .poll(async () => {
       const mine = pageView(pool);
-      const fresh = await freshView(pool, classesOf(mine));
+      const fresh = await freshRecords(lab, lab.sim.pools.find((p) => p.name === pool)!.masterUrl, classesOf(mine), readers);
       const keys = [...new Set([...mine.keys(), ...fresh.keys()])];
       return keys.filter((k) => JSON.stringify(mine.get(k)) !== JSON.stringify(fresh.get(k)));
     }, { timeout: 20_000, interval: 200 })

@@ -52,6 +52,25 @@ export function labClient(lab: Lab, overrides: Partial<XapiClientOptions> & { tr
   });
 }
 
+/**
+ * A fresh get_all_records of the given classes from the pool at `url`, read through an independent session, as
+ * class/ref → record (the shape tests compare the page's view of a pool with). `readers` keeps the session's
+ * client for the caller to disconnect.
+ */
+export async function freshRecords(lab: Lab, url: string, classes: string[], readers: XapiClient[]): Promise<Map<string, unknown>> {
+  const reader = labClient(lab, { url });
+  readers.push(reader);
+  const view = new Map<string, unknown>();
+  for (const cls of classes) {
+    const records = await reader.call<Record<string, unknown>>(`${cls}.get_all_records`);
+    for (const ref in records) view.set(`${cls}/${ref}`, records[ref]);
+  }
+  return view;
+}
+
+/** The classes a class/ref → record view holds. */
+export const classesOf = (view: Map<string, unknown>) => [...new Set([...view.keys()].map((k) => k.split('/')[0]))];
+
 /** Resolves on the client's next change set (or after `ms` if none comes, so callers re-check). */
 export function nextChange(client: XapiClient, ms = 3_000): Promise<ChangeSet | undefined> {
   return new Promise((resolve) => {
