@@ -17,7 +17,9 @@
  *   has begun) and logged;
  * - a request the HTTP parser refuses (a malformed request line, headers over the server's `maxHeaderSize`,
  *   a timeout) is answered 400 / 431 / 408 and the connection closed; when a reply is already on its way on
- *   that connection, the socket is destroyed instead, so no reply is ever cut into another.
+ *   that connection, the socket is destroyed instead, so no reply is ever cut into another;
+ * - those refusals, and the refused upgrades and CONNECTs, cost a connection each: they are paced per listener
+ *   (refusal-pacer.ts), so a flood of them takes a bounded share of the thread.
  *
  * `guardWebSocket(ws)` gives a WebSocket its `error` listener: the `ws` library then closes a violating client
  * with the code RFC 6455 names (1009 message too big for the server's `maxPayload`, 1007 invalid UTF-8, 1002
@@ -26,6 +28,7 @@
  * Platform-neutral code: the servers and sockets come in, typed by the little of them used here, so the
  * simulator (which imports only shared/) and the Electron backend share this one guard.
  */
+import { RefusalPacer, type RefusalPacerOptions } from './refusal-pacer';
 import { parseRequestTarget, type RequestTarget } from './request-target';
 
 export type ParsedTarget = Extract<RequestTarget, { ok: true }>;
@@ -69,6 +72,8 @@ export interface GuardOptions {
   log?: (line: string) => void;
   /** Headers the guard's own 400 and 500 replies carry besides the status (e.g. the renderer's security headers). */
   replyHeaders?: Readonly<Record<string, string>>;
+  /** How the guard's own refusals are paced under a flood (refusal-pacer.ts); one pacer per listener. */
+  pacing?: RefusalPacerOptions;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -138,7 +143,11 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
   server: EmitterLike,
   handlers: GuardedHttpHandlers<Req, Res, Sock, Head>,
   options: GuardOptions = {},
-): void {
+): RefusalPacer {
+  // The guard's refusals that cost a connection each (unparseable requests, refused upgrades) are paced. A
+  // well-framed request with an odd target is answered at once and keeps its connection (a parked answer would
+  // also let the parser run on into the request's body while the reply waits).
+  const pacer = new RefusalPacer(options.pacing);
   const failedIn = (what: string, req: Req, err: unknown) => options.log?.(`${what} ${req.method ?? '?'} ${String(req.url).slice(0, 200)} failed: ${describe(err)}`);
 
   // Only the Transfer-Encoding refusal closes the connection: that body's end is unknown (see above).
@@ -157,9 +166,10 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
   const socketEntry = (kind: 'upgrade' | 'connect') => (req: Req, socket: Sock, head: Head) => {
     socket.on('error', () => socket.destroy());
     const target = parseRequestTarget(req.url);
-    if (!target.ok) return refuseSocket(socket, 400, target.reason);
+    const refuse = (status: number, message: string) => pacer.refuse(() => refuseSocket(socket, status, message), () => socket.destroy());
+    if (!target.ok) return refuse(400, target.reason);
     const handler = handlers[kind];
-    if (!handler) return kind === 'upgrade' ? refuseSocket(socket, 404, 'Nothing to upgrade to here') : refuseSocket(socket, 405, 'CONNECT is not served here');
+    if (!handler) return kind === 'upgrade' ? refuse(404, 'Nothing to upgrade to here') : refuse(405, 'CONNECT is not served here');
     runGuarded(() => handler.call(handlers, req, socket, head, target), (err) => {
       failedIn(kind, req, err);
       refuseSocket(socket, 500, 'Internal error');
@@ -175,8 +185,9 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
       return;
     }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    socket.end(rawHttpReply(status, status === 431 ? 'Request headers too large' : status === 408 ? 'Request timed out' : 'Malformed request'));
+    pacer.refuse(() => refuseSocket(socket, status, status === 431 ? 'Request headers too large' : status === 408 ? 'Request timed out' : 'Malformed request'), () => socket.destroy());
   });
+  return pacer;
 }
 
 /** Gives a WebSocket the `error` listener without which a protocol violation would be thrown (see above). */

@@ -12,7 +12,10 @@
  * - `http`: `GET /index.html` over HTTP_CONNECTIONS kept-alive connections, one request at a time each.
  * The figures are requests per second and the flooded rate over the unloaded one (goal ≥ 0.5), the same ratio per
  * second of CPU the host process had (what a busy machine does to the host's share of a core is taken out), the
- * host's CPU share itself, and `flood.rps`, how many malformed requests per second the host answered meanwhile.
+ * host's CPU share itself, and `flood.rps`, how many malformed requests per second the host answered meanwhile
+ * (averaged over the whole run, pauses included). The flood waits for its answers, as a web page's `fetch` does:
+ * the listeners pace the refusals that cost a connection (shared/refusal-pacer.ts), so the flood gets at most
+ * their rate; a flooder that does not wait is dropped past the parked limit (the hostile suite shows that).
  */
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';

@@ -4,6 +4,7 @@
  * attacks first (each of them once took the process down), then ten thousand generated requests and ten
  * thousand generated frame sequences; after every one a normal request must still succeed.
  */
+import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionInfo } from '../../shared/bridge';
@@ -97,6 +98,32 @@ describe('the web host HTTP listener', () => {
     expect(ran).toBeGreaterThanOrEqual(10_000);
     expect(app.log.filter((l) => /failed/.test(l)), 'no handler failed').toEqual([]);
   }, 180_000);
+
+  it('under a flood of unparseable requests that never waits, answers or drops each one and still serves the page', async () => {
+    // More at once than the listener answers in a burst and parks together (refusal-pacer.ts): the rest are dropped.
+    const flooders = await Promise.all(
+      Array.from({ length: 1_200 }, () => new Promise<Socket>((resolve, reject) => {
+        const s = connect(app.host.port, '127.0.0.1', () => resolve(s));
+        s.once('error', reject);
+      })),
+    );
+    const ends = flooders.map((s) => new Promise<string>((resolve) => {
+      let reply = '';
+      s.on('data', (d: Buffer) => (reply += d.toString('latin1')));
+      s.on('error', () => undefined);
+      s.on('close', () => resolve(reply === '' ? 'dropped' : reply.startsWith('HTTP/1.1 400 ') ? 'answered' : reply.slice(0, 40)));
+      s.write('\u0000not http\r\n\r\n');
+    }));
+    const conn = new RawHttpConnection(app.host.port);
+    await normalPage(conn);
+    conn.close();
+    const outcomes = await Promise.all(ends);
+    expect(outcomes.filter((o) => o !== 'answered' && o !== 'dropped'), 'every flooder is answered 400 or dropped').toEqual([]);
+    expect(outcomes, 'the first ones are answered at once').toContain('answered');
+    const after = new RawHttpConnection(app.host.port);
+    await normalPage(after);
+    after.close();
+  }, 60_000);
 });
 
 describe('the bridge WebSocket', () => {
