@@ -95,7 +95,9 @@ test('the running sandbox-01 cannot live-migrate to Production’s Intel servers
   await expect(lab.locator('label', { hasText: 'xcp-lab-01' })).toContainText('Current server');
   await expect(lab.locator('label', { hasText: 'xcp-lab-02' })).toContainText('Can take the VM');
   // So can the Lab's spare AMD server, a standalone server offered as itself.
-  await expect(wizard.getByRole('group', { name: 'Standalone server xcp-lab-03' }).locator('label', { hasText: 'xcp-lab-03' })).toContainText('Can take the VM');
+  const spare = wizard.getByRole('group', { name: 'Standalone server xcp-lab-03' });
+  await expect(spare.locator('label', { hasText: 'xcp-lab-03' })).toContainText('Can take the VM');
+  await spare.scrollIntoViewIfNeeded();
   await saveScreenshot(page, 'migration-cross-pool--1-cpu-vendor-precheck');
   await wizard.getByRole('button', { name: 'Cancel' }).click();
   await expect(wizard).toBeHidden();
@@ -159,8 +161,11 @@ test('the running sandbox-01 live-migrates to the standalone xcp-lab-03 with its
 });
 
 test('a running Lab VM dropped on xcp-lab-03 in the tree opens the Migrate VM wizard with that server chosen', async ({ appPage: page }) => {
-  // The Lab's rows and the spare server, close together.
-  await search(page, 'lab');
+  // The Lab's rows and the spare server on one screen: Production folded away.
+  await search(page, '');
+  await tree(page).getByRole('treeitem', { name: rowName('Production') }).click();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tree(page).getByRole('treeitem', { name: rowName('Production') })).toHaveAttribute('aria-expanded', 'false');
   const vm = tree(page).getByRole('treeitem', { name: rowName('k8s-lab-2') });
   const spare = tree(page).getByRole('treeitem', { name: rowName('xcp-lab-03') });
   await vm.hover();
@@ -171,7 +176,7 @@ test('a running Lab VM dropped on xcp-lab-03 in the tree opens the Migrate VM wi
   // A second move: Chromium sends the first dragover with the drag's start.
   const box = (await spare.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 2);
-  await expect(page.getByRole('status').filter({ hasText: 'xcp-lab-03' })).toHaveText('Migrate k8s-lab-2 to xcp-lab-03 (another pool): opens the wizard');
+  await expect(page.getByRole('status').filter({ hasText: /^Migrate k8s-lab-2/ })).toHaveText('Migrate k8s-lab-2 to xcp-lab-03 (another pool): opens the wizard');
   await expect(spare).toHaveClass(/is-drop-target/);
   await saveScreenshot(page, 'migration-cross-pool--3-drop-on-standalone');
   await page.mouse.up();
@@ -214,10 +219,7 @@ test('Copy to Another Pool… makes a copy of the halted test-win10 in Productio
   await expect(taskPanel(page).getByRole('row', { name: `${task}: Done` })).toBeVisible({ timeout: 30_000 });
 
   // One in each pool, under the same name.
-  const rows = await searchedRows(page, 'test-win10');
-  await expect(rows.filter({ hasText: /^test-win10/ })).toHaveCount(2);
-  await expect(rows.first()).toHaveText(/^Production/);
-  await expect(tree(page).getByRole('treeitem', { name: rowName('Lab') })).toBeVisible();
+  await expect(await searchedRows(page, 'test-win10')).toHaveText([/^Production/, 'test-win10', /^Lab/, 'xcp-lab-01', 'test-win10']);
   await saveScreenshot(page, 'migration-cross-pool--4-copied-to-production');
 
   const lab = await session(app, 'Lab');
