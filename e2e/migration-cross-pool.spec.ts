@@ -14,6 +14,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { loginToPool, type PoolSession } from './console-xapi';
 import { expect, rowName, saveScreenshot, test, type AppUnderTest } from './fixtures';
+import { dragOver } from './tree-drag';
 
 // Disks of tens of GiB stream at storage speed, waited for on a shared 2-core machine.
 test.describe.configure({ timeout: 120_000 });
@@ -168,14 +169,7 @@ test('a running Lab VM dropped on xcp-lab-03 in the tree opens the Migrate VM wi
   await expect(tree(page).getByRole('treeitem', { name: rowName('Production') })).toHaveAttribute('aria-expanded', 'false');
   const vm = tree(page).getByRole('treeitem', { name: rowName('k8s-lab-2') });
   const spare = tree(page).getByRole('treeitem', { name: rowName('xcp-lab-03') });
-  await vm.hover();
-  await page.mouse.down();
-  const start = (await vm.boundingBox())!;
-  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2 + 4);
-  await spare.hover();
-  // A second move: Chromium sends the first dragover with the drag's start.
-  const box = (await spare.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 2);
+  await dragOver(page, vm, spare);
   await expect(page.getByRole('status').filter({ hasText: /^Migrate k8s-lab-2/ })).toHaveText('Migrate k8s-lab-2 to xcp-lab-03 (another pool): opens the wizard');
   await expect(spare).toHaveClass(/is-drop-target/);
   await saveScreenshot(page, 'migration-cross-pool--3-drop-on-standalone');

@@ -14,6 +14,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expectScreen, loginPrompt } from './console-screen';
 import { expect, rowName, saveScreenshot, test } from './fixtures';
+import { dragOver } from './tree-drag';
 
 // Live migrations of a few GiB each, waited for on a shared 2-core machine.
 test.describe.configure({ timeout: 120_000 });
@@ -33,19 +34,6 @@ async function selectVm(page: Page, name: string): Promise<void> {
   await search(page, name);
   await item(page, name).click();
   await search(page, '');
-}
-
-/** Drags `from` over `over` and holds it there: the drop target's verdict shows in the status line. */
-async function dragOver(page: Page, from: Locator, over: Locator): Promise<void> {
-  await from.hover();
-  await page.mouse.down();
-  // The drag starts on its row; the tree may then scroll to the target (and let the dragged row go).
-  const start = (await from.boundingBox())!;
-  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2 + 4);
-  await over.hover();
-  // A second move: Chromium sends the first dragover with the drag's start.
-  const box = (await over.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 2);
 }
 
 async function runningOn(page: Page, vm: string): Promise<Locator> {
