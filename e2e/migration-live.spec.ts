@@ -4,7 +4,9 @@
  * not enough memory, another CPU vendor) and the keyboard moves it back (Ctrl+X, arrows, Ctrl+V); the
  * Migrate VM wizard shows the memory pre-check failure of a host on its Destination page before anything
  * starts; "Migrate to Server ▸" disables hosts with XenCenter's reasons and moves two VMs, one task each;
- * Move virtual disk moves a running VM's disk live and a halted VM's disk offline.
+ * Move virtual disk moves a running VM's disk live and a halted VM's disk offline. In Lab, rocky9-eval runs
+ * with a CD from xcp-lab-02's local ISO SR: "Migrate to Server ▸" offers xcp-lab-01 disabled with "Please
+ * eject your CD", and a drop there is refused for that CD.
  *
  * Changes the pool: db-primary ends on xcp-prod-03, web-02 and lb-01 on xcp-prod-01, web-02's disk on
  * xcp-prod-01's local storage, build-agent-02's disk on xcp-prod-03's local storage.
@@ -12,6 +14,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { expectScreen, loginPrompt } from './console-screen';
 import { expect, rowName, saveScreenshot, test } from './fixtures';
+import { dragOver } from './tree-drag';
 
 // Live migrations of a few GiB each, waited for on a shared 2-core machine.
 test.describe.configure({ timeout: 120_000 });
@@ -31,19 +34,6 @@ async function selectVm(page: Page, name: string): Promise<void> {
   await search(page, name);
   await item(page, name).click();
   await search(page, '');
-}
-
-/** Drags `from` over `over` and holds it there: the drop target's verdict shows in the status line. */
-async function dragOver(page: Page, from: Locator, over: Locator): Promise<void> {
-  await from.hover();
-  await page.mouse.down();
-  // The drag starts on its row; the tree may then scroll to the target (and let the dragged row go).
-  const start = (await from.boundingBox())!;
-  await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2 + 4);
-  await over.hover();
-  // A second move: Chromium sends the first dragover with the drag's start.
-  const box = (await over.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 2);
 }
 
 async function runningOn(page: Page, vm: string): Promise<Locator> {
@@ -212,4 +202,25 @@ test('Move virtual disk: a running VM’s disk migrates live to local storage, a
   await page.getByRole('tab', { name: 'Storage', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Disks' }).getByRole('row', { name: /build-agent-02 system/ })).toContainText('Local storage on xcp-prod-03');
   await saveScreenshot(page, 'migration-live--9-disks-moved');
+});
+
+test('a VM with a CD from a local ISO SR: Migrate to Server ▸ says "Please eject your CD" for the server that cannot reach it, and a drop there is refused', async ({ appPage: page }) => {
+  await selectVm(page, 'rocky9-eval');
+  await item(page, 'rocky9-eval').click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Migrate to Server' }).click();
+  const hosts = page.getByRole('menu', { name: 'Migrate to Server' });
+  // The pool answers VM_REQUIRES_SR for the ISO SR that only xcp-lab-02 reaches: XenCenter's words for it.
+  const lab01 = hosts.getByRole('menuitem', { name: 'xcp-lab-01, Please eject your CD' });
+  await expect(lab01).toHaveAttribute('aria-disabled', 'true');
+  await expect(lab01).toHaveAccessibleDescription('Please eject your CD');
+  await expect(hosts.getByRole('menuitem', { name: 'xcp-lab-02, Current server' })).toHaveAttribute('aria-disabled', 'true');
+  await saveScreenshot(page, 'migration-live--10-please-eject-your-cd');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu')).toHaveCount(0);
+
+  await dragOver(page, item(page, 'rocky9-eval'), item(page, 'xcp-lab-01'));
+  await expect(dropStatus(page)).toHaveText('Cannot drop here: Cannot migrate rocky9-eval while a local CD is loaded: eject the CD first.');
+  await expect(item(page, 'xcp-lab-01')).toHaveClass(/is-drop-refused/);
+  await page.mouse.up();
 });

@@ -64,7 +64,10 @@ const sim = await startSimulator(opts).catch((err: unknown) => {
   throw err;
 });
 const ms = performance.now() - t0;
-const counts = sim.pools.map((p) => `${p.name || '(pool without a name)'}: ${p.db.count('host')} hosts, ${[...p.db.all('VM')].filter(([, v]) => !v.is_a_template && !v.is_control_domain).length} VMs`).join('; ');
+/** A pool without a name and with one host is a standalone server, which clients show as that host. */
+const poolWords = (p: (typeof sim.pools)[number]) => (p.name ? `pool ${p.name}` : p.pool.hosts.length === 1 ? `standalone server ${p.pool.hosts[0].name}` : 'pool (without a name)');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const counts = sim.pools.map((p) => `${poolWords(p)}: ${plural(p.db.count('host'), 'host')}, ${plural([...p.db.all('VM')].filter(([, v]) => !v.is_a_template && !v.is_control_domain).length, 'VM')}`).join('; ');
 console.log(`XenDeck XAPI simulator: scenario ${scenario} ready in ${(ms / 1000).toFixed(2)} s (${counts})`);
 if (sim.dumpReport) {
   console.log(`database: ${sim.dumpReport.summary()}`);
@@ -74,7 +77,7 @@ console.log(`credentials: user root, password ${sim.password}`);
 console.log(describeCertificates(sim.sim));
 console.log(`addresses: ${sim.addressMode === 'per-host-ip' ? 'one loopback IP per host, same port' : 'one port per host (host.address is IP:PORT)'}`);
 for (const p of sim.pools) {
-  console.log(`pool ${p.name || '(without a name)'} (${p.uuid})`);
+  console.log(`${poolWords(p)} (pool ${p.uuid})`);
   for (const h of p.pool.hosts) {
     const master = h.isMaster ? ' [master]' : '';
     console.log(`  ${h.name.padEnd(16)} ${h.url}  (also ${h.httpUrl})  address ${h.address}${master}  fingerprint: ${h.fingerprint256}`);

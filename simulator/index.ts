@@ -13,7 +13,7 @@ import { refreshConsoleLocations } from './api/vm-state';
 import { installControlEndpoint } from './http/control';
 import { loadOrCreateCertificate, loadOrCreateHostCertificate, type ServerCertificate } from './http/certificate';
 import { bindHosts } from './http/binding';
-import { buildLab, buildProduction } from './scenarios/demo';
+import { buildLab, buildLabSpare, buildProduction } from './scenarios/demo';
 import { buildLarge } from './scenarios/large';
 import { loadDump } from './dump/load';
 import type { DumpReport } from './dump/report';
@@ -114,6 +114,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     prod.db.bulk(() => buildProduction(prod, new SeededRandom(seed + 11), now));
     const lab = newPool(1);
     lab.db.bulk(() => buildLab(lab, new SeededRandom(seed + 23), now));
+    const spare = newPool(2);
+    spare.db.bulk(() => buildLabSpare(spare, new SeededRandom(seed + 29), now));
   } else if (scenario === 'large') {
     const pool = newPool(0);
     pool.db.bulk(() => buildLarge(pool, new SeededRandom(seed + 37), now, opts.hosts ?? 16, opts.vms ?? 5000, opts.containers ?? 0));

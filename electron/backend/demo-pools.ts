@@ -1,6 +1,7 @@
 /**
  * The embedded demo: the XAPI simulator (simulator/) started in-process on loopback, with its two pools
- * ("Production" and "Lab") offered to the connection manager as Demo connections. The simulator speaks
+ * ("Production" and "Lab") and its standalone server (xcp-lab-03) offered to the connection manager as
+ * Demo connections. The simulator speaks
  * the real wire protocol over real sockets, so the app talks to it exactly as to a real pool.
  *
  * Its ports are open to every local process and to web pages in the user's browser, so nothing about it is
@@ -56,7 +57,8 @@ export async function startDemoPools(stateDir: string): Promise<DemoPools> {
   const pools = sim.pools.map((pool) => {
     const master = sim.hosts.find((h) => h.url === pool.masterUrl) ?? sim.hosts[0];
     const hosts = pool.pool.hosts.map((h) => ({ uuid: h.uuid, name: h.name }));
-    return { label: pool.name, url: pool.masterUrl, user: 'root', password: sim.password, fingerprint256: master.fingerprint256, hosts };
+    // A standalone server's pool has no name: the connection is called after the server, as clients show it.
+    return { label: pool.name || master.name, url: pool.masterUrl, user: 'root', password: sim.password, fingerprint256: master.fingerprint256, hosts };
   });
   return {
     pools,

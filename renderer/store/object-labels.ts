@@ -123,3 +123,13 @@ export function useObjectLabels(connectionId: string | undefined, cls: LabelledC
     return mirror ? objectLabels(mirror, cls) : NO_LABELS;
   });
 }
+
+/**
+ * The host of a standalone server: a pool of one host whose name is empty, which clients (XenCenter's tree,
+ * its migration wizard's destinations) show as the host itself. Undefined for a real pool.
+ */
+export function standaloneHost(mirror: Pick<ConnectionMirror, 'objects'>): HostRecord | undefined {
+  const pool = mirror.objects.pool?.values().next().value;
+  const hosts = mirror.objects.host;
+  return hosts?.size === 1 && !pool?.name_label ? hosts.values().next().value : undefined;
+}

@@ -1,7 +1,10 @@
 /**
- * The `demo` scenario: a small company's two pools. "Production" (3 hosts, shared NFS SR, ISO library,
- * bond, DMZ VLAN, ~16 Linux and Windows guests in mixed states, HA-ready, a snapshot schedule, an
- * appliance, alerts) and "Lab" (2 hosts, its own shared iSCSI SR) for cross-pool work.
+ * The `demo` scenario: a small company's servers. Two pools: "Production" (3 Intel hosts, shared NFS SR,
+ * ISO library, bond, DMZ VLAN, ~16 Linux and Windows guests in mixed states, HA-ready, a snapshot schedule,
+ * an appliance, alerts) and "Lab" (2 AMD hosts, its own shared iSCSI SR, a local ISO folder on xcp-lab-02);
+ * and xcp-lab-03, a spare AMD server never joined to Lab: a standalone server (a pool of its own without
+ * a name), with local storage only. Cross-pool work goes between all three: a halted VM moves between any
+ * of them, a running Lab VM only to the other AMD server.
  */
 import type { PoolSim } from '../core';
 import type { SeededRandom } from '../random';
@@ -106,9 +109,32 @@ export function buildLab(pool: PoolSim, rng: SeededRandom, now: number): void {
   vm('k8s-lab-3', 'k3s agent', UBUNTU2204, 'linux', 8, 'Halted', 1, '10.20.1.13');
   const sandbox = vm('sandbox-01', 'Scratch VM for upgrade tests', DEBIAN12, 'linux', 4, 'Running', 0, '10.20.1.50');
   vm('test-win10', 'Windows client for GPO tests', win('Microsoft Windows 10 Pro', '19045'), 'windows', 8, 'Halted', 0, '10.20.1.60');
+  // xcp-lab-02 keeps install media on its own disk (an ISO SR plugged on that host only); rocky9-eval was
+  // installed from it and the ISO is still in its drive, so it cannot go to xcp-lab-01 until it is ejected.
+  const localIso = b.addSr('Local ISOs on xcp-lab-02', 'iso', 'iso', false, 200 * GiB, [hosts[1]], { description: 'ISO files in /var/opt/iso', deviceConfig: { location: '/var/opt/iso', legacy_mode: 'true' } });
+  const rockyIso = b.addVdi(localIso, 'Rocky-9.4-x86_64-minimal.iso', 2 * GiB, 'user', { read_only: true, sharable: true, physical_utilisation: 2 * GiB });
+  b.addVm({ name: 'rocky9-eval', description: 'Rocky Linux 9 evaluation (its install ISO is still in the drive)', os: 'linux', osVersion: ROCKY9, memoryGiB: 4, vcpus: 2, disks: [{ sizeGiB: 20, sr: iscsi }], networks: [net], ips: ['10.20.1.70'], power: 'Running', host: hosts[1], tags: ['lab'], isoVdi: rockyIso });
   addScenarioSnapshot(pool, sandbox, 'Clean install', 'Debian 12.5 netinst, nothing else', { kind: 'snapshot' }, now - 30 * DAY);
   addScenarioSnapshot(pool, sandbox, 'Kernel 6.1 + backports', '', { kind: 'snapshot' }, now - 12 * DAY);
   b.addMessage('ALARM', 3, 'SR', String(pool.db.get('SR', iscsi).uuid), '<value>0.85</value><config><variable><name value="physical_utilisation"/><alarm_trigger_level value="0.8"/></variable></config>', 8 * 3600_000);
   b.finish();
   addLabContainers(pool, now);
+}
+
+/**
+ * xcp-lab-03: a spare AMD server racked for the Lab but never joined to it, so a standalone server: a pool
+ * of its own whose name is empty (clients show the host itself), local storage only, the Lab's networks.
+ * Running Lab VMs can live-migrate to it (same CPU vendor) with their disks.
+ */
+export function buildLabSpare(pool: PoolSim, rng: SeededRandom, now: number): void {
+  const b = new PoolBuilder(pool, rng, now);
+  b.createPool('', '');
+  b.addNetwork('Pool-wide network associated with eth0', 'xenbr0', 'eth0');
+  b.addNetwork('Pool-wide network associated with eth1', 'xenbr1', 'eth1');
+  const host = b.addHost({ name: 'xcp-lab-03', description: 'Lab spare, not joined to the Lab pool', cpus: 16, memoryGiB: 128, cpuModel: 'AMD EPYC 7313P 16-Core Processor', serial: 'LAB02' });
+  const local = String(pool.db.get('host', host).suspend_image_sr);
+  pool.db.update('pool', pool.ref, { default_SR: local, suspend_image_SR: local, crash_dump_SR: local });
+  addDefaultTemplates(b);
+  addRoles(b);
+  b.finish();
 }

@@ -19,11 +19,11 @@ async function records(url: string, s: string, cls: string): Promise<Rec[]> {
 }
 
 describe('demo scenario', () => {
-  it('serves two pools, each from its own master address, that look like a small company', async () => {
+  it('serves two pools and a standalone server, each from its own master address, that look like a small company', async () => {
     const sim = await start({});
-    expect(sim.pools.map((p) => p.name)).toEqual(['Production', 'Lab']);
-    const [prod, lab] = sim.pools;
-    expect(prod.masterAddress).not.toBe(lab.masterAddress);
+    expect(sim.pools.map((p) => p.name)).toEqual(['Production', 'Lab', '']);
+    const [prod, lab, spare] = sim.pools;
+    expect(new Set([prod.masterAddress, lab.masterAddress, spare.masterAddress]).size).toBe(3);
     const url = sim.hosts[0].httpUrl;
     const s = await login(url);
     const vms = await records(url, s, 'VM');
@@ -52,6 +52,22 @@ describe('demo scenario', () => {
     const labPool = (await records(labUrl, ls, 'pool'))[0];
     expect(labPool.name_label).toBe('Lab');
     expect((await records(labUrl, ls, 'host')).map((h) => h.name_label).sort()).toEqual(['xcp-lab-01', 'xcp-lab-02']);
+    // xcp-lab-02 keeps a local ISO SR; rocky9-eval runs there with a CD from it.
+    const labSrs = await records(labUrl, ls, 'SR');
+    const localIso = labSrs.find((x) => x.content_type === 'iso')!;
+    expect(localIso).toMatchObject({ shared: false, name_label: 'Local ISOs on xcp-lab-02' });
+    const [rocky] = (await rpc(labUrl, 'VM.get_by_name_label', ls, 'rocky9-eval')) as string[];
+    expect(await rpc(labUrl, 'VM.get_power_state', ls, rocky)).toBe('Running');
+    const cd = (await records(labUrl, ls, 'VBD')).find((b) => b.VM === rocky && b.type === 'CD')!;
+    expect(await rpc(labUrl, 'VDI.get_SR', ls, cd.VDI)).toBe(((await rpc(labUrl, 'SR.get_by_name_label', ls, 'Local ISOs on xcp-lab-02')) as string[])[0]);
+    // xcp-lab-03 is a standalone server: a pool without a name, one AMD host, local storage only.
+    const spareUrl = sim.hosts.find((h) => h.address === spare.masterAddress)!.httpUrl;
+    const ss = await login(spareUrl);
+    expect((await records(spareUrl, ss, 'pool'))[0].name_label).toBe('');
+    const [spareHost] = await records(spareUrl, ss, 'host');
+    expect(spareHost.name_label).toBe('xcp-lab-03');
+    expect((spareHost.cpu_info as Record<string, string>).vendor).toBe('AuthenticAMD');
+    expect((await records(spareUrl, ss, 'SR')).filter((x) => x.shared)).toEqual([]);
   });
 
   it('is the same data for the same seed', async () => {

@@ -1,9 +1,10 @@
 /**
  * After a cross-pool move, what the page holds of each pool is that pool: the mirror batches the
- * ConnectionManager sent for Lab and Production, applied in order as the renderer applies them, equal a fresh
- * get_all_records of each pool read through an independent session (the VM, its disks, their snapshots, VBDs
- * and VIFs left Lab and arrived in Production; nothing lost, nothing left behind). Real sockets, the demo's
- * two pools.
+ * ConnectionManager sent for the source and the destination, applied in order as the renderer applies them,
+ * equal a fresh get_all_records of each pool read through an independent session (the VM, its disks, their
+ * snapshots, VBDs and VIFs left Lab and arrived in the destination; nothing lost, nothing left behind). Real
+ * sockets, the demo's two pools and its standalone server xcp-lab-03 (a halted VM moves to Production, a
+ * running one live-migrates to xcp-lab-03).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ let lab: Lab;
 let dir: string;
 let manager: ConnectionManager;
 const ids: Record<string, string> = {};
+const masterUrls: Record<string, string> = {};
 const batches: MirrorBatch[] = [];
 const readers: XapiClient[] = [];
 
@@ -41,10 +43,13 @@ beforeAll(async () => {
   });
   await manager.init();
   for (const pool of lab.sim.pools) {
-    const fingerprint256 = lab.sim.hosts.find((h) => h.url === pool.masterUrl)!.fingerprint256;
-    ids[pool.name] = (await manager.addDemo({ label: pool.name, url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256 })).id;
+    const master = lab.sim.hosts.find((h) => h.url === pool.masterUrl)!;
+    // A standalone server (its pool has no name) goes by its host's name, as the app's demo connections do.
+    const label = pool.name || master.name;
+    ids[label] = (await manager.addDemo({ label, url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: master.fingerprint256 })).id;
+    masterUrls[label] = pool.masterUrl;
   }
-  for (let waited = 0; manager.list().filter((c) => c.status.state === 'connected').length < 2; waited += 50) {
+  for (let waited = 0; manager.list().filter((c) => c.status.state === 'connected').length < lab.sim.pools.length; waited += 50) {
     if (waited > 15_000) throw new Error('the demo pools did not connect');
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -71,32 +76,46 @@ async function expectPageEqualsPool(pool: string): Promise<void> {
   await expect
     .poll(async () => {
       const mine = pageView(pool);
-      const fresh = await freshRecords(lab, lab.sim.pools.find((p) => p.name === pool)!.masterUrl, classesOf(mine), readers);
+      const fresh = await freshRecords(lab, masterUrls[pool], classesOf(mine), readers);
       const keys = [...new Set([...mine.keys(), ...fresh.keys()])];
       return keys.filter((k) => JSON.stringify(mine.get(k)) !== JSON.stringify(fresh.get(k)));
     }, { timeout: 20_000, interval: 200 })
     .toEqual([]);
 }
 
-it("leaves each pool's page view equal to a fresh get_all_records after a VM moves from Lab to Production with its disks", async () => {
-  const [vm] = await call<string[]>('Lab', 'VM.get_by_name_label', 'k8s-lab-3');
-  const [host] = await call<string[]>('Production', 'host.get_by_name_label', 'xcp-prod-02');
-  const pifs = await call<Record<string, { host: string; management: boolean; network: string }>>('Production', 'PIF.get_all_records');
+/**
+ * Moves a VM of `from` to `host` of `to` with its disks (to the destination's default SR) and interfaces (to
+ * the host's management network), then checks that both page views equal their pools.
+ */
+async function moveAcross(from: string, vmName: string, to: string, hostName: string): Promise<void> {
+  const [vm] = await call<string[]>(from, 'VM.get_by_name_label', vmName);
+  const [host] = await call<string[]>(to, 'host.get_by_name_label', hostName);
+  const pifs = await call<Record<string, { host: string; management: boolean; network: string }>>(to, 'PIF.get_all_records');
   const network = Object.values(pifs).find((p) => p.host === host && p.management)!.network;
-  const sr = await call<string>('Production', 'pool.get_default_SR', (await call<string[]>('Production', 'pool.get_all'))[0]);
+  const sr = await call<string>(to, 'pool.get_default_SR', (await call<string[]>(to, 'pool.get_all'))[0]);
   const vdis: Record<string, string> = {};
-  for (const vbd of await call<string[]>('Lab', 'VM.get_VBDs', vm)) {
-    if ((await call<string>('Lab', 'VBD.get_type', vbd)) === 'Disk') vdis[await call<string>('Lab', 'VBD.get_VDI', vbd)] = sr;
+  for (const vbd of await call<string[]>(from, 'VM.get_VBDs', vm)) {
+    if ((await call<string>(from, 'VBD.get_type', vbd)) === 'Disk') vdis[await call<string>(from, 'VBD.get_VDI', vbd)] = sr;
   }
-  const vifs = Object.fromEntries((await call<string[]>('Lab', 'VM.get_VIFs', vm)).map((v) => [v, network]));
-  const uuid = await call<string>('Lab', 'VM.get_uuid', vm);
+  const vifs = Object.fromEntries((await call<string[]>(from, 'VM.get_VIFs', vm)).map((v) => [v, network]));
+  const uuid = await call<string>(from, 'VM.get_uuid', vm);
 
-  const token = await call<Record<string, string>>('Production', 'host.migrate_receive', host, network, {});
-  await call('Lab', 'VM.migrate_send', vm, token, true, vdis, vifs, {});
+  const token = await call<Record<string, string>>(to, 'host.migrate_receive', host, network, {});
+  await call(from, 'VM.migrate_send', vm, token, true, vdis, vifs, {});
 
-  // The VM left Lab and is in Production, in the page's views as on the pools.
-  await expect.poll(() => [...pageView('Lab').values()].some((r) => (r as { uuid?: string }).uuid === uuid), { timeout: 20_000 }).toBe(false);
-  await expect.poll(() => [...pageView('Production').entries()].some(([k, r]) => k.startsWith('VM/') && (r as { uuid?: string }).uuid === uuid), { timeout: 20_000 }).toBe(true);
-  await expectPageEqualsPool('Lab');
-  await expectPageEqualsPool('Production');
+  // The VM left the source and is in the destination, in the page's views as on the pools.
+  await expect.poll(() => [...pageView(from).values()].some((r) => (r as { uuid?: string }).uuid === uuid), { timeout: 20_000 }).toBe(false);
+  await expect.poll(() => [...pageView(to).entries()].some(([k, r]) => k.startsWith('VM/') && (r as { uuid?: string }).uuid === uuid), { timeout: 20_000 }).toBe(true);
+  await expectPageEqualsPool(from);
+  await expectPageEqualsPool(to);
+}
+
+it("leaves each pool's page view equal to a fresh get_all_records after a VM moves from Lab to Production with its disks", async () => {
+  await moveAcross('Lab', 'k8s-lab-3', 'Production', 'xcp-prod-02');
+});
+
+it('does so too when a running VM live-migrates from Lab to the standalone server xcp-lab-03', async () => {
+  await moveAcross('Lab', 'sandbox-01', 'xcp-lab-03', 'xcp-lab-03');
+  const [arrived] = await call<string[]>('xcp-lab-03', 'VM.get_by_name_label', 'sandbox-01');
+  expect(await call('xcp-lab-03', 'VM.get_power_state', arrived)).toBe('Running');
 });

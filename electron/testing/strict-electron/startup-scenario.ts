@@ -112,7 +112,7 @@ export function describeStartup(label: string, appRootOf: () => string, options:
       const info = await bridge.request('app.info', undefined);
       expect(info).toMatchObject({ name: 'XenDeck', mode: 'electron', secretStorage: 'os-keychain' });
       demo = (await bridge.request('connections.list', undefined)).filter((c) => c.demo);
-      expect(demo.map((c) => c.label).sort()).toEqual(['Lab', 'Production']);
+      expect(demo.map((c) => c.label).sort()).toEqual(['Lab', 'Production', 'xcp-lab-03']);
       await expect(bridge.request('xapi.call', { connectionId: 'no-such-connection', method: 'VM.get_all', params: [] })).rejects.toMatchObject({ code: expect.any(String) });
       await expect(bridge.request('no.such.request' as never, undefined as never)).rejects.toMatchObject({ code: 'BRIDGE_UNKNOWN_REQUEST' });
     }, 60_000);

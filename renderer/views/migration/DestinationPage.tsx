@@ -1,12 +1,14 @@
 /**
  * The wizard's Destination page (XenCenter's "Select the destination pool or standalone server"): every
- * connected pool's hosts with their free memory, each checked live as soon as it shows (the server's own
- * verdict: migrate_receive + assert_can_migrate, or a live migration's boot check within the pool). A host
- * that cannot take the VMs says why, in words with XAPI's code, and cannot be chosen.
+ * connected pool's hosts, and every standalone server as itself, with their free memory, each checked live
+ * as soon as it shows (the server's own verdict: migrate_receive + assert_can_migrate, or a live
+ * migration's boot check within the pool). A host that cannot take the VMs says why, in words with
+ * XAPI's code, and cannot be chosen.
  */
 import { useBridge } from '../../bridge-context';
 import { useWizardCheck, type CheckState, type WizardChecks, type WizardPageProps } from '../../components/Wizard';
 import { useConnections, useMirror, useMirrorStoreApi } from '../../store';
+import { standaloneHost } from '../../store/object-labels';
 import { formatBytes } from '../tabs/format';
 import { canAllMigrateTo, type Refusal, type XapiCaller } from './host-checks';
 import { withDestination, type Destination, type MigrationState, type Mirrors } from './migration-model';
@@ -94,7 +96,9 @@ export function DestinationPage({ state, update, errors, fieldId }: WizardPagePr
       const mirror = mirrors[c.id]!;
       const pool = mirror.objects.pool?.values().next().value;
       const hosts = [...(mirror.objects.host ?? new Map())].sort((a, b) => a[1].name_label.localeCompare(b[1].name_label, undefined, { numeric: true }));
-      return { id: c.id, name: pool?.name_label || c.label, hosts, mirror };
+      // A standalone server is offered as itself, as XenCenter's destination list does.
+      const standalone = standaloneHost(mirror);
+      return { id: c.id, name: standalone ? standalone.name_label : pool?.name_label || c.label, standalone: Boolean(standalone), hosts, mirror };
     })
     // The VMs' own pool first, as they most often stay in it.
     .sort((a, b) => Number(b.id === state.source) - Number(a.id === state.source));
@@ -110,10 +114,10 @@ export function DestinationPage({ state, update, errors, fieldId }: WizardPagePr
       )}
       {pools.length === 0 && <p className="muted">No other pool is connected. Add one with Add server… to migrate across pools.</p>}
       {pools.map((p) => (
-        <div key={p.id} role="group" aria-label={`Servers of ${p.name}`} className="migration-pool">
+        <div key={p.id} role="group" aria-label={p.standalone ? `Standalone server ${p.name}` : `Servers of ${p.name}`} className="migration-pool">
           <p className="migration-pool-name">
             {p.name}
-            {p.id === state.source ? <span className="muted"> (this pool)</span> : null}
+            {p.standalone ? <span className="muted"> (standalone server{p.id === state.source ? ', this server' : ''})</span> : p.id === state.source ? <span className="muted"> (this pool)</span> : null}
           </p>
           {p.hosts.map(([ref, host]) => (
             <HostOption

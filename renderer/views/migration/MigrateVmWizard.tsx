@@ -10,7 +10,7 @@ import { useBridge } from '../../bridge-context';
 import { Wizard, type WizardChecks, type WizardPage } from '../../components/Wizard';
 import './migration.css';
 import { useMirrorStoreApi } from '../../store';
-import { objectLabels } from '../../store/object-labels';
+import { objectLabels, standaloneHost } from '../../store/object-labels';
 import { DestinationPage, destinationVerdict } from './DestinationPage';
 import { checkPlans, type XapiCaller } from './host-checks';
 import { NetworkingPage, StoragePage, TransferNetworkPage } from './MappingPages';
@@ -120,7 +120,7 @@ function summaryRows(mirrors: Mirrors, s: MigrationState, vmNames: string[]): { 
   );
   const rows: { label: string; value: ReactNode }[] = [
     { label: vmNames.length === 1 ? 'VM' : 'VMs', value: vmNames.join(', ') },
-    { label: 'Destination', value: `${host?.name_label ?? '—'} in ${pool?.name_label ?? 'the pool'}` },
+    { label: 'Destination', value: standaloneHost(dest) ? `${host?.name_label ?? '—'} (standalone server)` : `${host?.name_label ?? '—'} in ${pool?.name_label || 'the pool'}` },
     { label: 'Operation', value: operationWords(plans, s) },
     { label: 'Storage', value: list(disksOf(mirrors, s).map((d) => `${d.record.name_label} → ${srLabels.get(s.storage[d.vdi]) ?? '—'}${isIntraPool(s) && s.storage[d.vdi] === d.record.SR ? ' (stays)' : ''}`)) },
   ];

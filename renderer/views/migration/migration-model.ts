@@ -44,7 +44,7 @@ export const modeForVm = (vm: Pick<VMRecord, 'power_state'>): MigrationMode => (
 export const MODE_WORDS: Record<MigrationMode, { title: string; finish: string; task: string }> = {
   migrate: { title: 'Migrate', finish: 'Migrate', task: 'Migrate' },
   move: { title: 'Move', finish: 'Move', task: 'Move' },
-  copy: { title: 'Copy', finish: 'Copy', task: 'Copy to another pool' },
+  copy: { title: 'Copy', finish: 'Copy', task: 'Copy' },
 };
 
 export const isIntraPool = (s: Pick<MigrationState, 'source' | 'target'>) => s.target?.connectionId === s.source;

@@ -103,6 +103,10 @@ describe('tree model', () => {
     const [top] = buildInfrastructure({ connections: [conn], mirrors: { c: single } });
     expect(top.kind).toBe('host');
     expect(top.children!.map((n) => n.label)).toContain('stopped');
+    // The Objects view lists the server among the servers and no pool for it.
+    const objects = buildObjects({ connections: [conn], mirrors: { c: single } });
+    expect(objects.find((g) => g.label === 'Pools')?.children ?? []).toEqual([]);
+    expect(objects.find((g) => g.label === 'Servers')!.children!.map((n) => n.label)).toEqual(['host-1']);
   });
 
   it('files objects under their tags and XenCenter folders', () => {

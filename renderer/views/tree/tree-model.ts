@@ -16,7 +16,7 @@ import type { ConnectionInfo } from '../../../shared/bridge';
 import type { HostRecord, NetworkRecord, SRRecord, VMGuestMetricsRecord, VMRecord, XapiClassName } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { connectionNodeId, isNullRef, objectId, type Target } from '../../store/object-id';
-import { objectLabels, srHome } from '../../store/object-labels';
+import { objectLabels, srHome, standaloneHost } from '../../store/object-labels';
 import { containerGroupRows, vmContainerRows, type VmContainerRows } from '../containers/container-tree';
 import { isDefaultTemplate } from '../tabs/object-kind';
 import { connectionName, statusText, statusTone } from './connection-status';
@@ -407,7 +407,8 @@ export function buildObjects(src: TreeSource, options: TreeOptions = DEFAULT_TRE
     (c, m) => {
       const f = new NodeFactory(c.id, m);
       const show = new Visibility(m, options);
-      for (const [ref, p] of values(m.objects.pool)) {
+      // A standalone server's nameless pool is no pool to its users: XenCenter lists the server only.
+      for (const [ref, p] of standaloneHost(m) ? [] : values(m.objects.pool)) {
         pools.push({ key: objectId(c.id, 'pool', ref), id: objectId(c.id, 'pool', ref), target: { kind: 'object', connectionId: c.id, cls: 'pool', ref }, label: p.name_label || connectionName(c), kind: 'pool', state: 'live', stateText: 'connected', terms: [p.uuid, ...p.tags] });
       }
       for (const [ref, h] of values(m.objects.host)) hosts.push(f.host(ref, h, []));
