@@ -1,6 +1,6 @@
 /**
  * `--smoke-test[=DIR]`: the packaged app proves it works on a CI runner of each OS. It opens the window as
- * usual, waits until the page shows the resource tree with every demo pool connected, saves a screenshot
+ * usual, waits until the page shows the resource tree with every demo server connected, saves a screenshot
  * (DIR/xendeck-smoke-test.png, default the working directory) and exits 0; anything else within the time
  * limit exits 1 with the reason. The profile is a fresh temporary folder, so a user's XenDeck is untouched.
  */
@@ -18,8 +18,8 @@ export function smokeTestDir(argv: readonly string[]): string | undefined {
 
 /** What the page shows, read from its DOM: the status strip's pool count and the tree's rows. */
 const PAGE_STATE = `(() => {
-  const status = [...document.querySelectorAll('[role="status"]')].map((e) => e.textContent || '').find((t) => /pools? connected/.test(t)) || '';
-  const m = /(\\d+) of (\\d+) pools? connected/.exec(status);
+  const status = [...document.querySelectorAll('[role="status"]')].map((e) => e.textContent || '').find((t) => /servers? connected/.test(t)) || '';
+  const m = /(\\d+) of (\\d+) servers? connected/.exec(status);
   return { connected: m ? Number(m[1]) : 0, shown: m ? Number(m[2]) : 0, treeRows: document.querySelectorAll('[role="treeitem"]').length };
 })()`;
 
@@ -36,11 +36,11 @@ export async function runSmokeTest(win: BrowserWindow, dir: string, log: (line: 
     if (last.shown >= 1 && last.connected === last.shown && last.treeRows > last.shown) {
       const file = join(dir, 'xendeck-smoke-test.png');
       await writeFile(file, (await win.webContents.capturePage()).toPNG());
-      log(`smoke test passed: ${last.connected} pools connected, ${last.treeRows} tree rows; screenshot ${file}`);
+      log(`smoke test passed: ${last.connected} servers connected, ${last.treeRows} tree rows; screenshot ${file}`);
       return 0;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  log(`smoke test failed: after ${LIMIT_MS / 1000} s the page showed ${last.connected} of ${last.shown} pools connected and ${last.treeRows} tree rows`);
+  log(`smoke test failed: after ${LIMIT_MS / 1000} s the page showed ${last.connected} of ${last.shown} servers connected and ${last.treeRows} tree rows`);
   return 1;
 }

@@ -43,7 +43,7 @@ function StatusStrip({ problem, onDismiss }: { problem: SyncProblem | undefined;
     <footer className="status-strip" aria-label="Tasks and alerts">
       <span className="status-strip-item" role="status">
         <Icon name="pool" />
-        {loaded ? `${connected} of ${shown.length} ${shown.length === 1 ? 'pool' : 'pools'} connected` : 'Loading connections…'}
+        {loaded ? `${connected} of ${shown.length} ${shown.length === 1 ? 'server' : 'servers'} connected` : 'Loading connections…'}
       </span>
       <MasterFollowNotice />
       {problem && (
