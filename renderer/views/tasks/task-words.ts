@@ -33,8 +33,19 @@ const METHOD_WORDS: Record<string, string> = {
   'host.enable': 'Enable host',
 };
 
+const methodOf = (nameLabel: string) => nameLabel.replace(/^Async\./, '');
+
+/**
+ * Whether another client's task is an operation the panel follows (XenCenter's RecognisedVmOperations, plus
+ * the host and disk operations XenDeck names): xapi also makes a task for every synchronous call of a message
+ * that has an Async form (`host.call_plugin`, `VM.set_VCPUs_number_live`…), gone as soon as the call returns.
+ */
+export function isFollowedOperation(nameLabel: string): boolean {
+  return Object.hasOwn(METHOD_WORDS, methodOf(nameLabel));
+}
+
 export function methodWords(nameLabel: string): string {
-  const method = nameLabel.replace(/^Async\./, '');
+  const method = methodOf(nameLabel);
   const known = METHOD_WORDS[method];
   if (known) return known;
   const [cls, message] = method.split('.');
