@@ -54,8 +54,9 @@ test('edits name, description, tags, vCPUs, boot order and home server of a halt
   await expect(pageTab(dialog, 'Boot options')).toContainText('DVD drive, Hard disk');
 
   await pageTab(dialog, 'Home server').click();
-  await dialog.getByRole('radio', { name: 'xcp-prod-02' }).check();
-  await expect(pageTab(dialog, 'Home server')).toContainText('xcp-prod-02');
+  await expect(dialog.getByRole('radio', { name: 'xcp-prod-02' })).toBeChecked();
+  await dialog.getByRole('radio', { name: 'xcp-prod-03' }).check();
+  await expect(pageTab(dialog, 'Home server')).toContainText('xcp-prod-03');
   await saveScreenshot(page, 'vm-properties--pages');
 
   await dialog.getByRole('button', { name: 'OK' }).click();
@@ -66,7 +67,7 @@ test('edits name, description, tags, vCPUs, boot order and home server of a halt
   await expect(detail(page).getByRole('list', { name: 'Tags' })).toHaveText(/weekly/);
   await expect(detail(page).getByRole('list', { name: 'Tags' })).not.toHaveText(/ops/);
   await expect(property(page, 'vCPUs')).toHaveText('6');
-  await expect(property(page, 'Home server')).toHaveText('xcp-prod-02');
+  await expect(property(page, 'Home server')).toHaveText('xcp-prod-03');
 
   // What the pool holds now, as another client reads it.
   const production = app.demo!.pools.find((p) => p.label === 'Production')!;
