@@ -137,7 +137,7 @@ export function BootPage({ draft, change, problems, disabled }: PageProps) {
 export function HomeServerPage({ draft, change, problems, disabled, hosts }: PageProps & { hosts: readonly [string, HostRecord][] }) {
   return (
     <fieldset className="dialog-fieldset" aria-describedby="vm-props-home-hint">
-      <legend>Home server</legend>
+      <legend>Choose a home server</legend>
       <p className="muted" id="vm-props-home-hint">
         The VM starts on its home server when that server can run it, else on any server of the pool with room for it.
       </p>

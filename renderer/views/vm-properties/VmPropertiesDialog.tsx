@@ -73,7 +73,7 @@ function PropertiesEditor({ connectionId, vmRef, vm, initialPage, onDone }: VmPr
     {
       id: 'cpu',
       label: 'CPU',
-      summary: `${cpuText.atStartup} vCPU${cpuText.atStartup === '1' ? '' : 's'}`,
+      summary: Number.isInteger(draft.cpu.atStartup) && draft.cpu.atStartup > 0 ? `${draft.cpu.atStartup} vCPU${draft.cpu.atStartup === 1 ? '' : 's'}` : 'Not a number of vCPUs',
       render: (p) => <CpuPage vm={vm} text={cpuText} setText={(t) => (setError(undefined), setCpuText(t))} problems={p.problems} disabled={p.disabled} ceiling={Math.max(ceiling, vm.VCPUs_max)} />,
     },
     {
