@@ -18,7 +18,7 @@ import { coordinatorRef, registrationStep } from '../containers/plugin-calls';
 import { isMonitorable } from '../containers/vm-containers';
 import { vmLimits } from '../tabs/memory/vm-limits';
 import { BootPage, ContainersPage, CpuPage, cpuTextOf, GeneralPage, HomeServerPage, type CpuText, type PageProps } from './PropertyPages';
-import { BOOT_DEVICES, draftOf, draftProblems, hasProblems, NULL_REF, propertiesSteps, type PageId, type PropertiesDraft } from './properties-draft';
+import { BOOT_DEVICES, draftOf, draftProblems, hasProblems, NULL_REF, propertiesSteps, rebaseDraft, type PageId, type PropertiesDraft } from './properties-draft';
 import './vm-properties.css';
 
 export interface VmPropertiesDialogProps {
@@ -50,6 +50,7 @@ function PropertiesEditor({ connectionId, vmRef, vm, initialPage, onDone }: VmPr
   const hostMap = useClassMap(connectionId, 'host');
   const hostMetrics = useClassMap(connectionId, 'host_metrics');
   const monitorable = isMonitorable(mirror, vm);
+  /** The VM's values when the dialog opened: what the user changed is what differs from these. */
   const [initial] = useState(() => draftOf(vm, monitorable));
   const [fields, setFields] = useState<Omit<PropertiesDraft, 'cpu'>>(initial);
   const [cpuText, setCpuText] = useState<CpuText>(() => cpuTextOf(vm));
@@ -91,10 +92,11 @@ function PropertiesEditor({ connectionId, vmRef, vm, initialPage, onDone }: VmPr
 
   const save = async () => {
     if (invalid || saving) return;
-    // Against the VM as it is now: a field someone else changed meanwhile is written only if the draft differs.
+    // Against the VM as it is now: what the user did not touch keeps what another client may have changed meanwhile.
     const now = store.getState().mirrors[connectionId]?.objects.VM?.get(vmRef) ?? vm;
     const coordinator = coordinatorRef(store.getState(), connectionId);
-    const steps = propertiesSteps(vmRef, now, draft, (on) => (coordinator ? registrationStep(coordinator, now, on) : undefined));
+    const target = rebaseDraft(draft, initial, draftOf(now, monitorable));
+    const steps = propertiesSteps(vmRef, now, target, (on) => (coordinator ? registrationStep(coordinator, now, on) : undefined));
     if (steps.length === 0) {
       onDone();
       return;

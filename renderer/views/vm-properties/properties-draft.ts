@@ -85,6 +85,18 @@ export function draftProblems(draft: PropertiesDraft, vm: VMRecord, ctx: CheckCo
 
 export const hasProblems = (p: Problems): boolean => Object.keys(p).length > 0;
 
+/**
+ * The draft to write against the VM as it is now: the fields the user left as they were when the dialog
+ * opened take the VM's current values, so a change another client made meanwhile is not written back.
+ */
+export function rebaseDraft(draft: PropertiesDraft, opened: PropertiesDraft, current: PropertiesDraft): PropertiesDraft {
+  const out = { ...draft } as Record<keyof PropertiesDraft, unknown>;
+  for (const key of Object.keys(draft) as (keyof PropertiesDraft)[]) {
+    if (JSON.stringify(draft[key]) === JSON.stringify(opened[key])) out[key] = current[key];
+  }
+  return out as unknown as PropertiesDraft;
+}
+
 export interface PropertiesStep extends XapiStep {
   page: PageId;
 }

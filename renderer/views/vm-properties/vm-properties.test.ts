@@ -15,7 +15,7 @@ import { coordinatorRef, registrationStep } from '../containers/plugin-calls';
 import { describeTask, taskLabels } from '../tasks/task-identity';
 import { createTaskLog } from '../tasks/task-log';
 import { cpuSteps } from './cpu-plan';
-import { bootOrderOf, draftOf, draftProblems, NULL_REF, propertiesSteps, type PropertiesDraft } from './properties-draft';
+import { bootOrderOf, draftOf, draftProblems, NULL_REF, propertiesSteps, rebaseDraft, type PropertiesDraft } from './properties-draft';
 
 let sim: TestSimulator;
 let url: string;
@@ -97,6 +97,17 @@ describe('VM Properties', () => {
 
     // Back down: the startup count drops first, within the old maximum, then the maximum.
     expect(cpuSteps(ref, after, { max: 2, atStartup: 2, coresPerSocket: 1 }).map((s) => s.method)).toEqual(['VM.set_VCPUs_at_startup', 'VM.set_VCPUs_max', 'VM.remove_from_platform']);
+  });
+
+  it('does not write back what another client changed while the dialog was open', async () => {
+    const { ref, vm } = await vmNamed('db-replica');
+    const opened = draftOf(vm, false);
+    const typed = { ...opened, description: 'read replica, async' };
+    await rpc(url, 'VM.set_name_label', session, ref, 'db-replica-eu');
+    await rpc(url, 'VM.add_tags', session, ref, 'eu');
+    const now = (await vmNamed('db-replica-eu')).vm;
+    const steps = propertiesSteps(ref, now, rebaseDraft(typed, opened, draftOf(now, false)), noRegistration);
+    expect(steps).toEqual([{ page: 'general', method: 'VM.set_name_description', params: [ref, 'read replica, async'] }]);
   });
 
   it('stops at the first refused call with XAPI\'s code; what was written before stays, the rest is left to do', async () => {
