@@ -16,11 +16,12 @@ import { demoControls } from '../views/demo/demo-actions';
 import { CONTAINER_ACTIONS } from '../views/containers/container-actions';
 import { exportAlerts } from '../views/alerts/export-alerts';
 import { MIGRATION_ACTIONS } from '../views/migration/migration-actions';
+import { vmProperties } from '../views/vm-properties/vm-properties-action';
 
 /** Menu order of the groups; within a group, the order actions are listed in below. */
 const GROUP_ORDER: readonly Action['group'][] = ['connection', 'vm-power', 'vm-force', 'vm-manage', 'container', 'host', 'pool', 'create', 'demo', 'alerts'];
 
-export const ACTIONS: readonly Action[] = [addServer, ...CONNECTION_ACTIONS, ...VM_ACTIONS, ...VM_PLACEMENT_ACTIONS, ...MIGRATION_ACTIONS, takeSnapshotAction, ...CONTAINER_ACTIONS, ...HOST_ACTIONS, ...HA_ACTIONS, newVm, demoControls, exportAlerts].sort(
+export const ACTIONS: readonly Action[] = [addServer, ...CONNECTION_ACTIONS, ...VM_ACTIONS, ...VM_PLACEMENT_ACTIONS, ...MIGRATION_ACTIONS, takeSnapshotAction, vmProperties, ...CONTAINER_ACTIONS, ...HOST_ACTIONS, ...HA_ACTIONS, newVm, demoControls, exportAlerts].sort(
   (a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group),
 );
 

@@ -8,7 +8,8 @@ import { ConcurrencyLimit } from '../../shared/api-client/concurrency-limit';
 import type { Bridge, BridgeErrorShape } from '../../shared/bridge';
 import type { TaskRecord } from '../../shared/xapi/generated/records';
 import { appStore, type ClassMap, type MirrorStore } from '../store';
-import { appTaskLog, recordLaunch, recordLaunchFailure, taskKey, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
+import { appTaskLog, recordFinished, recordLaunch, recordLaunchFailure, taskKey, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
+import { taskLabels } from '../views/tasks/task-identity';
 
 /** At most this many calls of one bulk action in flight (xapi queues the rest anyway; this keeps sockets few). */
 export const BULK_CONCURRENCY = 4;
@@ -19,17 +20,25 @@ export interface AsyncCall extends LaunchInfo {
   params: unknown[];
 }
 
+/**
+ * Writes the task's title and object into its other_config (task-identity.ts), so every client can say
+ * what it acts on (XenCenter reads applies_to) and a XenDeck window opened later lists it by its title
+ * rather than by the method xapi named it after. Best effort: the task may already be gone, and a
+ * read-only user may not write other_config.
+ */
+function labelTask(bridge: Bridge, taskRef: string, info: LaunchInfo): void {
+  for (const [key, value] of Object.entries(taskLabels(info))) {
+    bridge.request('xapi.call', { connectionId: info.connectionId, method: 'task.add_to_other_config', params: [taskRef, key, value] }).catch(() => undefined);
+  }
+}
+
 /** Starts one Async call; the task ref, or undefined when the pool refused (recorded as a failed task). */
 export async function launch(bridge: Bridge, call: AsyncCall, log: TaskLog = appTaskLog): Promise<string | undefined> {
   const { method, params, ...info } = call;
   try {
     const taskRef = await bridge.request('xapi.callAsync', { connectionId: call.connectionId, method: `Async.${method}`, params });
     recordLaunch(log, taskRef, info);
-    // XenCenter's convention: other_config.applies_to names the object, so every client (and this window
-    // after a reload) can say what the task acts on. Best effort: the task may already be gone.
-    if (info.targetRef) {
-      bridge.request('xapi.call', { connectionId: call.connectionId, method: 'task.add_to_other_config', params: [taskRef, 'applies_to', info.targetRef] }).catch(() => undefined);
-    }
+    labelTask(bridge, taskRef, info);
     return taskRef;
   } catch (err) {
     recordLaunchFailure(log, info, err);
@@ -123,10 +132,58 @@ export async function runTask(bridge: Bridge, info: LaunchInfo, method: string, 
     throw err;
   }
   recordLaunch(log, task, info);
-  if (info.targetRef) bridge.request('xapi.call', { connectionId: info.connectionId, method: 'task.add_to_other_config', params: [task, 'applies_to', info.targetRef] }).catch(() => undefined);
+  labelTask(bridge, task, info);
   onTask?.(task);
   const outcome = await waitForTask(info.connectionId, task, appStore, log);
   if (outcome.status === 'success') return resultRef(outcome.result);
   if (outcome.status === 'cancelled') throw new TaskFailed('TASK_CANCELLED', [task]);
   throw new TaskFailed(outcome.error?.code ?? 'INTERNAL_ERROR', outcome.error?.params ?? []);
+}
+
+export interface CallStep {
+  method: string;
+  params: unknown[];
+  /** A refusal hidden in a successful answer (a host plug-in's reply that does not start with "True"). */
+  refusal?: (result: unknown) => Pick<BridgeErrorShape, 'code' | 'params'> | undefined;
+}
+
+/**
+ * Synchronous calls run as one task of the pool (task.create, as Xen Orchestra does for its own work): the
+ * task panel lists it with its progress, other clients and later windows see it by the title in its
+ * other_config, and it ends with the first failure, whose XAPI error it carries and throws. Calls made
+ * before a failure stay made (XAPI has no transaction); the caller can show what is left to do.
+ */
+export async function runCallsAsTask(bridge: Bridge, info: LaunchInfo, steps: readonly CallStep[], log: TaskLog = appTaskLog): Promise<void> {
+  const call = (method: string, params: unknown[]) => bridge.request('xapi.call', { connectionId: info.connectionId, method, params });
+  let task: string;
+  try {
+    task = (await call('task.create', [info.title, info.targetName])) as string;
+  } catch (err) {
+    recordLaunchFailure(log, info, err);
+    throw err;
+  }
+  recordLaunch(log, task, info);
+  labelTask(bridge, task, info);
+  // Bookkeeping on the task is best effort: older servers lack task.set_status, a read-only user may not write.
+  const quietly = (method: string, params: unknown[]) => call(method, params).catch(() => undefined);
+  try {
+    for (const [i, step] of steps.entries()) {
+      const result = await call(step.method, step.params);
+      const refused = step.refusal?.(result);
+      if (refused) throw { ...refused, method: step.method };
+      if (i < steps.length - 1) void quietly('task.set_progress', [task, (i + 1) / steps.length]);
+    }
+  } catch (err) {
+    const e = err as Partial<BridgeErrorShape>;
+    const error = { code: typeof e.code === 'string' ? e.code : 'INTERNAL_ERROR', params: Array.isArray(e.params) ? e.params.map(String) : [String(e.message ?? err)] };
+    await quietly('task.set_error_info', [task, [error.code, ...error.params]]);
+    await quietly('task.set_status', [task, 'failure']);
+    recordFinished(log, task, info, { status: 'failure', error });
+    void quietly('task.destroy', [task]);
+    throw err;
+  }
+  await quietly('task.set_progress', [task, 1]);
+  await quietly('task.set_status', [task, 'success']);
+  recordFinished(log, task, info, { status: 'success' });
+  void quietly('task.destroy', [task]);
 }

@@ -1,5 +1,5 @@
 /**
- * Command keys for the selection (Ctrl+B start, Ctrl+E shut down, Ctrl+R reboot, Delete…), as listed
+ * Command keys for the selection (Ctrl+B start, Ctrl+E shut down, Ctrl+R reboot, Delete, Alt+Enter properties…), as listed
  * in the menus, and the command palette on Ctrl/Cmd+K, Ctrl/Cmd+Shift+P and F1 (the keys VS Code and
  * browsers' users try). Keys typed into a field, or while a dialog or menu is open, are left alone.
  */
@@ -27,7 +27,7 @@ export function useActionKeys(): void {
   const runner = useActionRunner();
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || runner.dialogOpen()) return;
+      if (e.defaultPrevented || runner.dialogOpen() || (e.eventPhase === Event.BUBBLING_PHASE && e.altKey)) return;
       if (opensPalette(e)) {
         e.preventDefault();
         runner.openPalette();
@@ -40,9 +40,19 @@ export function useActionKeys(): void {
       const action = ACTIONS.find((a) => a.keys && matchesKey(a.keys, e) && a.appliesTo(targets, state));
       if (!action) return;
       e.preventDefault();
+      e.stopPropagation();
       runner.invoke(action, targets);
     };
+    // Alt chords (Alt+Enter: Properties) are taken on the way down, before a focused widget reads the key
+    // without its modifier (the tree opens a row on Enter); the others when nothing below took them.
+    const onAltKeyDown = (e: KeyboardEvent) => {
+      if (e.altKey) onKeyDown(e);
+    };
+    window.addEventListener('keydown', onAltKeyDown, true);
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('keydown', onAltKeyDown, true);
+      window.removeEventListener('keydown', onKeyDown);
+    };
   }, [store, runner]);
 }

@@ -74,7 +74,7 @@ export async function dispatch(host: SimHost, method: string, rawParams: unknown
   if (!sessionless) args.shift();
 
   const call: CallContext = { sim: host.sim, pool, db: pool.db, session, host, clock: host.sim.clock, method: canonical };
-  if (!isAsync) return { value: await handler(call, ...args), type: msg.result };
+  if (!isAsync) return msg.async ? runInCallTask(call, canonical, () => handler(call, ...args), msg.result) : { value: await handler(call, ...args), type: msg.result };
 
   const task = pool.tasks.create(`Async.${canonical}`, '', host.ref, session?.ref);
   call.task = task;
@@ -85,4 +85,25 @@ export async function dispatch(host: SimHost, method: string, rawParams: unknown
       .then((value) => task.succeed(value, msg.result), (err) => task.fail(toXapiError(err)));
   });
   return { value: task.ref, type: { k: 'ref', cls: 'task' } };
+}
+
+/**
+ * xapi runs a synchronous call of a message that has an Async form in a task of its own, in the database
+ * while the call runs (Context.of_http_req with generate_task_for), named after the call (`host.call_plugin`),
+ * completed and destroyed when the call returns (Context.finally_destroy_context): other clients see it come
+ * and go in event.from. The handler runs as a synchronous call still (no simulated duration).
+ */
+async function runInCallTask(call: CallContext, label: string, run: () => unknown, type: XapiType | undefined): Promise<CallResult> {
+  const { pool, host, session } = call;
+  const task = pool.tasks.create(label, '', host.ref, session?.ref);
+  try {
+    const value = await run();
+    if (type) task.succeed(value, type);
+    return { value, type };
+  } catch (err) {
+    task.fail(toXapiError(err));
+    throw err;
+  } finally {
+    if (pool.db.has('task', task.ref)) pool.tasks.destroy(task.ref);
+  }
 }

@@ -1,25 +1,22 @@
 /**
  * What the VM's General tab shows about its Docker containers (XenCenter: the "Docker information" box,
- * GeneralTabPage.GenerateDockerInfoBox, and the "Container Management" page of VM Properties, which XenDeck
- * keeps with the VM's other in-place settings on this tab):
- * - "Container management": the on/off switch (xscontainer register/deregister, a task on the pool
- *   coordinator) for Linux VMs xscontainer can monitor (other_config has xscontainer-monitor), and where
- *   monitoring stands: containers listed, connecting, Docker unreachable (xscontainer's own diagnosis), the
+ * GeneralTabPage.GenerateDockerInfoBox):
+ * - "Container management": on or off, for Linux VMs xscontainer can monitor (other_config has
+ *   xscontainer-monitor), with the way to VM Properties where it is switched; and where monitoring stands: containers listed, connecting, Docker unreachable (xscontainer's own diagnosis), the
  *   VM not running, or a container list that cannot be read (the parser's error, with its code);
  * - "Docker": the engine's version, API version, driver… when docker_info and docker_version exist.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { parseDockerInfo, parseDockerVersion, type ContainerMonitoring } from '../../../shared/api-client/xscontainer';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
-import { launchEach, waitForTask } from '../../actions/run-tasks';
-import { useBridge } from '../../bridge-context';
+import { useActionRunner } from '../../actions/ActionHost';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PropertyList } from '../../components/PropertyList';
-import { useConnectionMirror, useMirrorStoreApi } from '../../store/hooks';
+import { useConnectionMirror } from '../../store/hooks';
 import type { ObjectTarget } from '../../store/object-id';
 import { formatTime } from '../tabs/format';
-import { coordinatorRef, pluginTask } from './plugin-calls';
-import { isRealVm, isWindowsVmIn, vmDockerPs, vmMonitoring } from './vm-containers';
+import { VM_PROPERTIES_ACTION_ID } from '../vm-properties/vm-properties-action';
+import { isMonitorable, isRealVm, vmDockerPs, vmMonitoring } from './vm-containers';
 import './containers.css';
 
 type Rows = Array<[string, ReactNode]>;
@@ -45,34 +42,16 @@ function monitoringText(m: ContainerMonitoring, listed: number | undefined, runn
   }
 }
 
-/**
- * The switch: on = registered with xscontainer. Busy while its task runs; the plug-in writes the VM's
- * other_config before the task ends, so the record already says the new state when the switch lets go.
- */
-function ManagementSwitch({ target, vm, on }: { target: ObjectTarget; vm: VMRecord; on: boolean }) {
-  const bridge = useBridge();
-  const store = useMirrorStoreApi();
-  const [pending, setPending] = useState<boolean>();
-  const busy = pending !== undefined;
-  const toggle = async () => {
-    const want = !on;
-    const coordinator = coordinatorRef(store.getState(), target.connectionId);
-    if (!coordinator) return;
-    setPending(want);
-    const call = pluginTask(target.connectionId, coordinator, want ? 'register' : 'deregister', { vmuuid: vm.uuid }, {
-      title: want ? 'Enable container management' : 'Disable container management',
-      targetName: vm.name_label,
-      vmRef: target.ref,
-    });
-    const [task] = await launchEach(bridge, [call]);
-    if (task) await waitForTask(target.connectionId, task);
-    setPending(undefined);
-  };
+/** "On"/"Off" and the way to change it: VM Properties, Container management page (as in XenCenter). */
+function ManagementState({ target, on }: { target: ObjectTarget; on: boolean }) {
+  const runner = useActionRunner();
   return (
-    <label className="container-switch">
-      <input type="checkbox" role="switch" aria-label="Container management" checked={busy ? Boolean(pending) : on} aria-busy={busy || undefined} disabled={busy} onChange={() => void toggle()} />
-      <span>{busy ? (pending ? 'Turning on…' : 'Turning off…') : on ? 'On' : 'Off'}</span>
-    </label>
+    <span className="container-management">
+      {on ? 'On' : 'Off'}{' '}
+      <button type="button" className="link-button" onClick={() => runner.invoke(VM_PROPERTIES_ACTION_ID, [target], 'containers')}>
+        Change in Properties…
+      </button>
+    </span>
   );
 }
 
@@ -113,9 +92,8 @@ export function VmContainerSection({ target, vm }: { target: ObjectTarget; vm: V
   const monitoring = vmMonitoring(mirror, vm);
   const listed = ps.kind === 'listed' ? ps.containers.length : undefined;
   const running = ps.kind === 'listed' ? ps.containers.filter((c) => c.state === 'running').length : 0;
-  const linux = !isWindowsVmIn(mirror, vm);
   const rows: Rows = [
-    ...(key !== undefined && linux ? ([['Container management', <ManagementSwitch key="switch" target={target} vm={vm} on={key.toLowerCase() === 'true'} />]] as Rows) : []),
+    ...(key !== undefined && isMonitorable(mirror, vm) ? ([['Container management', <ManagementState key="state" target={target} on={key.toLowerCase() === 'true'} />]] as Rows) : []),
     ['Monitoring', ps.kind === 'unreadable' ? <ErrorMessage key="e" error={{ code: ps.error.code, params: [ps.error.message] }} /> : monitoringText(monitoring, listed, running)],
   ];
   return (

@@ -1,8 +1,8 @@
 /**
  * Calls to the xscontainer plug-in (host.call_plugin(host, "xscontainer", fn, args)), as XenCenter makes them:
- * - container actions (start, stop, pause, unpause, restart, with the 10-character short id) and
- *   register/deregister run as tasks (Async.host.call_plugin) on the pool coordinator, which forwards them to
- *   the host running the VM (DockerContainerLifetimeAction, VMEnlightenmentAction);
+ * - container actions (start, stop, pause, unpause, restart, with the 10-character short id) run as tasks (Async.host.call_plugin) on the pool coordinator, which forwards them to
+ *   the host running the VM (DockerContainerLifetimeAction); register/deregister go to the coordinator too,
+ *   as a step of the VM Properties dialog's save (VMEnlightenmentAction);
  * - details (get_top, get_inspect) are read synchronously from the host the VM runs on (RunContainerPluginAction).
  * Every answer is "True" followed by the payload; anything else is the plug-in saying no.
  */
@@ -11,7 +11,7 @@ import { pluginPayload } from '../../../shared/api-client/xscontainer';
 import type { VMRecord } from '../../../shared/xapi/generated/records';
 import type { MirrorState } from '../../store/mirror-store';
 import { isNullRef } from '../../store/object-id';
-import type { AsyncCall } from '../../actions/run-tasks';
+import type { AsyncCall, CallStep } from '../../actions/run-tasks';
 
 export const XSCONTAINER = 'xscontainer';
 
@@ -27,6 +27,19 @@ export function coordinatorRef(state: Pick<MirrorState, 'mirrors'>, connectionId
 /** An Async host.call_plugin for the task panel. */
 export function pluginTask(connectionId: string, hostRef: string, fn: string, args: Record<string, string>, what: { title: string; targetName: string; vmRef: string }): AsyncCall {
   return { connectionId, title: what.title, targetName: what.targetName, targetRef: what.vmRef, method: 'host.call_plugin', params: [hostRef, XSCONTAINER, fn, args] };
+}
+
+/**
+ * Container management on or off: xscontainer's register/deregister on the pool coordinator, which forwards
+ * to the VM's host (XenCenter's Enable/DisableVMEnlightenmentAction). The plug-in answers "TrueNone"; it writes
+ * other_config["xscontainer-monitor"] (and deregister drops the docker_* keys) before it returns.
+ */
+export function registrationStep(coordinator: string, vm: Pick<VMRecord, 'uuid'>, on: boolean): CallStep {
+  return {
+    method: 'host.call_plugin',
+    params: [coordinator, XSCONTAINER, on ? 'register' : 'deregister', { vmuuid: vm.uuid }],
+    refusal: (result) => pluginRefusal(taskResultText(typeof result === 'string' ? result : String(result))),
+  };
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

@@ -105,6 +105,15 @@ export function isWindowsVmIn(mirror: Pick<ConnectionMirror, 'objects'> | undefi
   return isWindowsVm(vm, gm);
 }
 
+/**
+ * Whether container management can be switched for the VM (XenCenter shows the Container Management page
+ * when VM.CanBeEnlightened): xscontainer prepared it (other_config has xscontainer-monitor, "True" or
+ * "False"), and it is a real Linux VM (the monitor reaches Docker over SSH).
+ */
+export function isMonitorable(mirror: Pick<ConnectionMirror, 'objects'> | undefined, vm: VMRecord): boolean {
+  return isRealVm(vm) && vm.other_config?.['xscontainer-monitor'] !== undefined && !isWindowsVmIn(mirror, vm);
+}
+
 export interface ResolvedContainer {
   target: ContainerTarget;
   vm: VMRecord;

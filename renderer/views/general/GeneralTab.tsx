@@ -13,6 +13,8 @@ import { useClassMap, useIndexed, useRecord } from '../../store/hooks';
 import { isNullRef, type ObjectTarget } from '../../store/object-id';
 import type { XapiObjectTabProps } from '../object-tabs';
 import { VmContainerSection } from '../containers/VmContainerSection';
+import { useActionRunner } from '../../actions/ActionHost';
+import { VM_PROPERTIES_ACTION_ID } from '../vm-properties/vm-properties-action';
 import { formatBytes, formatTime } from '../tabs/format';
 import { useXapi } from '../tabs/use-xapi';
 
@@ -140,6 +142,18 @@ function NetworkDetails({ net }: { net: NetworkRecord }) {
   );
 }
 
+/** XenCenter's General tab has a Properties button: the VM Properties dialog, where the VM's settings are edited together. */
+function VmPropertiesLink({ target }: { target: ObjectTarget }) {
+  const runner = useActionRunner();
+  return (
+    <p className="general-properties-link">
+      <button type="button" className="button button-small" onClick={() => runner.invoke(VM_PROPERTIES_ACTION_ID, [target])}>
+        Properties…
+      </button>
+    </p>
+  );
+}
+
 const KIND_LABEL: Record<string, string> = { pool: 'pool', host: 'server', vm: 'VM', template: 'template', snapshot: 'snapshot', sr: 'storage repository', network: 'network' };
 
 export default function GeneralTab({ target, kind }: XapiObjectTabProps) {
@@ -148,6 +162,7 @@ export default function GeneralTab({ target, kind }: XapiObjectTabProps) {
   return (
     <div className="view-general">
       <IdentitySection target={target} record={record} kindLabel={KIND_LABEL[kind] ?? 'object'} />
+      {kind === 'vm' && <VmPropertiesLink target={target} />}
       {target.cls === 'VM' && <VmDetails target={target} vm={record as unknown as VMRecord} />}
       {target.cls === 'VM' && <VmContainerSection target={target} vm={record as unknown as VMRecord} />}
       {target.cls === 'host' && <HostDetails target={target} host={record as unknown as HostRecord} />}

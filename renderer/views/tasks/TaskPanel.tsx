@@ -8,24 +8,12 @@ import type { ConnectionInfo } from '../../../shared/bridge';
 import type { TaskRecord } from '../../../shared/xapi/generated/records';
 import { useStore } from 'zustand';
 import { useBridge } from '../../bridge-context';
-import { useMirrorShallow, useMirrorStoreApi, useConnections, type ClassMap, type MirrorState, type MirrorStore } from '../../store';
+import { useMirror, useMirrorShallow, useMirrorStoreApi, useConnections, type ClassMap, type MirrorState, type MirrorStore } from '../../store';
 import { describeError } from '../../errors';
 import { appTaskLog, clearFinished, observeTasks, pruneTaskLog, taskKey, type FinishedTask, type TaskLog } from './task-log';
-import { methodWords } from './task-words';
+import { describeTask, type TaskWords } from './task-identity';
 import { formatDuration, formatWhen } from './xapi-time';
 import './tasks.css';
-
-/** The name of whatever a task acts on, from other_config.applies_to (XenCenter's key) when another client started it. */
-function describeTask(state: MirrorState, connectionId: string, task: TaskRecord): { title: string; targetName: string; targetRef?: string } {
-  const title = methodWords(task.name_label);
-  const ref = task.other_config?.applies_to?.split(',')[0];
-  const objects = state.mirrors[connectionId]?.objects;
-  for (const cls of ['VM', 'host', 'SR', 'pool', 'network', 'VDI'] as const) {
-    const record = ref ? (objects?.[cls] as ClassMap<typeof cls> | undefined)?.get(ref) : undefined;
-    if (record) return { title, targetName: record.name_label || '—', targetRef: ref };
-  }
-  return { title, targetName: task.name_description || '—' };
-}
 
 /** Keeps the task log in step with the mirror's tasks for as long as the panel lives. */
 function useTaskObserver(store: MirrorStore, log: TaskLog): void {
@@ -66,6 +54,7 @@ interface RunningRow {
   connectionId: string;
   ref: string;
   task: TaskRecord;
+  words: TaskWords;
 }
 
 const poolName = (connections: readonly ConnectionInfo[], id: string) => {
@@ -91,11 +80,14 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
     for (let i = 0; i < taskMaps.length; i += 2) {
       const connectionId = taskMaps[i] as string;
       for (const [ref, task] of (taskMaps[i + 1] as ClassMap<'task'> | undefined) ?? []) {
-        if (task.status === 'pending' || task.status === 'cancelling') rows.push({ key: taskKey(connectionId, ref), connectionId, ref, task });
+        if (task.status !== 'pending' && task.status !== 'cancelling') continue;
+        const key = taskKey(connectionId, ref);
+        const words = launched[key] ?? describeTask(store.getState(), connectionId, task);
+        if (words) rows.push({ key, connectionId, ref, task, words });
       }
     }
     return rows.sort((a, b) => (firstSeen[a.key] ?? 0) - (firstSeen[b.key] ?? 0));
-  }, [taskMaps, firstSeen]);
+  }, [taskMaps, firstSeen, launched, store]);
   const now = useNow(running.length > 0);
 
   const cancel = (row: RunningRow) => {
@@ -133,8 +125,7 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
         </thead>
         <tbody>
           {running.map((row) => {
-            const mine = launched[row.key];
-            const words = mine ?? describeTask(store.getState(), row.connectionId, row.task);
+            const words = row.words;
             const pct = Math.round(Math.min(1, Math.max(0, row.task.progress)) * 100);
             const started = firstSeen[row.key] ?? now;
             return (
@@ -198,11 +189,16 @@ function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
   );
 }
 
-/** Number of running tasks, for the panel's tab label. */
-export function useRunningTaskCount(): number {
-  return useMirrorShallow((s) => {
+/** Number of running tasks the panel lists, for its tab label. */
+export function useRunningTaskCount(log: TaskLog = appTaskLog): number {
+  const launched = useStore(log, (s) => s.launched);
+  return useMirror((s) => {
     let n = 0;
-    for (const m of Object.values(s.mirrors)) for (const t of (m.objects.task as ClassMap<'task'> | undefined)?.values() ?? []) if (t.status === 'pending') n++;
+    for (const [connectionId, m] of Object.entries(s.mirrors)) {
+      for (const [ref, t] of (m.objects.task as ClassMap<'task'> | undefined) ?? []) {
+        if (t.status === 'pending' && (launched[taskKey(connectionId, ref)] || describeTask(s, connectionId, t))) n++;
+      }
+    }
     return n;
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../../shared/xapi/generated/records';
-import { createTaskLog, observeTasks, pruneTaskLog, recordLaunch, recordLaunchFailure, FINISHED_TASK_TTL_MS } from './task-log';
+import { createTaskLog, observeTasks, pruneTaskLog, recordFinished, recordLaunch, recordLaunchFailure, FINISHED_TASK_TTL_MS } from './task-log';
 
 const task = (over: Partial<TaskRecord>): TaskRecord =>
   ({ uuid: 'u', name_label: 'Async.VM.start', name_description: '', allowed_operations: [], current_operations: {}, created: '20260101T10:00:00Z', finished: '19700101T00:00:00Z', status: 'pending', resident_on: 'OpaqueRef:NULL', progress: 0, type: '', result: '', error_info: [], other_config: {}, subtask_of: 'OpaqueRef:NULL', subtasks: [], backtrace: '', ...over }) as TaskRecord;
@@ -27,6 +27,27 @@ describe('task log', () => {
     observeTasks(log, 'c', pending, undefined, describeTask, 0);
     observeTasks(log, 'c', new Map(), pending, describeTask, 3000);
     expect(log.getState().finished[0]).toMatchObject({ title: 'Async.VM.clean_shutdown', status: 'success' });
+  });
+
+  it('keeps nothing about a task it leaves out (a synchronous call\'s task coming and going every 20 s)', () => {
+    const log = createTaskLog();
+    const read = new Map([['OpaqueRef:r', task({ name_label: 'host.call_plugin' })]]);
+    observeTasks(log, 'c', read, undefined, () => undefined, 0);
+    observeTasks(log, 'c', new Map(), read, () => undefined, 100);
+    expect(log.getState()).toMatchObject({ finished: [], firstSeen: {} });
+  });
+
+  it('lists a task this window ran itself once, whether it records the end first or the mirror sees it first', () => {
+    const log = createTaskLog();
+    const info = { connectionId: 'c', title: 'Save properties', targetName: 'web-01' };
+    recordLaunch(log, 'OpaqueRef:s', info, 0);
+    const pending = new Map([['OpaqueRef:s', task({ name_label: 'Save properties' })]]);
+    observeTasks(log, 'c', pending, undefined, () => undefined, 0);
+    recordFinished(log, 'OpaqueRef:s', info, { status: 'failure', error: { code: 'VM_BAD_POWER_STATE', params: [] } }, 500);
+    observeTasks(log, 'c', new Map(), pending, () => undefined, 600);
+    recordFinished(log, 'OpaqueRef:s', info, { status: 'failure' }, 700);
+    expect(log.getState().finished).toMatchObject([{ title: 'Save properties', status: 'failure', elapsedMs: 500, error: { code: 'VM_BAD_POWER_STATE' } }]);
+    expect(log.getState().finished).toHaveLength(1);
   });
 
   it('lists a call the pool refused before any task existed, and forgets finished tasks after the TTL', () => {

@@ -68,6 +68,20 @@ export function recordLaunchFailure(log: TaskLog, info: LaunchInfo, error: unkno
   log.setState((s) => ({ finished: [entry, ...s.finished] }));
 }
 
+/**
+ * The end of a task this window ran itself (a series of calls under a task it created): listed under the
+ * task's own key, so the mirror seeing the task finish or vanish does not list it twice.
+ */
+export function recordFinished(log: TaskLog, taskRef: string, info: LaunchInfo, outcome: Pick<FinishedTask, 'status' | 'error'>, now = Date.now()): void {
+  const key = taskKey(info.connectionId, taskRef);
+  log.setState((s) => {
+    if (s.finished.some((f) => f.key === key)) return s;
+    const started = s.launched[key]?.startedAt;
+    const entry: FinishedTask = { ...info, key, taskRef, ...outcome, finishedAt: now, elapsedMs: started !== undefined ? now - started : undefined };
+    return { finished: [entry, ...s.finished] };
+  });
+}
+
 function finishedStatus(status: TaskRecord['status']): FinishedTask['status'] | undefined {
   if (status === 'success') return 'success';
   if (status === 'failure') return 'failure';
@@ -78,14 +92,15 @@ function finishedStatus(status: TaskRecord['status']): FinishedTask['status'] | 
 /**
  * Brings the log up to date with one connection's tasks: tasks seen for the first time get a
  * first-seen time; tasks that reached a final status, and pending ones that vanished, are recorded as
- * finished (once). `names` turns a task into its target's name when XenDeck did not start it.
+ * finished (once). `describe` words a task this window did not start, or leaves it out (undefined: a
+ * subtask, a synchronous call's task…), and then the log keeps nothing about it.
  */
 export function observeTasks(
   log: TaskLog,
   connectionId: string,
   tasks: ReadonlyMap<string, TaskRecord>,
   previous: ReadonlyMap<string, TaskRecord> | undefined,
-  describe: (task: TaskRecord) => { title: string; targetName: string; targetRef?: string },
+  describe: (task: TaskRecord) => { title: string; targetName: string; targetRef?: string } | undefined,
   now = Date.now(),
 ): void {
   const s = log.getState();
@@ -98,11 +113,12 @@ export function observeTasks(
     if (done.has(key)) return;
     done.add(key);
     const launched = s.launched[key];
+    const words = launched ?? describe(task);
+    if (!words) return;
     const created = parseXapiTime(task.created);
     const ended = parseXapiTime(task.finished);
     const seen = s.firstSeen[key] ?? launched?.startedAt;
     const elapsedMs = created !== undefined && ended !== undefined && ended >= created ? ended - created : seen !== undefined ? now - seen : undefined;
-    const words = launched ?? { connectionId, ...describe(task) };
     finished.push({
       ...words,
       connectionId,
@@ -118,7 +134,7 @@ export function observeTasks(
 
   for (const [ref, task] of tasks) {
     const key = taskKey(connectionId, ref);
-    if (s.firstSeen[key] === undefined) (firstSeen ??= { ...s.firstSeen })[key] = now;
+    if (s.firstSeen[key] === undefined && (s.launched[key] || describe(task))) (firstSeen ??= { ...s.firstSeen })[key] = now;
     const status = finishedStatus(task.status);
     if (status) finish(ref, task, status);
   }

@@ -21,11 +21,19 @@ const METHOD_WORDS: Record<string, string> = {
   'VM.provision': 'Provision disks',
   'VM.destroy': 'Delete VM',
   'VM.snapshot': 'Snapshot',
+  'VM.snapshot_with_quiesce': 'Snapshot',
+  'VM.checkpoint': 'Snapshot with memory',
+  'VM.revert': 'Revert to snapshot',
+  'VM.import': 'Import',
+  'VM.export': 'Export',
   'VM.pool_migrate': 'Migrate',
   'VM.migrate_send': 'Migrate',
   'VDI.pool_migrate': 'Migrate disk',
   'VDI.copy': 'Copy disk',
   'VDI.destroy': 'Delete disk',
+  'SR.create': 'Create storage',
+  'pool.enable_ha': 'Enable HA',
+  'pool.disable_ha': 'Disable HA',
   'host.evacuate': 'Move VMs off host',
   'host.reboot': 'Reboot host',
   'host.shutdown': 'Shut down host',
@@ -33,8 +41,19 @@ const METHOD_WORDS: Record<string, string> = {
   'host.enable': 'Enable host',
 };
 
+const methodOf = (nameLabel: string) => nameLabel.replace(/^Async\./, '');
+
+/**
+ * Whether another client's task is an operation the panel follows (XenCenter's RecognisedVmOperations, plus
+ * the host and disk operations XenDeck names): xapi also makes a task for every synchronous call of a message
+ * that has an Async form (`host.call_plugin`, `VM.set_VCPUs_number_live`…), gone as soon as the call returns.
+ */
+export function isFollowedOperation(nameLabel: string): boolean {
+  return Object.hasOwn(METHOD_WORDS, methodOf(nameLabel));
+}
+
 export function methodWords(nameLabel: string): string {
-  const method = nameLabel.replace(/^Async\./, '');
+  const method = methodOf(nameLabel);
   const known = METHOD_WORDS[method];
   if (known) return known;
   const [cls, message] = method.split('.');

@@ -20,6 +20,7 @@ import { FormButtons } from '../tab-parts';
 import { useXapi } from '../use-xapi';
 import { memoryProblems, parseMiB, type MemoryLimits } from './memory-limits';
 import { toMiB, topologies, vmLimits, type VmLimits } from './vm-limits';
+import { coresPerSocketOf, cpuSteps } from '../../vm-properties/cpu-plan';
 
 const FIELDS: { key: keyof MemoryLimits; label: string; staticOnly: boolean }[] = [
   { key: 'staticMin', label: 'Static minimum', staticOnly: true },
@@ -150,7 +151,7 @@ function MemoryEditor({ connectionId, vmRef, vm, bounds, onDone }: { connectionI
   );
 }
 
-const coresOf = (vm: VMRecord) => Math.max(1, Number(vm.platform?.['cores-per-socket']) || 1);
+const coresOf = coresPerSocketOf;
 
 function CpuEditor({ connectionId, vmRef, vm, bounds, onDone }: { connectionId: string; vmRef: string; vm: VMRecord; bounds: VmLimits; onDone: () => void }) {
   const xapi = useXapi(connectionId);
@@ -168,22 +169,8 @@ function CpuEditor({ connectionId, vmRef, vm, bounds, onDone }: { connectionId: 
   const save = () => {
     if (countProblem || !coresOk) return;
     run(async () => {
-      if (!halted) {
-        await xapi.call('VM.set_VCPUs_number_live', vmRef, count);
-        return;
-      }
-      // VCPUs_at_startup may never exceed VCPUs_max: raise the max first, or lower the startup count first.
-      if (count >= vm.VCPUs_max) {
-        await xapi.call('VM.set_VCPUs_max', vmRef, count);
-        await xapi.call('VM.set_VCPUs_at_startup', vmRef, count);
-      } else {
-        await xapi.call('VM.set_VCPUs_at_startup', vmRef, count);
-        await xapi.call('VM.set_VCPUs_max', vmRef, count);
-      }
-      if (cores !== coresOf(vm)) {
-        await xapi.call('VM.remove_from_platform', vmRef, 'cores-per-socket');
-        if (cores > 1) await xapi.call('VM.add_to_platform', vmRef, 'cores-per-socket', String(cores));
-      }
+      // One count for both the maximum and the startup count here; VM Properties sets them apart.
+      for (const step of cpuSteps(vmRef, vm, { max: halted ? count : vm.VCPUs_max, atStartup: count, coresPerSocket: halted ? cores : coresOf(vm) })) await xapi.call(step.method, ...step.params);
     }, onDone);
   };
 
