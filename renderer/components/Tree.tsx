@@ -76,6 +76,23 @@ export interface TreeDnd<R> {
   evaluate(dragged: readonly string[], row: R): DropVerdict<void> | undefined;
 }
 
+/**
+ * A lookup over the rows, built on its first use: a pool's batches change the rows many times a second,
+ * and most of those renders never look a row up (the keyboard, a drag and a moved focus do).
+ */
+class RowIndex<R, V> {
+  private map: Map<string, V> | undefined;
+
+  constructor(
+    private readonly rows: readonly R[],
+    private readonly entry: (row: R, index: number) => readonly [string, V],
+  ) {}
+
+  get(key: string): V | undefined {
+    return (this.map ??= new Map(this.rows.map(this.entry))).get(key);
+  }
+}
+
 /** The type of the tree's drag data: the dragged selection ids, as JSON. */
 export const TREE_DRAG_TYPE = 'application/x-xendeck-tree-ids';
 
@@ -184,7 +201,7 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
   const [anchorKey, setAnchorKey] = useState<string>();
   const typeahead = useRef({ text: '', at: 0 });
 
-  const indexOfKey = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
+  const indexOfKey = useMemo(() => new RowIndex(rows, (r, i) => [r.key, i] as const), [rows]);
   // The focused row if still shown, else the first selected row, else the first row.
   const focusIndex = useMemo(() => {
     const i = focusedKey !== undefined ? indexOfKey.get(focusedKey) : undefined;
@@ -455,7 +472,7 @@ function useTreeDrag<R extends TreeRowData>(rows: readonly R[], dnd: TreeDnd<R> 
   const [over, setOver] = useState<string>();
   const [, redraw] = useState(0);
   const [notice, setNotice] = useState<string>();
-  const rowsByKey = useMemo(() => new Map(rows.map((r) => [r.key, r])), [rows]);
+  const rowsByKey = useMemo(() => new RowIndex(rows, (r) => [r.key, r] as const), [rows]);
   const rowsRef = useRef(rowsByKey);
   useEffect(() => {
     rowsRef.current = rowsByKey;
