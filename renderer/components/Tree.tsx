@@ -202,9 +202,13 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
   const typeahead = useRef({ text: '', at: 0 });
 
   const indexOfKey = useMemo(() => new RowIndex(rows, (r, i) => [r.key, i] as const), [rows]);
+  // Where the focused row was at the last render: after a batch that changed rows elsewhere it is still
+  // there, found without indexing thousands of rows. Only a hint (checked against the row's key).
+  const lastFocus = useRef(-1);
   // The focused row if still shown, else the first selected row, else the first row.
   const focusIndex = useMemo(() => {
-    const i = focusedKey !== undefined ? indexOfKey.get(focusedKey) : undefined;
+    const hint = lastFocus.current;
+    const i = focusedKey === undefined ? undefined : rows[hint]?.key === focusedKey ? hint : indexOfKey.get(focusedKey);
     if (i !== undefined) return i;
     const sel = rows.findIndex((r) => selectedIds.has(r.id));
     return sel >= 0 ? sel : rows.length ? 0 : -1;
@@ -220,6 +224,7 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
   useEffect(() => {
     rowsRef.current = rows;
     stateRef.current = { selectedIds, anchorKey, focusIndex };
+    lastFocus.current = focusIndex;
   });
 
   const rangeIds = (from: number, to: number) => {

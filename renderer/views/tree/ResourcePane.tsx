@@ -65,11 +65,11 @@ function toRow(v: VisibleRow): Row {
 
 /**
  * What the pane keeps between renders so that a batch touching a few VMs costs a few rows: the
- * Infrastructure view updated in place, the flattened rows of unchanged subtrees, and one Row per
- * VisibleRow (the same object while the visible row is, so the tree's memoised rows skip re-rendering).
+ * Infrastructure view updated in place, and the rows of unchanged subtrees (the same Row objects, so
+ * the tree's memoised rows skip re-rendering).
  */
 function usePaneCaches() {
-  const [caches] = useState(() => ({ infrastructure: new InfrastructureTree(), visible: new VisibleRows(), rows: new WeakMap<VisibleRow, Row>() }));
+  const [caches] = useState(() => ({ infrastructure: new InfrastructureTree(), visible: new VisibleRows(toRow) }));
   return caches;
 }
 
@@ -90,11 +90,7 @@ export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneP
     const f = flipped[view];
     const isOpen = (key: string, node: TreeNodeModel) => (f.has(key) ? !node.defaultOpen : Boolean(node.defaultOpen));
     if (deferredQuery.trim()) return flattenTree(nodes, isOpen, deferredQuery).map(toRow);
-    return caches.visible.flatten(nodes, isOpen, f).map((v) => {
-      let row = caches.rows.get(v);
-      if (!row) caches.rows.set(v, (row = toRow(v)));
-      return row;
-    });
+    return caches.visible.flatten(nodes, isOpen, f);
   }, [caches, nodes, flipped, view, deferredQuery]);
   const selectedIds = useMemo(() => new Set(selection), [selection]);
 

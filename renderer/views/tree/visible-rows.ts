@@ -36,38 +36,45 @@ function matchOf(node: TreeNodeModel, q: string): Pick<VisibleRow, 'labelMatch' 
   return term !== undefined ? { termMatch: term } : undefined;
 }
 
-interface Subtree {
+interface Subtree<R> {
   parentKey: string | undefined;
   level: number;
   posInSet: number;
   setSize: number;
   /** The node's row, then its open descendants' rows. */
-  rows: VisibleRow[];
+  rows: R[];
 }
 
-/** Flattening without a search, reusing the rows of unchanged subtrees (see the header). */
-export class VisibleRows {
-  private subtrees = new WeakMap<TreeNodeModel, Subtree>();
+/**
+ * Flattening without a search, reusing the rows of unchanged subtrees (see the header). The rows are
+ * what `toRow` makes of each visible row (the list's own row objects), made once per visible row.
+ */
+export class VisibleRows<R = VisibleRow> {
+  private subtrees = new WeakMap<TreeNodeModel, Subtree<R>>();
   private openState: unknown;
 
+  constructor(private readonly toRow: (row: VisibleRow) => R = (row) => row as R) {}
+
   /** `openState` stands for what `isOpen` answers: rows are reused only while it is the same value. */
-  flatten(nodes: readonly TreeNodeModel[], isOpen: OpenState, openState: unknown): VisibleRow[] {
+  flatten(nodes: readonly TreeNodeModel[], isOpen: OpenState, openState: unknown): R[] {
     if (openState !== this.openState) {
       this.subtrees = new WeakMap();
       this.openState = openState;
     }
-    const out: VisibleRow[] = [];
+    // One pool (the usual case): its rows as they are, not copied once more.
+    if (nodes.length === 1) return this.subtree(nodes[0], 1, undefined, 1, 1, isOpen);
+    const out: R[] = [];
     nodes.forEach((node, i) => append(out, this.subtree(node, 1, undefined, i + 1, nodes.length, isOpen)));
     return out;
   }
 
-  private subtree(node: TreeNodeModel, level: number, parentKey: string | undefined, posInSet: number, setSize: number, isOpen: OpenState): VisibleRow[] {
+  private subtree(node: TreeNodeModel, level: number, parentKey: string | undefined, posInSet: number, setSize: number, isOpen: OpenState): R[] {
     const known = this.subtrees.get(node);
     if (known && known.level === level && known.parentKey === parentKey && known.posInSet === posInSet && known.setSize === setSize) return known.rows;
     const key = parentKey === undefined ? node.key : `${parentKey}/${node.key}`;
     const hasChildren = Boolean(node.children?.length);
     const open = hasChildren && isOpen(key, node);
-    const rows: VisibleRow[] = [{ key, node, level, parentKey, hasChildren, open, posInSet, setSize }];
+    const rows: R[] = [this.toRow({ key, node, level, parentKey, hasChildren, open, posInSet, setSize })];
     if (open) {
       const children = node.children!;
       children.forEach((child, i) => append(rows, this.subtree(child, level + 1, key, i + 1, children.length, isOpen)));
@@ -77,7 +84,7 @@ export class VisibleRows {
   }
 }
 
-function append(to: VisibleRow[], rows: readonly VisibleRow[]) {
+function append<R>(to: R[], rows: readonly R[]) {
   for (const row of rows) to.push(row);
 }
 
