@@ -192,7 +192,7 @@ const RunningTaskRow = memo(function RunningTaskRow({ rowKey, connectionId, task
       <td>{pool}</td>
       <td>
         <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`${title} progress`}>
-          <div className="progress-fill" style={{ width: `${pct}%` }} />
+          <div className="progress-fill" style={{ transform: `scaleX(${pct / 100})` }} />
         </div>
         <span className="progress-text">{task.status === 'cancelling' ? 'Cancelling…' : `${pct}%`}</span>
       </td>
