@@ -24,19 +24,7 @@ import { byLabel, connectionRow, NodeFactory, values, Visibility, vmHome } from 
 import { SortedNodes, type SortedEntry } from './sorted-nodes';
 import type { TreeNodeModel, TreeSource } from './tree-node';
 import type { TreeOptions } from './tree-options';
-import {
-  guestMetricsTreeFieldsEqual,
-  hostMetricsTreeFieldsEqual,
-  hostTreeFieldsEqual,
-  mapChangedFor,
-  networkTreeFieldsEqual,
-  pbdTreeFieldsEqual,
-  poolTreeFieldsEqual,
-  srTreeFieldsEqual,
-  vbdTreeFieldsEqual,
-  vdiTreeFieldsEqual,
-  vmTreeFieldsEqual,
-} from './tree-relevance';
+import { mapChangedFor, TREE_FIELDS_EQUAL as EQUAL } from './tree-relevance';
 
 /** The list of VMs with no home (under the pool), and of templates; other lists are keyed by host ref. */
 const POOL_VMS = 'pool';
@@ -100,12 +88,12 @@ class PoolTree {
     const a = prev.objects;
     const b = next.objects;
     if (
-      mapChangedFor(a.host, b.host, hostTreeFieldsEqual) ||
-      mapChangedFor(a.host_metrics, b.host_metrics, hostMetricsTreeFieldsEqual) ||
-      mapChangedFor(a.pool, b.pool, poolTreeFieldsEqual) ||
-      mapChangedFor(a.SR, b.SR, srTreeFieldsEqual) ||
-      mapChangedFor(a.PBD, b.PBD, pbdTreeFieldsEqual) ||
-      mapChangedFor(a.network, b.network, networkTreeFieldsEqual)
+      mapChangedFor(a.host, b.host, EQUAL.host) ||
+      mapChangedFor(a.host_metrics, b.host_metrics, EQUAL.host_metrics) ||
+      mapChangedFor(a.pool, b.pool, EQUAL.pool) ||
+      mapChangedFor(a.SR, b.SR, EQUAL.SR) ||
+      mapChangedFor(a.PBD, b.PBD, EQUAL.PBD) ||
+      mapChangedFor(a.network, b.network, EQUAL.network)
     ) return true;
     // A disk's VBDs are needed to find the VMs a disk change moves; without the index, start over.
     if (a.VDI !== b.VDI && !next.indexes.vbdsByVdi) return true;
@@ -118,10 +106,10 @@ class PoolTree {
   private patch(c: ConnectionInfo, prev: ConnectionMirror, next: ConnectionMirror) {
     const touched = new Set<string>();
     eachChange(prev.objects.VM, next.objects.VM, (ref, a, b) => {
-      if (!a || !b || !vmTreeFieldsEqual(a, b)) touched.add(ref);
+      if (!a || !b || !EQUAL.VM(a, b)) touched.add(ref);
     });
     eachChange(prev.objects.VM_guest_metrics, next.objects.VM_guest_metrics, (ref, a, b) => {
-      if (!a || !b || !guestMetricsTreeFieldsEqual(a, b)) for (const vm of this.vmsByGuestMetrics.get(ref) ?? []) touched.add(vm);
+      if (!a || !b || !EQUAL.VM_guest_metrics(a, b)) for (const vm of this.vmsByGuestMetrics.get(ref) ?? []) touched.add(vm);
     });
     eachChange(prev.indexes.alertsByObject, next.indexes.alertsByObject, (uuid) => {
       const vm = this.vmByUuid.get(uuid);
@@ -129,12 +117,12 @@ class PoolTree {
     });
     // Disks place halted VMs (on a host's local storage): a VBD or VDI change moves the VMs they belong to.
     eachChange(prev.objects.VBD, next.objects.VBD, (_ref, a, b) => {
-      if (a && b && vbdTreeFieldsEqual(a, b)) return;
+      if (a && b && EQUAL.VBD(a, b)) return;
       if (a) touched.add(a.VM);
       if (b) touched.add(b.VM);
     });
     eachChange(prev.objects.VDI, next.objects.VDI, (ref, a, b) => {
-      if (a && b && vdiTreeFieldsEqual(a, b)) return;
+      if (a && b && EQUAL.VDI(a, b)) return;
       for (const mirror of [prev, next]) for (const vbd of mirror.indexes.vbdsByVdi?.get(ref) ?? []) {
         const vm = mirror.objects.VBD?.get(vbd)?.VM;
         if (vm) touched.add(vm);

@@ -76,3 +76,31 @@ export function mapChangedFor<T>(prev: ReadonlyMap<string, T> | undefined, next:
   }
   return false;
 }
+
+type FieldsEqual<T> = (a: T, b: T) => boolean;
+
+/** The comparisons above by class: the classes whose changes matter to the tree only in some fields. */
+export const TREE_FIELDS_EQUAL: {
+  VM: FieldsEqual<VMRecord>;
+  host: FieldsEqual<HostRecord>;
+  host_metrics: FieldsEqual<HostMetricsRecord>;
+  pool: FieldsEqual<PoolRecord>;
+  network: FieldsEqual<NetworkRecord>;
+  VM_guest_metrics: FieldsEqual<VMGuestMetricsRecord>;
+  SR: FieldsEqual<SRRecord>;
+  PBD: FieldsEqual<PBDRecord>;
+  VBD: FieldsEqual<VBDRecord>;
+  VDI: FieldsEqual<VDIRecord>;
+} = {
+  VM: vmTreeFieldsEqual,
+  // Hosts' memory and resident VMs change with every migration; the tree shows neither.
+  host: hostTreeFieldsEqual,
+  host_metrics: hostMetricsTreeFieldsEqual,
+  pool: poolTreeFieldsEqual,
+  network: networkTreeFieldsEqual,
+  VM_guest_metrics: guestMetricsTreeFieldsEqual,
+  SR: srTreeFieldsEqual,
+  PBD: pbdTreeFieldsEqual,
+  VBD: vbdTreeFieldsEqual,
+  VDI: vdiTreeFieldsEqual,
+};

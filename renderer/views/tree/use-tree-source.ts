@@ -5,23 +5,10 @@
  * kept, with its maps, so the tree model stays the same object.
  */
 import { useRef } from 'react';
-import type { HostMetricsRecord, HostRecord, NetworkRecord, PBDRecord, PoolRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { useMirrorShallow } from '../../store/hooks';
 import type { TreeSource } from './tree-model';
-import {
-  guestMetricsTreeFieldsEqual,
-  hostMetricsTreeFieldsEqual,
-  hostTreeFieldsEqual,
-  mapChangedFor,
-  networkTreeFieldsEqual,
-  pbdTreeFieldsEqual,
-  poolTreeFieldsEqual,
-  srTreeFieldsEqual,
-  vbdTreeFieldsEqual,
-  vdiTreeFieldsEqual,
-  vmTreeFieldsEqual,
-} from './tree-relevance';
+import { mapChangedFor, TREE_FIELDS_EQUAL } from './tree-relevance';
 
 // PBD, VBD and VDI place SRs and halted VMs under their host (XenCenter's SR.Home() and VM.Home()).
 // message: xscontainer's "cannot monitor" alert says a VM's Docker is unreachable (views/containers).
@@ -31,19 +18,7 @@ const HEAD = 7; // id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm, vb
 const STRIDE = HEAD + TREE_CLASSES.length;
 
 /** Classes whose changes matter only in some fields, with the comparison of those fields. */
-const RELEVANT: Partial<Record<(typeof TREE_CLASSES)[number], (a: never, b: never) => boolean>> = {
-  VM: vmTreeFieldsEqual as (a: VMRecord, b: VMRecord) => boolean,
-  // Hosts' memory and resident VMs change with every migration; the tree shows neither.
-  host: hostTreeFieldsEqual as (a: HostRecord, b: HostRecord) => boolean,
-  host_metrics: hostMetricsTreeFieldsEqual as (a: HostMetricsRecord, b: HostMetricsRecord) => boolean,
-  pool: poolTreeFieldsEqual as (a: PoolRecord, b: PoolRecord) => boolean,
-  network: networkTreeFieldsEqual as (a: NetworkRecord, b: NetworkRecord) => boolean,
-  VM_guest_metrics: guestMetricsTreeFieldsEqual as (a: VMGuestMetricsRecord, b: VMGuestMetricsRecord) => boolean,
-  SR: srTreeFieldsEqual as (a: SRRecord, b: SRRecord) => boolean,
-  PBD: pbdTreeFieldsEqual as (a: PBDRecord, b: PBDRecord) => boolean,
-  VBD: vbdTreeFieldsEqual as (a: VBDRecord, b: VBDRecord) => boolean,
-  VDI: vdiTreeFieldsEqual as (a: VDIRecord, b: VDIRecord) => boolean,
-};
+const RELEVANT = TREE_FIELDS_EQUAL as Partial<Record<(typeof TREE_CLASSES)[number], (a: never, b: never) => boolean>>;
 
 /** Whether two selections differ in anything the tree shows. */
 function changed(prev: unknown[], next: unknown[]): boolean {
