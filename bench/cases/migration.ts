@@ -23,7 +23,7 @@
  * simulator only) so the pool accepts them all at once, as a host with that much memory would.
  * `--migrate N` moves N VMs instead of 200 (at most the source host's running VMs).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -230,6 +230,12 @@ export async function migrationBench(options: BenchOptions = {}): Promise<BenchF
 
     // The bulk migration: from the click to every VM running on the destination, then 1 s for the last events.
     await startWindow(page);
+    // XENDECK_MIGRATION_PROFILE=file.cpuprofile: a CPU profile of the page while the VMs move (open it in DevTools).
+    const profile = process.env.XENDECK_MIGRATION_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    if (profile) {
+      await profile.send('Profiler.enable');
+      await profile.send('Profiler.start');
+    }
     const clickAt = performance.now();
     await item.click();
     const arrived = () => vms.every((ref) => db.get('VM', ref).resident_on === destination && Object.keys(db.get('VM', ref).current_operations as object).length === 0);
@@ -237,6 +243,7 @@ export async function migrationBench(options: BenchOptions = {}): Promise<BenchF
     const completeMs = performance.now() - clickAt;
     await sleep(1000);
     const moving = await endWindow(page);
+    if (profile) writeFileSync(process.env.XENDECK_MIGRATION_PROFILE!, JSON.stringify((await profile.send('Profiler.stop')).profile));
     if (server.failed.length || server.started !== count) throw new Error(`migration bench: the pool ran ${server.started} migrations of ${count}, ${server.failed.length} failed (${[...new Set(server.failed)].join(', ')})`);
     if (process.env.XENDECK_MIGRATION_SCREENSHOT) await page.screenshot({ path: process.env.XENDECK_MIGRATION_SCREENSHOT });
 

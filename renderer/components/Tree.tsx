@@ -76,6 +76,23 @@ export interface TreeDnd<R> {
   evaluate(dragged: readonly string[], row: R): DropVerdict<void> | undefined;
 }
 
+/**
+ * A lookup over the rows, built on its first use: a pool's batches change the rows many times a second,
+ * and most of those renders never look a row up (the keyboard, a drag and a moved focus do).
+ */
+class RowIndex<R, V> {
+  private map: Map<string, V> | undefined;
+
+  constructor(
+    private readonly rows: readonly R[],
+    private readonly entry: (row: R, index: number) => readonly [string, V],
+  ) {}
+
+  get(key: string): V | undefined {
+    return (this.map ??= new Map(this.rows.map(this.entry))).get(key);
+  }
+}
+
 /** The type of the tree's drag data: the dragged selection ids, as JSON. */
 export const TREE_DRAG_TYPE = 'application/x-xendeck-tree-ids';
 
@@ -184,10 +201,14 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
   const [anchorKey, setAnchorKey] = useState<string>();
   const typeahead = useRef({ text: '', at: 0 });
 
-  const indexOfKey = useMemo(() => new Map(rows.map((r, i) => [r.key, i])), [rows]);
+  const indexOfKey = useMemo(() => new RowIndex(rows, (r, i) => [r.key, i] as const), [rows]);
+  // Where the focused row was at the last render: after a batch that changed rows elsewhere it is still
+  // there, found without indexing thousands of rows. Only a hint (checked against the row's key).
+  const lastFocus = useRef(-1);
   // The focused row if still shown, else the first selected row, else the first row.
   const focusIndex = useMemo(() => {
-    const i = focusedKey !== undefined ? indexOfKey.get(focusedKey) : undefined;
+    const hint = lastFocus.current;
+    const i = focusedKey === undefined ? undefined : rows[hint]?.key === focusedKey ? hint : indexOfKey.get(focusedKey);
     if (i !== undefined) return i;
     const sel = rows.findIndex((r) => selectedIds.has(r.id));
     return sel >= 0 ? sel : rows.length ? 0 : -1;
@@ -203,6 +224,7 @@ export function Tree<R extends TreeRowData>(props: TreeProps<R>) {
   useEffect(() => {
     rowsRef.current = rows;
     stateRef.current = { selectedIds, anchorKey, focusIndex };
+    lastFocus.current = focusIndex;
   });
 
   const rangeIds = (from: number, to: number) => {
@@ -455,7 +477,7 @@ function useTreeDrag<R extends TreeRowData>(rows: readonly R[], dnd: TreeDnd<R> 
   const [over, setOver] = useState<string>();
   const [, redraw] = useState(0);
   const [notice, setNotice] = useState<string>();
-  const rowsByKey = useMemo(() => new Map(rows.map((r) => [r.key, r])), [rows]);
+  const rowsByKey = useMemo(() => new RowIndex(rows, (r) => [r.key, r] as const), [rows]);
   const rowsRef = useRef(rowsByKey);
   useEffect(() => {
     rowsRef.current = rowsByKey;

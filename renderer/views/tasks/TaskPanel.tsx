@@ -3,7 +3,7 @@
  * allows it), then the recently finished ones from the task log (result or error in words with the
  * code), which stay for FINISHED_TASK_TTL_MS after XAPI has destroyed the task.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { ConnectionInfo } from '../../../shared/bridge';
 import type { TaskRecord } from '../../../shared/xapi/generated/records';
 import { useStore } from 'zustand';
@@ -57,6 +57,9 @@ interface RunningRow {
   words: TaskWords;
 }
 
+/** What Cancel needs of a row. */
+type CancelTarget = Pick<RunningRow, 'key' | 'connectionId' | 'ref'>;
+
 const poolName = (connections: readonly ConnectionInfo[], id: string) => {
   const c = connections.find((x) => x.id === id);
   return c ? c.label || c.address : '';
@@ -90,12 +93,15 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
   }, [taskMaps, firstSeen, launched, store]);
   const now = useNow(running.length > 0);
 
-  const cancel = (row: RunningRow) => {
-    setCancelError((e) => ({ ...e, [row.key]: '' }));
-    bridge.request('xapi.call', { connectionId: row.connectionId, method: 'task.cancel', params: [row.ref] }).catch((err: { code?: string; message?: string }) =>
-      setCancelError((e) => ({ ...e, [row.key]: `${err.message ?? 'Cancel failed'}${err.code ? ` (${err.code})` : ''}` })),
-    );
-  };
+  const cancel = useCallback(
+    (row: CancelTarget) => {
+      setCancelError((e) => ({ ...e, [row.key]: '' }));
+      bridge.request('xapi.call', { connectionId: row.connectionId, method: 'task.cancel', params: [row.ref] }).catch((err: { code?: string; message?: string }) =>
+        setCancelError((e) => ({ ...e, [row.key]: `${err.message ?? 'Cancel failed'}${err.code ? ` (${err.code})` : ''}` })),
+      );
+    },
+    [bridge],
+  );
 
   if (running.length === 0 && finished.length === 0) return <p className="panel-empty muted">No tasks. Operations you start (and those of other clients) appear here with their progress.</p>;
 
@@ -126,29 +132,20 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
         <tbody>
           {running.map((row) => {
             const words = row.words;
-            const pct = Math.round(Math.min(1, Math.max(0, row.task.progress)) * 100);
-            const started = firstSeen[row.key] ?? now;
             return (
-              <tr key={row.key} className="task-row is-running" aria-label={`${words.title} ${words.targetName}`}>
-                <td>{words.title}</td>
-                <td>{words.targetName}</td>
-                <td>{poolName(connections, row.connectionId)}</td>
-                <td>
-                  <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`${words.title} progress`}>
-                    <div className="progress-fill" style={{ width: `${pct}%` }} />
-                  </div>
-                  <span className="progress-text">{row.task.status === 'cancelling' ? 'Cancelling…' : `${pct}%`}</span>
-                </td>
-                <td>{formatDuration(now - started)}</td>
-                <td>
-                  {row.task.allowed_operations.includes('cancel') && row.task.status === 'pending' && (
-                    <button type="button" className="button button-small" onClick={() => cancel(row)} aria-label={`Cancel ${words.title} ${words.targetName}`}>
-                      Cancel
-                    </button>
-                  )}
-                  {cancelError[row.key] && <span className="field-error">{cancelError[row.key]}</span>}
-                </td>
-              </tr>
+              <RunningTaskRow
+                key={row.key}
+                rowKey={row.key}
+                connectionId={row.connectionId}
+                taskRef={row.ref}
+                task={row.task}
+                title={words.title}
+                targetName={words.targetName}
+                pool={poolName(connections, row.connectionId)}
+                elapsedMs={now - (firstSeen[row.key] ?? now)}
+                cancelError={cancelError[row.key]}
+                onCancel={cancel}
+              />
             );
           })}
           {finished.map((f) => (
@@ -167,7 +164,47 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
   );
 }
 
-function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
+interface RunningTaskRowProps {
+  rowKey: string;
+  connectionId: string;
+  taskRef: string;
+  task: TaskRecord;
+  title: string;
+  targetName: string;
+  pool: string;
+  elapsedMs: number;
+  cancelError: string | undefined;
+  onCancel: (row: CancelTarget) => void;
+}
+
+// Rows are memoised: a bulk action runs hundreds of tasks, and a batch moves the progress of a few.
+const RunningTaskRow = memo(function RunningTaskRow({ rowKey, connectionId, taskRef, task, title, targetName, pool, elapsedMs, cancelError, onCancel }: RunningTaskRowProps) {
+  const pct = Math.round(Math.min(1, Math.max(0, task.progress)) * 100);
+  return (
+    <tr className="task-row is-running" aria-label={`${title} ${targetName}`}>
+      <td>{title}</td>
+      <td>{targetName}</td>
+      <td>{pool}</td>
+      <td>
+        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`${title} progress`}>
+          <div className="progress-fill" style={{ transform: `scaleX(${pct / 100})` }} />
+        </div>
+        <span className="progress-text">{task.status === 'cancelling' ? 'Cancelling…' : `${pct}%`}</span>
+      </td>
+      <td>{formatDuration(elapsedMs)}</td>
+      <td>
+        {task.allowed_operations.includes('cancel') && task.status === 'pending' && (
+          <button type="button" className="button button-small" onClick={() => onCancel({ key: rowKey, connectionId, ref: taskRef })} aria-label={`Cancel ${title} ${targetName}`}>
+            Cancel
+          </button>
+        )}
+        {cancelError && <span className="field-error">{cancelError}</span>}
+      </td>
+    </tr>
+  );
+});
+
+const FinishedRow = memo(function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
   const statusText = f.status === 'success' ? 'Done' : f.status === 'cancelled' ? 'Cancelled' : 'Failed';
   return (
     <tr className={`task-row is-${f.status}`} aria-label={`${f.title} ${f.targetName}: ${statusText}`}>
@@ -187,7 +224,7 @@ function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
       <td />
     </tr>
   );
-}
+});
 
 /** Number of running tasks the panel lists, for its tab label. */
 export function useRunningTaskCount(log: TaskLog = appTaskLog): number {

@@ -13,10 +13,11 @@ import { Tree, type TreeDnd, type TreeRowData } from '../../components/Tree';
 import { useMirrorStoreApi, useSelectionIds } from '../../store/hooks';
 import { parseObjectId, type Target } from '../../store/object-id';
 import { ObjectIcon } from './ObjectIcon';
+import { InfrastructureTree } from './infrastructure-tree';
 import { buildTree, type TreeNodeModel, type TreeViewKind } from './tree-model';
 import { setTreeOption, TREE_OPTION_LABELS, useTreeOptions, type TreeOptions } from './tree-options';
 import { useTreeSource } from './use-tree-source';
-import { flattenTree } from './visible-rows';
+import { flattenTree, VisibleRows, type VisibleRow } from './visible-rows';
 
 export interface ResourcePaneProps {
   /** The context menu of the selection (the right-clicked row joined it first). */
@@ -41,6 +42,37 @@ const renderIcon = (row: Row) => <ObjectIcon kind={row.node.kind} state={row.nod
 
 const targetsOf = (ids: readonly string[]) => ids.map(parseObjectId).filter((t): t is Target => Boolean(t));
 
+function toRow(v: VisibleRow): Row {
+  return {
+    key: v.key,
+    id: v.node.id,
+    parentKey: v.parentKey,
+    level: v.level,
+    label: v.node.label,
+    hasChildren: v.hasChildren,
+    open: v.open,
+    posInSet: v.posInSet,
+    setSize: v.setSize,
+    detail: v.node.detail,
+    stateText: v.node.stateText,
+    tone: v.node.tone,
+    badge: v.node.alerts,
+    labelMatch: v.labelMatch,
+    termMatch: v.termMatch,
+    node: v.node,
+  };
+}
+
+/**
+ * What the pane keeps between renders so that a batch touching a few VMs costs a few rows: the
+ * Infrastructure view updated in place, and the rows of unchanged subtrees (the same Row objects, so
+ * the tree's memoised rows skip re-rendering).
+ */
+function usePaneCaches() {
+  const [caches] = useState(() => ({ infrastructure: new InfrastructureTree(), visible: new VisibleRows(toRow) }));
+  return caches;
+}
+
 export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneProps) {
   const store = useMirrorStoreApi();
   const source = useTreeSource();
@@ -52,29 +84,14 @@ export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneP
   const [flipped, setFlipped] = useState<Record<TreeViewKind, ReadonlySet<string>>>({ infrastructure: new Set(), objects: new Set(), organization: new Set() });
 
   const options = useTreeOptions();
-  const nodes = useMemo(() => buildTree(view, source, options), [view, source, options]);
+  const caches = usePaneCaches();
+  const nodes = useMemo(() => (view === 'infrastructure' ? caches.infrastructure.update(source, options) : buildTree(view, source, options)), [caches, view, source, options]);
   const rows = useMemo<Row[]>(() => {
     const f = flipped[view];
-    const visible = flattenTree(nodes, (key, node) => (f.has(key) ? !node.defaultOpen : Boolean(node.defaultOpen)), deferredQuery);
-    return visible.map((v) => ({
-      key: v.key,
-      id: v.node.id,
-      parentKey: v.parentKey,
-      level: v.level,
-      label: v.node.label,
-      hasChildren: v.hasChildren,
-      open: v.open,
-      posInSet: v.posInSet,
-      setSize: v.setSize,
-      detail: v.node.detail,
-      stateText: v.node.stateText,
-      tone: v.node.tone,
-      badge: v.node.alerts,
-      labelMatch: v.labelMatch,
-      termMatch: v.termMatch,
-      node: v.node,
-    }));
-  }, [nodes, flipped, view, deferredQuery]);
+    const isOpen = (key: string, node: TreeNodeModel) => (f.has(key) ? !node.defaultOpen : Boolean(node.defaultOpen));
+    if (deferredQuery.trim()) return flattenTree(nodes, isOpen, deferredQuery).map(toRow);
+    return caches.visible.flatten(nodes, isOpen, f);
+  }, [caches, nodes, flipped, view, deferredQuery]);
   const selectedIds = useMemo(() => new Set(selection), [selection]);
 
   const onToggle = useCallback(

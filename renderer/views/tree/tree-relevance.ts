@@ -4,7 +4,7 @@
  * them would cost the renderer a long task per batch. Comparing only the changed records' tree fields
  * is a few microseconds each.
  */
-import type { PBDRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
+import type { HostMetricsRecord, HostRecord, NetworkRecord, PBDRecord, PoolRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
 import { containerTreeFieldsEqual } from '../containers/container-tree';
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -37,6 +37,23 @@ export function srTreeFieldsEqual(a: SRRecord, b: SRRecord): boolean {
     a.other_config?.folder === b.other_config?.folder && a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter;
 }
 
+/** Host fields the tree reads: name, address, state (enabled, metrics), tags, folder; not memory or resident VMs, which change with every migration. */
+export function hostTreeFieldsEqual(a: HostRecord, b: HostRecord): boolean {
+  return a.name_label === b.name_label && a.uuid === b.uuid && a.address === b.address && a.enabled === b.enabled && a.metrics === b.metrics && sameList(a.tags, b.tags) &&
+    a.other_config?.folder === b.other_config?.folder;
+}
+
+/** Of a host's metrics the tree shows only whether it is live (memory free changes all day). */
+export const hostMetricsTreeFieldsEqual = (a: HostMetricsRecord, b: HostMetricsRecord) => a.live === b.live;
+
+export const poolTreeFieldsEqual = (a: PoolRecord, b: PoolRecord) => a.name_label === b.name_label && a.uuid === b.uuid && sameList(a.tags, b.tags) && a.other_config?.folder === b.other_config?.folder;
+
+/** Network fields the tree reads; not its VIFs and PIFs, which change whenever a VM gets a network card. */
+export function networkTreeFieldsEqual(a: NetworkRecord, b: NetworkRecord): boolean {
+  return a.name_label === b.name_label && a.uuid === b.uuid && a.bridge === b.bridge && sameList(a.tags, b.tags) && a.other_config?.folder === b.other_config?.folder &&
+    a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter && a.other_config?.is_host_internal_management_network === b.other_config?.is_host_internal_management_network;
+}
+
 export const pbdTreeFieldsEqual = (a: PBDRecord, b: PBDRecord) => a.SR === b.SR && a.host === b.host;
 export const vbdTreeFieldsEqual = (a: VBDRecord, b: VBDRecord) => a.VM === b.VM && a.VDI === b.VDI && a.type === b.type;
 export const vdiTreeFieldsEqual = (a: VDIRecord, b: VDIRecord) => a.SR === b.SR && a.missing === b.missing && a.managed === b.managed && a.other_config?.HideFromXenCenter === b.other_config?.HideFromXenCenter;
@@ -59,3 +76,31 @@ export function mapChangedFor<T>(prev: ReadonlyMap<string, T> | undefined, next:
   }
   return false;
 }
+
+type FieldsEqual<T> = (a: T, b: T) => boolean;
+
+/** The comparisons above by class: the classes whose changes matter to the tree only in some fields. */
+export const TREE_FIELDS_EQUAL: {
+  VM: FieldsEqual<VMRecord>;
+  host: FieldsEqual<HostRecord>;
+  host_metrics: FieldsEqual<HostMetricsRecord>;
+  pool: FieldsEqual<PoolRecord>;
+  network: FieldsEqual<NetworkRecord>;
+  VM_guest_metrics: FieldsEqual<VMGuestMetricsRecord>;
+  SR: FieldsEqual<SRRecord>;
+  PBD: FieldsEqual<PBDRecord>;
+  VBD: FieldsEqual<VBDRecord>;
+  VDI: FieldsEqual<VDIRecord>;
+} = {
+  VM: vmTreeFieldsEqual,
+  // Hosts' memory and resident VMs change with every migration; the tree shows neither.
+  host: hostTreeFieldsEqual,
+  host_metrics: hostMetricsTreeFieldsEqual,
+  pool: poolTreeFieldsEqual,
+  network: networkTreeFieldsEqual,
+  VM_guest_metrics: guestMetricsTreeFieldsEqual,
+  SR: srTreeFieldsEqual,
+  PBD: pbdTreeFieldsEqual,
+  VBD: vbdTreeFieldsEqual,
+  VDI: vdiTreeFieldsEqual,
+};

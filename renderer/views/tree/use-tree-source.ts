@@ -5,27 +5,20 @@
  * kept, with its maps, so the tree model stays the same object.
  */
 import { useRef } from 'react';
-import type { PBDRecord, SRRecord, VBDRecord, VDIRecord, VMGuestMetricsRecord, VMRecord } from '../../../shared/xapi/generated/records';
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { useMirrorShallow } from '../../store/hooks';
 import type { TreeSource } from './tree-model';
-import { guestMetricsTreeFieldsEqual, mapChangedFor, pbdTreeFieldsEqual, srTreeFieldsEqual, vbdTreeFieldsEqual, vdiTreeFieldsEqual, vmTreeFieldsEqual } from './tree-relevance';
+import { mapChangedFor, TREE_FIELDS_EQUAL } from './tree-relevance';
 
 // PBD, VBD and VDI place SRs and halted VMs under their host (XenCenter's SR.Home() and VM.Home()).
 // message: xscontainer's "cannot monitor" alert says a VM's Docker is unreachable (views/containers).
 const TREE_CLASSES = ['VM', 'host', 'host_metrics', 'pool', 'SR', 'network', 'VM_guest_metrics', 'PBD', 'VBD', 'VDI', 'message'] as const;
-const HEAD = 6; // id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm
+// vbdsByVdi: the VMs a disk change may move (infrastructure-tree.ts).
+const HEAD = 7; // id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm, vbdsByVdi
 const STRIDE = HEAD + TREE_CLASSES.length;
 
 /** Classes whose changes matter only in some fields, with the comparison of those fields. */
-const RELEVANT: Partial<Record<(typeof TREE_CLASSES)[number], (a: never, b: never) => boolean>> = {
-  VM: vmTreeFieldsEqual as (a: VMRecord, b: VMRecord) => boolean,
-  VM_guest_metrics: guestMetricsTreeFieldsEqual as (a: VMGuestMetricsRecord, b: VMGuestMetricsRecord) => boolean,
-  SR: srTreeFieldsEqual as (a: SRRecord, b: SRRecord) => boolean,
-  PBD: pbdTreeFieldsEqual as (a: PBDRecord, b: PBDRecord) => boolean,
-  VBD: vbdTreeFieldsEqual as (a: VBDRecord, b: VBDRecord) => boolean,
-  VDI: vdiTreeFieldsEqual as (a: VDIRecord, b: VDIRecord) => boolean,
-};
+const RELEVANT = TREE_FIELDS_EQUAL as Partial<Record<(typeof TREE_CLASSES)[number], (a: never, b: never) => boolean>>;
 
 /** Whether two selections differ in anything the tree shows. */
 function changed(prev: unknown[], next: unknown[]): boolean {
@@ -47,13 +40,13 @@ function toSource(inputs: unknown[]): TreeSource {
   const [connections, ...rest] = inputs as [TreeSource['connections'], ...unknown[]];
   const mirrors: Record<string, ConnectionMirror> = {};
   for (let i = 0; i < rest.length; i += STRIDE) {
-    const [id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm, ...maps] = rest.slice(i, i + STRIDE) as [string, boolean | undefined, ...unknown[]];
+    const [id, loaded, vmsByHost, alertsByObject, pbdsBySr, vbdsByVm, vbdsByVdi, ...maps] = rest.slice(i, i + STRIDE) as [string, boolean | undefined, ...unknown[]];
     if (loaded === undefined) continue;
     mirrors[id] = {
       loaded,
       version: 0,
       objects: Object.fromEntries(TREE_CLASSES.map((cls, j) => [cls, maps[j]])),
-      indexes: { vmsByHost, alertsByObject, pbdsBySr, vbdsByVm },
+      indexes: { vmsByHost, alertsByObject, pbdsBySr, vbdsByVm, vbdsByVdi },
     } as unknown as ConnectionMirror;
   }
   return { connections, mirrors };
@@ -64,7 +57,7 @@ export function useTreeSource(): TreeSource {
     const out: unknown[] = [s.connections];
     for (const c of s.connections) {
       const m = s.mirrors[c.id];
-      out.push(c.id, m?.loaded, m?.indexes.vmsByHost, m?.indexes.alertsByObject, m?.indexes.pbdsBySr, m?.indexes.vbdsByVm);
+      out.push(c.id, m?.loaded, m?.indexes.vmsByHost, m?.indexes.alertsByObject, m?.indexes.pbdsBySr, m?.indexes.vbdsByVm, m?.indexes.vbdsByVdi);
       for (const cls of TREE_CLASSES) out.push(m?.objects[cls]);
     }
     return out;
