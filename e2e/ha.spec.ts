@@ -18,6 +18,12 @@ async function row(page: Page, name: string): Promise<Locator> {
   return item;
 }
 
+/** The pool's row once it is the pool (while the app still connects, the row is the connection's, with its own menu). */
+async function poolRow(page: Page, name: string): Promise<Locator> {
+  await expect(tree(page).getByRole('treeitem', { name: `${name}, connected` }).first()).toBeVisible({ timeout: 30_000 });
+  return row(page, name);
+}
+
 const wizard = (page: Page) => page.getByRole('dialog', { name: /^Configure HA on Production/ });
 const plan = (page: Page) => wizard(page).getByRole('table', { name: 'Restart priorities' });
 const priority = (page: Page, vm: string) => wizard(page).getByRole('combobox', { name: `Restart priority of ${vm}` });
@@ -29,7 +35,7 @@ const advance = (app: { sim: { control(f: 'advance-clock', b: { ms: number }): P
 
 test('configures HA on Production with the NFS SR, watching the failures tolerated follow the priorities', async ({ app, appPage: page }) => {
   test.setTimeout(120_000);
-  const pool = await row(page, 'Production');
+  const pool = await poolRow(page, 'Production');
   await pool.click({ button: 'right' });
   await page.getByRole('menu', { name: 'Actions' }).getByRole('menuitem', { name: 'Configure HA…' }).click();
 
@@ -94,7 +100,7 @@ test('configures HA on Production with the NFS SR, watching the failures tolerat
 
 
 async function openHaTab(page: Page): Promise<void> {
-  await (await row(page, 'Production')).click();
+  await (await poolRow(page, 'Production')).click();
   await page.getByRole('searchbox').first().fill('');
   await page.getByRole('tab', { name: 'HA', exact: true }).click();
 }
