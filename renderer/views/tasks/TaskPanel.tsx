@@ -3,7 +3,8 @@
  * allows it), then the recently finished ones from the task log (result or error in words with the
  * code), which stay for FINISHED_TASK_TTL_MS after XAPI has destroyed the task.
  */
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ConnectionInfo } from '../../../shared/bridge';
 import type { TaskRecord } from '../../../shared/xapi/generated/records';
 import { useStore } from 'zustand';
@@ -60,6 +61,18 @@ interface RunningRow {
 /** What Cancel needs of a row. */
 type CancelTarget = Pick<RunningRow, 'key' | 'connectionId' | 'ref'>;
 
+/** A row's height in pixels (one line: cells do not wrap), the virtualizer's estimate until rows are measured. */
+const TASK_ROW_HEIGHT = 25;
+
+/** The box that scrolls the panel: the nearest ancestor that scrolls (the bottom panel's tab panel). */
+function scrollingAncestor(el: HTMLElement | null): HTMLElement | null {
+  for (let node = el?.parentElement; node; node = node.parentElement) {
+    const { overflowY } = getComputedStyle(node);
+    if (overflowY === 'auto' || overflowY === 'scroll') return node;
+  }
+  return null;
+}
+
 const poolName = (connections: readonly ConnectionInfo[], id: string) => {
   const c = connections.find((x) => x.id === id);
   return c ? c.label || c.address : '';
@@ -103,12 +116,28 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
     [bridge],
   );
 
+  // Only the rows in view (and a screenful either side) are in the page: a bulk action lists hundreds of
+  // tasks whose progress and time change many times a second, and laying out and painting all of them
+  // took the window's frames (a table lays itself out whole when a cell changes).
+  const panelRef = useRef<HTMLDivElement>(null);
+  const rowCount = running.length + finished.length;
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollingAncestor(panelRef.current),
+    estimateSize: () => TASK_ROW_HEIGHT,
+    measureElement: (el) => el.getBoundingClientRect().height,
+    overscan: 20,
+  });
+  const items = virtualizer.getVirtualItems();
+  const spaceBefore = items[0]?.start ?? 0;
+  const spaceAfter = Math.max(0, virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0));
+
   if (running.length === 0 && finished.length === 0) return <p className="panel-empty muted">No tasks. Operations you start (and those of other clients) appear here with their progress.</p>;
 
   return (
-    <div className="task-panel">
+    <div className="task-panel" ref={panelRef}>
       {/* Fixed column widths: a task finishing (its progress bar becoming "Done") never moves the columns. */}
-      <table className="panel-table task-table" aria-label="Tasks">
+      <table className="panel-table task-table" aria-label="Tasks" aria-rowcount={rowCount + 1}>
         <colgroup>
           <col className="col-task" />
           <col className="col-object" />
@@ -118,7 +147,7 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
           <col className="col-actions" />
         </colgroup>
         <thead>
-          <tr>
+          <tr aria-rowindex={1}>
             <th scope="col">Task</th>
             <th scope="col">Object</th>
             <th scope="col">Pool</th>
@@ -130,17 +159,25 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
           </tr>
         </thead>
         <tbody>
-          {running.map((row) => {
-            const words = row.words;
+          {spaceBefore > 0 && <tr className="task-spacer" aria-hidden="true" style={{ height: spaceBefore }} />}
+          {items.map((item) => {
+            // aria-rowindex counts the header as row 1, so assistive technology reads positions as if every row were there.
+            if (item.index >= running.length) {
+              const f = finished[item.index - running.length];
+              return <FinishedRow key={f.key} rowIndex={item.index + 2} measure={virtualizer.measureElement} task={f} pool={poolName(connections, f.connectionId)} />;
+            }
+            const row = running[item.index];
             return (
               <RunningTaskRow
                 key={row.key}
+                rowIndex={item.index + 2}
+                measure={virtualizer.measureElement}
                 rowKey={row.key}
                 connectionId={row.connectionId}
                 taskRef={row.ref}
                 task={row.task}
-                title={words.title}
-                targetName={words.targetName}
+                title={row.words.title}
+                targetName={row.words.targetName}
                 pool={poolName(connections, row.connectionId)}
                 elapsedMs={now - (firstSeen[row.key] ?? now)}
                 cancelError={cancelError[row.key]}
@@ -148,9 +185,7 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
               />
             );
           })}
-          {finished.map((f) => (
-            <FinishedRow key={f.key} task={f} pool={poolName(connections, f.connectionId)} />
-          ))}
+          {spaceAfter > 0 && <tr className="task-spacer" aria-hidden="true" style={{ height: spaceAfter }} />}
         </tbody>
       </table>
       {finished.length > 0 && (
@@ -165,6 +200,9 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
 }
 
 interface RunningTaskRowProps {
+  /** Position among all rows, the header being 1 (aria-rowindex), and the index the virtualizer measures by. */
+  rowIndex: number;
+  measure: (el: HTMLTableRowElement | null) => void;
   rowKey: string;
   connectionId: string;
   taskRef: string;
@@ -178,10 +216,10 @@ interface RunningTaskRowProps {
 }
 
 // Rows are memoised: a bulk action runs hundreds of tasks, and a batch moves the progress of a few.
-const RunningTaskRow = memo(function RunningTaskRow({ rowKey, connectionId, taskRef, task, title, targetName, pool, elapsedMs, cancelError, onCancel }: RunningTaskRowProps) {
+const RunningTaskRow = memo(function RunningTaskRow({ rowIndex, measure, rowKey, connectionId, taskRef, task, title, targetName, pool, elapsedMs, cancelError, onCancel }: RunningTaskRowProps) {
   const pct = Math.round(Math.min(1, Math.max(0, task.progress)) * 100);
   return (
-    <tr className="task-row is-running" aria-label={`${title} ${targetName}`}>
+    <tr ref={measure} data-index={rowIndex - 2} className="task-row is-running" aria-rowindex={rowIndex} aria-label={`${title} ${targetName}`}>
       <td>{title}</td>
       <td>{targetName}</td>
       <td>{pool}</td>
@@ -204,10 +242,10 @@ const RunningTaskRow = memo(function RunningTaskRow({ rowKey, connectionId, task
   );
 });
 
-const FinishedRow = memo(function FinishedRow({ task: f, pool }: { task: FinishedTask; pool: string }) {
+const FinishedRow = memo(function FinishedRow({ rowIndex, measure, task: f, pool }: { rowIndex: number; measure: (el: HTMLTableRowElement | null) => void; task: FinishedTask; pool: string }) {
   const statusText = f.status === 'success' ? 'Done' : f.status === 'cancelled' ? 'Cancelled' : 'Failed';
   return (
-    <tr className={`task-row is-${f.status}`} aria-label={`${f.title} ${f.targetName}: ${statusText}`}>
+    <tr ref={measure} data-index={rowIndex - 2} className={`task-row is-${f.status}`} aria-rowindex={rowIndex} aria-label={`${f.title} ${f.targetName}: ${statusText}`}>
       <td>{f.title}</td>
       <td>{f.targetName}</td>
       <td>{pool}</td>
