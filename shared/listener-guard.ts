@@ -143,7 +143,7 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
   server: EmitterLike,
   handlers: GuardedHttpHandlers<Req, Res, Sock, Head>,
   options: GuardOptions = {},
-): RefusalPacer {
+): void {
   // The guard's refusals that cost a connection each (unparseable requests, refused upgrades) are paced. A
   // well-framed request with an odd target is answered at once and keeps its connection (a parked answer would
   // also let the parser run on into the request's body while the reply waits).
@@ -187,7 +187,6 @@ export function guardHttpListener<Req extends RequestLike, Res extends ResponseL
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     pacer.refuse(() => refuseSocket(socket, status, status === 431 ? 'Request headers too large' : status === 408 ? 'Request timed out' : 'Malformed request'), () => socket.destroy());
   });
-  return pacer;
 }
 
 /** Gives a WebSocket the `error` listener without which a protocol violation would be thrown (see above). */

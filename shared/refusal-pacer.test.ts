@@ -61,12 +61,4 @@ describe('RefusalPacer', () => {
     expect(f.answered()).toBe(12);
     expect(late).toBe('answered');
   });
-
-  it('close drops what is parked', () => {
-    const f = flood(15, { ratePerSecond: 100, burst: 10, maxHeld: 50 });
-    f.pacer.close();
-    expect(f.dropped()).toBe(5);
-    advance(1_000);
-    expect(f.answered()).toBe(10);
-  });
 });

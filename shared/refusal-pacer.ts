@@ -36,7 +36,7 @@ export class RefusalPacer {
   private refilledAt: number;
   private readonly parked: Parked[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Refusals dropped unanswered because too many were parked (for the hostile suite and the bench). */
+  /** Refusals dropped unanswered because too many were parked. */
   dropped = 0;
 
   constructor(options: RefusalPacerOptions = {}) {
@@ -68,13 +68,6 @@ export class RefusalPacer {
   /** Parked refusals right now. */
   get held(): number {
     return this.parked.length;
-  }
-
-  /** Drops every parked refusal (the listener is closing). */
-  close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const p of this.parked.splice(0)) p.drop();
   }
 
   private refill(): void {
