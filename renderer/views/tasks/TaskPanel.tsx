@@ -61,7 +61,11 @@ interface RunningRow {
 /** What Cancel needs of a row. */
 type CancelTarget = Pick<RunningRow, 'key' | 'connectionId' | 'ref'>;
 
-/** A row's height in pixels (one line: cells do not wrap), the virtualizer's estimate until rows are measured. */
+/**
+ * A row's height in pixels (tasks.css holds rows to it). Only rows that may be taller are measured (a failure's
+ * error and a refused cancel wrap): measuring every row forced a layout per row mounted, and a bulk action mounts
+ * rows on every batch as they start, move and finish.
+ */
 const TASK_ROW_HEIGHT = 25;
 
 /** The box that scrolls the panel: the nearest ancestor that scrolls (the bottom panel's tab panel). */
@@ -120,11 +124,16 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
   // tasks whose progress and time change many times a second, and laying out and painting all of them
   // took the window's frames (a table lays itself out whole when a cell changes).
   const panelRef = useRef<HTMLDivElement>(null);
+  // Found once: the virtualizer asks on every render, and reading computed styles up the tree each time showed in profiles.
+  const scrollerRef = useRef<HTMLElement | null>(null);
   const rowCount = running.length + finished.length;
+  // Sizes are remembered by task, not by position: rows move as tasks start and finish.
+  const rowKeyAt = useCallback((index: number) => (index < running.length ? running[index].key : (finished[index - running.length]?.key ?? index)), [running, finished]);
   const virtualizer = useVirtualizer({
     count: rowCount,
-    getScrollElement: () => scrollingAncestor(panelRef.current),
+    getScrollElement: () => (scrollerRef.current ??= scrollingAncestor(panelRef.current)),
     estimateSize: () => TASK_ROW_HEIGHT,
+    getItemKey: rowKeyAt,
     measureElement: (el) => el.getBoundingClientRect().height,
     overscan: 20,
   });
@@ -164,14 +173,14 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
             // aria-rowindex counts the header as row 1, so assistive technology reads positions as if every row were there.
             if (item.index >= running.length) {
               const f = finished[item.index - running.length];
-              return <FinishedRow key={f.key} rowIndex={item.index + 2} measure={virtualizer.measureElement} task={f} pool={poolName(connections, f.connectionId)} />;
+              return <FinishedRow key={f.key} rowIndex={item.index + 2} measure={f.status === 'failure' ? virtualizer.measureElement : undefined} task={f} pool={poolName(connections, f.connectionId)} />;
             }
             const row = running[item.index];
             return (
               <RunningTaskRow
                 key={row.key}
                 rowIndex={item.index + 2}
-                measure={virtualizer.measureElement}
+                measure={cancelError[row.key] ? virtualizer.measureElement : undefined}
                 rowKey={row.key}
                 connectionId={row.connectionId}
                 taskRef={row.ref}
@@ -202,7 +211,7 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
 interface RunningTaskRowProps {
   /** Position among all rows, the header being 1 (aria-rowindex), and the index the virtualizer measures by. */
   rowIndex: number;
-  measure: (el: HTMLTableRowElement | null) => void;
+  measure: ((el: HTMLTableRowElement | null) => void) | undefined;
   rowKey: string;
   connectionId: string;
   taskRef: string;
@@ -242,7 +251,7 @@ const RunningTaskRow = memo(function RunningTaskRow({ rowIndex, measure, rowKey,
   );
 });
 
-const FinishedRow = memo(function FinishedRow({ rowIndex, measure, task: f, pool }: { rowIndex: number; measure: (el: HTMLTableRowElement | null) => void; task: FinishedTask; pool: string }) {
+const FinishedRow = memo(function FinishedRow({ rowIndex, measure, task: f, pool }: { rowIndex: number; measure: ((el: HTMLTableRowElement | null) => void) | undefined; task: FinishedTask; pool: string }) {
   const statusText = f.status === 'success' ? 'Done' : f.status === 'cancelled' ? 'Cancelled' : 'Failed';
   return (
     <tr ref={measure} data-index={rowIndex - 2} className={`task-row is-${f.status}`} aria-rowindex={rowIndex} aria-label={`${f.title} ${f.targetName}: ${statusText}`}>
