@@ -4,7 +4,7 @@
  * button that cannot run stays, aria-disabled, and says why in its tooltip and its accessible
  * description; an action with choices opens its submenu ("Start on Server ▸").
  */
-import { Fragment, useId } from 'react';
+import { Fragment, memo, useId, useRef } from 'react';
 import { DropdownMenu } from '../components/Menu';
 import { ToolbarSeparator } from '../components/Toolbar';
 import { Tooltip, useDescribingTooltip } from '../components/Tooltip';
@@ -33,6 +33,12 @@ function ActionButton({ action, reason, targets }: { action: Action; reason: str
   const keys = describeKeys(action.keys);
   const disabled = reason !== undefined;
   const tooltip = useDescribingTooltip(descriptionId);
+  // A menu that closes gives focus back to its button, and focus shows the tooltip: not then (the user just
+  // picked an item), only once the pointer comes onto the button or focus leaves it and comes back.
+  const quiet = useRef(false);
+  const onTooltipOpenChange = (open: boolean) => {
+    if (!open || !quiet.current) tooltip.onOpenChange(open);
+  };
   const button = (
     <button
       type="button"
@@ -60,19 +66,22 @@ function ActionButton({ action, reason, targets }: { action: Action; reason: str
       {reason && <span className="tooltip-reason">{reason}</span>}
     </>
   );
-  if (action.choices && !disabled) {
-    return (
-      <Tooltip content={tip} open={tooltip.open} onOpenChange={tooltip.onOpenChange}>
-        <span className="toolbar-menu-anchor">
-          <DropdownMenu label={name} entries={() => runner.menuEntries(targets).flatMap((e) => (e.kind === 'submenu' && e.id === action.id && Array.isArray(e.entries) ? e.entries : []))} trigger={button} />
-        </span>
-      </Tooltip>
-    );
-  }
-  return (
-    <Tooltip content={tip} open={tooltip.open} onOpenChange={tooltip.onOpenChange}>
+  const withTooltip = (
+    <Tooltip content={tip} open={tooltip.open} onOpenChange={onTooltipOpenChange} onPointerEnter={() => (quiet.current = false)} onBlur={() => (quiet.current = false)}>
       {button}
     </Tooltip>
+  );
+  if (!action.choices) return withTooltip;
+  // The same elements whether the menu can open or not: a verdict that changes while VMs move (every batch,
+  // in a bulk migration) neither remounts the button (taking its focus) nor its tooltip.
+  return (
+    <DropdownMenu
+      label={name}
+      disabled={disabled}
+      onClose={() => (quiet.current = true)}
+      entries={() => runner.menuEntries(targets).flatMap((e) => (e.kind === 'submenu' && e.id === action.id && Array.isArray(e.entries) ? e.entries : []))}
+      trigger={withTooltip}
+    />
   );
 }
 
@@ -80,6 +89,11 @@ export function ActionToolbar() {
   const targets = useSelectionTargets();
   // Compute the verdicts inside the selector: a string, so zustand re-renders only when it changes.
   const key = useMirror((s) => verdictsKey(targets, s));
+  return <ActionButtons verdictsKey={key} targets={targets} />;
+}
+
+/** The buttons for one set of verdicts: re-rendered only when a verdict (or the selection) changes. */
+const ActionButtons = memo(function ActionButtons({ verdictsKey: key, targets }: { verdictsKey: string; targets: Target[] }) {
   const verdicts = JSON.parse(key) as [string, string?][];
   const codes = new Map(ACTIONS.map((a, i) => [a.id, verdicts[i][0]]));
   const shown = ACTIONS.map((a, i) => ({ action: a, code: verdicts[i][0], reason: verdicts[i][1] })).filter(({ action, code }) => {
@@ -99,4 +113,4 @@ export function ActionToolbar() {
       ))}
     </>
   );
-}
+});

@@ -304,10 +304,20 @@ export interface DropdownMenuProps {
   entries: MenuEntry[] | (() => MenuEntry[]);
   /** The button that opens the menu (Enter, Space, Down or a click). */
   trigger: ReactElement;
+  /** The menu does not open (its button says why); a menu already open stays until closed. */
+  disabled?: boolean;
+  /** The menu closed (and gave focus back to its button). */
+  onClose?: () => void;
 }
 
-export function DropdownMenu({ label, entries, trigger }: DropdownMenuProps) {
-  const { opening, open, onOpenChange } = useOpenings(entries);
+export function DropdownMenu({ label, entries, trigger, disabled = false, onClose }: DropdownMenuProps) {
+  const openings = useOpenings(entries);
+  const { opening, open } = openings;
+  const onOpenChange = (next: boolean) => {
+    if (next && disabled) return;
+    if (!next && open) onClose?.();
+    openings.onOpenChange(next);
+  };
   // A toolbar menu follows what it shows while open (a view option just toggled shows its new check).
   const shown = opening ? (typeof entries === 'function' ? entries() : entries) : [];
   return (

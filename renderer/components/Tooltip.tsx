@@ -8,7 +8,7 @@
  *   <Tooltip content="The VM is not running.">{button}</Tooltip>
  */
 import * as RadixTooltip from '@radix-ui/react-tooltip';
-import { useState, type ReactElement, type ReactNode } from 'react';
+import { useState, type HTMLAttributes, type ReactElement, type ReactNode, type Ref } from 'react';
 import './tooltip.css';
 
 export function TooltipProvider({ children }: { children: ReactNode }) {
@@ -19,7 +19,7 @@ export function TooltipProvider({ children }: { children: ReactNode }) {
   );
 }
 
-export interface TooltipProps {
+export interface TooltipProps extends Omit<HTMLAttributes<HTMLElement>, 'content' | 'children'> {
   /** Nothing to say: the child is drawn without a tooltip. */
   content: ReactNode;
   children: ReactElement;
@@ -27,13 +27,32 @@ export interface TooltipProps {
   /** Controlled: shown while true (the tree shows a row's full name while the row is hovered). */
   open?: boolean;
   onOpenChange?: (open: boolean) => void;
+  ref?: Ref<HTMLElement>;
 }
 
-export function Tooltip({ content, children, side = 'bottom', open, onOpenChange }: TooltipProps) {
-  if (content === undefined || content === null || content === '') return children;
+/**
+ * Other props and the ref go to the trigger (the child), so a tooltip can itself be the child of another
+ * `asChild` trigger: a toolbar button that opens a menu is `<DropdownMenu trigger={<Tooltip>{button}</Tooltip>}>`,
+ * which keeps the menu outside the tooltip's trigger (its pointer and focus events would otherwise reach the
+ * tooltip through React's tree and open it over the menu).
+ */
+export function Tooltip({ content, children, side = 'bottom', open, onOpenChange, ref, ...triggerProps }: TooltipProps) {
+  if (content === undefined || content === null || content === '') {
+    if (!ref && Object.keys(triggerProps).length === 0) return children;
+    // Nothing to say, but props to pass on: the trigger still merges them onto the child (it never opens).
+    return (
+      <RadixTooltip.Root open={false}>
+        <RadixTooltip.Trigger asChild ref={ref as Ref<HTMLButtonElement>} {...triggerProps}>
+          {children}
+        </RadixTooltip.Trigger>
+      </RadixTooltip.Root>
+    );
+  }
   return (
     <RadixTooltip.Root open={open} onOpenChange={onOpenChange} disableHoverableContent>
-      <RadixTooltip.Trigger asChild>{children}</RadixTooltip.Trigger>
+      <RadixTooltip.Trigger asChild ref={ref as Ref<HTMLButtonElement>} {...triggerProps}>
+        {children}
+      </RadixTooltip.Trigger>
       <RadixTooltip.Portal>
         <RadixTooltip.Content className="tooltip" side={side} sideOffset={4} collisionPadding={8}>
           {content}
