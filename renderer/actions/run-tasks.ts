@@ -8,7 +8,7 @@ import { ConcurrencyLimit } from '../../shared/api-client/concurrency-limit';
 import type { Bridge, BridgeErrorShape } from '../../shared/bridge';
 import type { TaskRecord } from '../../shared/xapi/generated/records';
 import { appStore, type ClassMap, type MirrorStore } from '../store';
-import { appTaskLog, recordFinished, recordLaunch, recordLaunchFailure, taskKey, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
+import { appTaskLog, recordFinished, recordLaunch, recordLaunchFailure, taskKey, type FinishedTask, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
 import { taskLabels } from '../views/tasks/task-identity';
 
 /** At most this many calls of one bulk action in flight (xapi queues the rest anyway; this keeps sockets few). */
@@ -75,30 +75,80 @@ function outcomeOf(task: TaskRecord): TaskOutcome | undefined {
   return undefined;
 }
 
+interface TaskWaiter {
+  connectionId: string;
+  taskRef: string;
+  key: string;
+  resolve(outcome: TaskOutcome): void;
+}
+
+/**
+ * The tasks awaited against one store and task log, checked together on each change: a bulk action waits
+ * for hundreds of tasks, and one check per task per change (each reading the log of finished tasks) grew
+ * with the square of their number.
+ */
+class TaskWaiters {
+  private readonly waiting = new Set<TaskWaiter>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: MirrorStore,
+    private readonly log: TaskLog,
+  ) {}
+
+  add(waiter: TaskWaiter): void {
+    if (this.settle(waiter, undefined)) return;
+    this.waiting.add(waiter);
+    if (!this.unsubscribe) {
+      const offStore = this.store.subscribe(() => this.sweep());
+      const offLog = this.log.subscribe(() => this.sweep());
+      this.unsubscribe = () => {
+        offStore();
+        offLog();
+      };
+    }
+  }
+
+  private sweep(): void {
+    let finished: Map<string, FinishedTask> | undefined;
+    const logged = () => (finished ??= new Map(this.log.getState().finished.map((f) => [f.key, f])));
+    for (const waiter of this.waiting) if (this.settle(waiter, logged)) this.waiting.delete(waiter);
+    if (this.waiting.size === 0) {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+    }
+  }
+
+  /** Resolves the waiter if its task has ended (in the mirror, else in the task log); whether it did. */
+  private settle(waiter: TaskWaiter, logged: (() => ReadonlyMap<string, FinishedTask>) | undefined): boolean {
+    const task = (this.store.getState().mirrors[waiter.connectionId]?.objects.task as ClassMap<'task'> | undefined)?.get(waiter.taskRef);
+    const outcome = task && outcomeOf(task);
+    if (outcome) {
+      waiter.resolve(outcome);
+      return true;
+    }
+    const entry = logged ? logged().get(waiter.key) : this.log.getState().finished.find((f) => f.key === waiter.key);
+    if (entry) {
+      waiter.resolve({ status: entry.status, result: entry.result, error: entry.error });
+      return true;
+    }
+    return false;
+  }
+}
+
+const waitersByStore = new WeakMap<MirrorStore, WeakMap<TaskLog, TaskWaiters>>();
+
+function waitersFor(store: MirrorStore, log: TaskLog): TaskWaiters {
+  let byLog = waitersByStore.get(store);
+  if (!byLog) waitersByStore.set(store, (byLog = new WeakMap()));
+  let waiters = byLog.get(log);
+  if (!waiters) byLog.set(log, (waiters = new TaskWaiters(store, log)));
+  return waiters;
+}
+
 /** Resolves when the task reaches a final status in the mirror (or the task log saw it finish and vanish). */
 export function waitForTask(connectionId: string, taskRef: string, store: MirrorStore = appStore, log: TaskLog = appTaskLog): Promise<TaskOutcome> {
-  return new Promise((resolve) => {
-    const key = taskKey(connectionId, taskRef);
-    const check = (): boolean => {
-      const task = (store.getState().mirrors[connectionId]?.objects.task as ClassMap<'task'> | undefined)?.get(taskRef);
-      const outcome = task && outcomeOf(task);
-      if (outcome) {
-        resolve(outcome);
-        return true;
-      }
-      const logged = log.getState().finished.find((f) => f.key === key);
-      if (logged) {
-        resolve({ status: logged.status, result: logged.result, error: logged.error });
-        return true;
-      }
-      return false;
-    };
-    if (check()) return;
-    const offs: (() => void)[] = [];
-    const stop = () => offs.forEach((off) => off());
-    offs.push(store.subscribe(() => check() && stop()));
-    offs.push(log.subscribe(() => check() && stop()));
-  });
+  return new Promise((resolve) => waitersFor(store, log).add({ connectionId, taskRef, key: taskKey(connectionId, taskRef), resolve }));
 }
 
 /** The ref a successful task returned: XAPI encodes it as `<value>OpaqueRef:…</value>` in task.result. */

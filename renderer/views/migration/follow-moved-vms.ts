@@ -38,8 +38,9 @@ export function followMovedVms(store: { getState(): MirrorState; subscribe(l: (s
   const seen = new Map<ObjectId, Seen>();
   const leaving: Leaving[] = [];
   const check = (state: MirrorState) => {
+    const selected = new Set(state.selection.ids);
     // Remember what the selected VMs are while they are here.
-    for (const id of state.selection.ids) {
+    for (const id of selected) {
       const t = parseObjectId(id);
       if (t?.kind !== 'object' || t.cls !== 'VM') continue;
       const vm = state.mirrors[t.connectionId]?.objects.VM?.get(t.ref);
@@ -51,7 +52,7 @@ export function followMovedVms(store: { getState(): MirrorState; subscribe(l: (s
       if (t?.kind === 'object' && mirror?.loaded && !mirror.objects.VM?.has(t.ref)) {
         leaving.push({ ...s, from: id, tab: state.activeTabs[id], until: now() + FOLLOW_FOR_MS });
         seen.delete(id);
-      } else if (!state.selection.ids.includes(id)) seen.delete(id);
+      } else if (!selected.has(id)) seen.delete(id);
     }
     for (let i = leaving.length - 1; i >= 0; i--) {
       const l = leaving[i];

@@ -39,6 +39,8 @@ const vendorWords = (v: string) => VENDOR_WORDS[v] ?? v;
 
 /** "8.2.1" before "8.3.0"; missing parts count as 0. */
 export function compareVersions(a: string, b: string): number {
+  // The usual case (hosts of one pool run one version), asked for every VM and host of a menu: no parsing.
+  if (a === b) return 0;
   const pa = a.split('.').map((x) => parseInt(x, 10) || 0);
   const pb = b.split('.').map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
