@@ -4,7 +4,7 @@
  * button that cannot run stays, aria-disabled, and says why in its tooltip and its accessible
  * description; an action with choices opens its submenu ("Start on Server ▸").
  */
-import { Fragment, memo, useId, useRef } from 'react';
+import { Fragment, memo, useDeferredValue, useId, useMemo, useRef } from 'react';
 import { DropdownMenu } from '../components/Menu';
 import { ToolbarSeparator } from '../components/Toolbar';
 import { Tooltip, useDescribingTooltip } from '../components/Tooltip';
@@ -16,7 +16,7 @@ import { actionVerdict, describeKeys, type Action } from './types';
 import { useSelectionTargets } from './use-selection-targets';
 import './actions.css';
 
-/** Each action's verdict as one string, so zustand re-renders only when one changes: ["0"] not offered, ["1", reason], ["2"] can run. */
+/** Each action's verdict as one string, so the buttons re-render only when one changes: ["0"] not offered, ["1", reason], ["2"] can run. */
 function verdictsKey(targets: Target[], state: MirrorState): string {
   return JSON.stringify(
     ACTIONS.map((a) => {
@@ -87,8 +87,12 @@ function ActionButton({ action, reason, targets }: { action: Action; reason: str
 
 export function ActionToolbar() {
   const targets = useSelectionTargets();
-  // Compute the verdicts inside the selector: a string, so zustand re-renders only when it changes.
-  const key = useMirror((s) => verdictsKey(targets, s));
+  // Every action's verdict on a selection of hundreds of VMs takes milliseconds, and a bulk migration changes
+  // those VMs on every batch: the verdicts are worked out in a render React may defer and interrupt
+  // (useDeferredValue), not while the batch is applied. Running an action checks it again against the
+  // pool as it is (ActionHost's invoke).
+  const state = useDeferredValue(useMirror((s) => s));
+  const key = useMemo(() => verdictsKey(targets, state), [targets, state]);
   return <ActionButtons verdictsKey={key} targets={targets} />;
 }
 

@@ -3,7 +3,7 @@
  * allows it), then the recently finished ones from the task log (result or error in words with the
  * code), which stay for FINISHED_TASK_TTL_MS after XAPI has destroyed the task.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ConnectionInfo } from '../../../shared/bridge';
 import type { TaskRecord } from '../../../shared/xapi/generated/records';
@@ -94,7 +94,9 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
 
   // One entry per connection: its task map (shallow-compared, so other classes' batches do not re-render).
   // Flat [id, map, id, map…] so the shallow comparison sees the maps themselves.
-  const taskMaps = useMirrorShallow((s) => Object.entries(s.mirrors).flatMap(([id, m]) => [id, m.objects.task]));
+  // Deferred: a bulk action's tasks change on every batch, and listing them again waits for a render React
+  // may defer and interrupt rather than holding the window while the batch is applied.
+  const taskMaps = useDeferredValue(useMirrorShallow((s) => Object.entries(s.mirrors).flatMap(([id, m]) => [id, m.objects.task])));
   const running = useMemo(() => {
     const rows: RunningRow[] = [];
     for (let i = 0; i < taskMaps.length; i += 2) {

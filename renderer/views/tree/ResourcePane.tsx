@@ -75,7 +75,9 @@ function usePaneCaches() {
 
 export function ResourcePane({ menuFor, dropVerdict, onActivate }: ResourcePaneProps) {
   const store = useMirrorStoreApi();
-  const source = useTreeSource();
+  // The tree follows the pools in a render React may defer and interrupt: a batch that moves hundreds of
+  // VMs does not hold the window while their rows are placed again (selection and typing stay immediate).
+  const source = useDeferredValue(useTreeSource());
   const selection = useSelectionIds();
   const [view, setView] = useState<TreeViewKind>('infrastructure');
   const [query, setQuery] = useState('');
