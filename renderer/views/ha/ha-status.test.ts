@@ -49,6 +49,15 @@ describe("a pool's HA state", () => {
     expect(configureHaReason(mirror({ ha: false }), 'Production')).toBeUndefined();
     expect(configureHaReason(mirror({ live: [true, true, false] }), 'Production')).toMatch(/all servers in the pool must be reachable \(xcp-prod-02 is not\)/);
     expect(configureHaReason(mirror({ ops: ['ha_enable'] }), 'Production')).toBe('HA is currently being enabled for ‘Production’.');
+    // A standalone server (one host, a pool without a name) has no HA; a named pool of one host may have it.
+    const single = (poolName: string) => {
+      const m = mirror({ ha: false }) as unknown as { objects: { host: Map<string, unknown>; pool: Map<string, { name_label: string }> } };
+      for (const ref of [...m.objects.host.keys()].slice(1)) m.objects.host.delete(ref);
+      for (const pool of m.objects.pool.values()) pool.name_label = poolName;
+      return m as never;
+    };
+    expect(configureHaReason(single(''), 'xcp-lab-03')).toBe('HA is not available on standalone servers.');
+    expect(configureHaReason(single('Lab'), 'Lab')).toBeUndefined();
     expect(disableHaReason(mirror({ ha: false }), 'Production')).toBe('HA is not enabled on pool ‘Production’.');
     expect(disableHaReason(mirror(), 'Production')).toBeUndefined();
   });

@@ -9,6 +9,7 @@ import type { HostRecord, PoolRecord, SRRecord, VMRecord } from '../../../shared
 import type { ConnectionMirror } from '../../store/apply-batch';
 import { errorLine } from '../../errors';
 import { isNullRef } from '../../store/object-id';
+import { standaloneHost } from '../../store/object-labels';
 import { parseXapiTime } from '../tasks/xapi-time';
 import { poolOf, protectableVms, readPriority, type RestartPriority } from './ha-plan-model';
 
@@ -148,17 +149,11 @@ export function haStatus(mirror: Mirror, poolName: string, initializing = false)
 /** xapi starts VMs in ascending VM.order, a negative order last. */
 const startRank = (order: number) => (order < 0 ? Number.MAX_SAFE_INTEGER : order);
 
-/** A pool of one unnamed host is a standalone server (as the tree shows it, and as XenCenter treats it). */
-export function isStandalone(mirror: Mirror): boolean {
-  const [, pool] = poolOf(mirror) ?? [];
-  return (mirror.objects.host?.size ?? 0) <= 1 && !pool?.name_label;
-}
-
 /** Why Configure HA cannot run now (XenCenter's HAConfigureCommand.CanRun and its checks), or undefined. */
 export function configureHaReason(mirror: Mirror | undefined, poolName: string): string | undefined {
   const [, pool] = poolOf(mirror) ?? [];
   if (!mirror || !pool) return 'Wait for the pool to finish loading.';
-  if (isStandalone(mirror)) return 'HA is not available on standalone servers.';
+  if (standaloneHost(mirror)) return 'HA is not available on standalone servers.';
   const op = haOperation(pool);
   if (op) return `HA is currently being ${op === 'enabling' ? 'enabled' : 'disabled'} for ‘${poolName}’.`;
   if (pool.is_psr_pending) return 'A pool secret rotation is pending on this pool: finish it before changing HA.';
