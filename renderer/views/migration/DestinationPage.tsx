@@ -53,7 +53,7 @@ function HostVerdict({ id, check, several }: { id: string; check: CheckState<Ref
     );
   }
   return (
-    <span id={id} className="wizard-check is-failed" title={refusal.advice}>
+    <span id={id} className={`wizard-check ${refusal.current ? 'is-current' : 'is-failed'}`} title={refusal.advice}>
       {refusal.reason}
       {refusal.code && <span className="error-code"> {refusal.code}</span>}
     </span>

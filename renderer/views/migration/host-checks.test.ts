@@ -82,7 +82,7 @@ describe('the Destination page’s check (migrate_receive + assert_can_migrate)'
     expect(busy).toMatchObject({ code: 'HOST_NOT_ENOUGH_FREE_MEMORY' });
     expect(await canMigrateTo(demo.bridge, mirrors, 'migrate', 'Production', db, { connectionId: 'Production', host: host('Production', 'xcp-prod-03') })).toBeUndefined();
     const home = mirrors.Production!.objects.VM!.get(db)!.resident_on;
-    expect(await canMigrateTo(demo.bridge, mirrors, 'migrate', 'Production', db, { connectionId: 'Production', host: home })).toEqual({ reason: 'Current server' });
+    expect(await canMigrateTo(demo.bridge, mirrors, 'migrate', 'Production', db, { connectionId: 'Production', host: home })).toEqual({ reason: 'Current server', current: true });
   });
 
   it('names the VM that cannot go when several move', async () => {

@@ -27,6 +27,8 @@ export interface Refusal {
   reason: string;
   advice?: string;
   code?: string;
+  /** Not a failure: the VM is already there (XenCenter greys "Current server" like any host it cannot pick). */
+  current?: boolean;
 }
 
 export const refusalOf = (err: unknown): Refusal => {
@@ -122,7 +124,7 @@ export async function canMigrateTo(bridge: Caller, mirrors: Mirrors, mode: Migra
   const host = dest?.objects.host?.get(target.host);
   if (!src || !dest || !vm || !host) return { reason: 'This server or VM is no longer available.' };
   const intra = source === target.connectionId;
-  if (intra && !isNullRef(vm.resident_on) && vm.resident_on === target.host) return { reason: 'Current server' };
+  if (intra && !isNullRef(vm.resident_on) && vm.resident_on === target.host) return { reason: 'Current server', current: true };
   if (olderThanCurrent(src, vm, host)) return { reason: 'Older than current server' };
   // A halted VM moving within its pool is an offline copy of its disks: nothing to ask the server (CA-220218).
   if (mode === 'move' && intra) return undefined;
