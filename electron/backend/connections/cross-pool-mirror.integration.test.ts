@@ -6,60 +6,35 @@
  * sockets, the demo's two pools and its standalone server xcp-lab-03 (a halted VM moves to Production, a
  * running one live-migrates to xcp-lab-03).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MirrorBatch } from '../../../shared/bridge';
 import type { XapiClient } from '../../../shared/api-client/xapi-client';
 import { stringifyWithRawRecords } from '../../../shared/api-client/raw-record';
-import { FileCertificateStore } from '../stores/file-certificate-store';
-import { FileSecretStore } from '../stores/file-secret-store';
-import { FileSettingsStore } from '../stores/file-settings-store';
-import { ConnectionManager } from './connection-manager';
+import type { ConnectionManager } from './connection-manager';
 import { applyToReplica } from './mirror-replica';
-import { classesOf, freshRecords, startLab, type Lab } from './sim-harness';
+import { classesOf, connectLabPools, freshRecords, startLab, type Lab, type LabConnections } from './sim-harness';
 
 let lab: Lab;
-let dir: string;
+let pools: LabConnections;
 let manager: ConnectionManager;
-const ids: Record<string, string> = {};
-const masterUrls: Record<string, string> = {};
+let ids: Record<string, string>;
+let masterUrls: Record<string, string>;
 const batches: MirrorBatch[] = [];
 const readers: XapiClient[] = [];
 
 beforeAll(async () => {
   lab = await startLab({ scenario: 'demo', timeScale: 50 });
-  dir = mkdtempSync(join(tmpdir(), 'xendeck-cross-pool-'));
-  manager = new ConnectionManager({
-    settings: new FileSettingsStore(dir),
-    certificates: new FileCertificateStore(dir),
-    secrets: new FileSecretStore(join(dir, 'secrets')),
-    // Recorded as the page receives them: through the JSON both transports send.
-    emit: (event, payload) => {
-      if (event === 'mirror.batch') batches.push(JSON.parse(stringifyWithRawRecords(payload)) as MirrorBatch);
-    },
-    client: { eventTimeoutSeconds: 2, retryMinMs: 50, retryMaxMs: 400, gracePeriodMs: 60_000, probeTimeoutMs: 3_000 },
+  // Recorded as the page receives them: through the JSON both transports send.
+  pools = await connectLabPools(lab, (event, payload) => {
+    if (event === 'mirror.batch') batches.push(JSON.parse(stringifyWithRawRecords(payload)) as MirrorBatch);
   });
-  await manager.init();
-  for (const pool of lab.sim.pools) {
-    const master = lab.sim.hosts.find((h) => h.url === pool.masterUrl)!;
-    // A standalone server (its pool has no name) goes by its host's name, as the app's demo connections do.
-    const label = pool.name || master.name;
-    ids[label] = (await manager.addDemo({ label, url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: master.fingerprint256 })).id;
-    masterUrls[label] = pool.masterUrl;
-  }
-  for (let waited = 0; manager.list().filter((c) => c.status.state === 'connected').length < lab.sim.pools.length; waited += 50) {
-    if (waited > 15_000) throw new Error('the demo pools did not connect');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  ({ manager, ids, masterUrls } = pools);
 });
 
 afterAll(async () => {
   await Promise.all(readers.splice(0).map((c) => c.disconnect()));
-  await manager?.dispose();
+  await pools?.dispose();
   await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const call = <T>(pool: string, method: string, ...params: unknown[]) => manager.call(ids[pool], method, params) as Promise<T>;

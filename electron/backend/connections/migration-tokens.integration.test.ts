@@ -4,48 +4,25 @@
  * handle given back as `dest` to VM.assert_can_migrate / VM.migrate_send on the source's connection works
  * like the token itself, over real sockets against the demo's two pools.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileCertificateStore } from '../stores/file-certificate-store';
-import { FileSecretStore } from '../stores/file-secret-store';
-import { FileSettingsStore } from '../stores/file-settings-store';
-import { ConnectionManager } from './connection-manager';
+import type { ConnectionManager } from './connection-manager';
 import { MIGRATION_TOKEN_HANDLE, MigrationTokens } from './migration-tokens';
-import { startLab, type Lab } from './sim-harness';
+import { connectLabPools, startLab, type Lab, type LabConnections } from './sim-harness';
 
 let lab: Lab;
-let dir: string;
+let pools: LabConnections;
 let manager: ConnectionManager;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 
 beforeAll(async () => {
   lab = await startLab({ scenario: 'demo', timeScale: 50 });
-  dir = mkdtempSync(join(tmpdir(), 'xendeck-migration-'));
-  manager = new ConnectionManager({
-    settings: new FileSettingsStore(dir),
-    certificates: new FileCertificateStore(dir),
-    secrets: new FileSecretStore(join(dir, 'secrets')),
-    emit: () => undefined,
-    client: { eventTimeoutSeconds: 2, retryMinMs: 50, retryMaxMs: 400, gracePeriodMs: 60_000, probeTimeoutMs: 3_000 },
-  });
-  await manager.init();
-  for (const pool of lab.sim.pools) {
-    const fingerprint256 = lab.sim.hosts.find((h) => h.url === pool.masterUrl)!.fingerprint256;
-    const info = await manager.addDemo({ label: pool.name, url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256 });
-    ids[pool.name] = info.id;
-  }
-  for (let waited = 0; manager.list().filter((c) => c.status.state === 'connected').length < 2; waited += 50) {
-    if (waited > 15_000) throw new Error('the demo pools did not connect');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  pools = await connectLabPools(lab);
+  ({ manager, ids } = pools);
 });
 
 afterAll(async () => {
-  await manager?.dispose();
+  await pools?.dispose();
   await lab?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const call = <T>(pool: string, method: string, ...params: unknown[]) => manager.call(ids[pool], method, params) as Promise<T>;

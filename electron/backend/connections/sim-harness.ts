@@ -11,6 +11,11 @@ import { sameValue } from '../../../shared/api-client/object-cache';
 import type { ChangeSet } from '../../../shared/api-client/change-set';
 import { NodeTransport, type TrustPolicy } from './node-transport';
 import type { Transport } from '../../../shared/api-client/transport';
+import type { EmitEvent } from '../ports';
+import { FileCertificateStore } from '../stores/file-certificate-store';
+import { FileSecretStore } from '../stores/file-secret-store';
+import { FileSettingsStore } from '../stores/file-settings-store';
+import { ConnectionManager } from './connection-manager';
 
 export interface Lab {
   sim: RunningSimulator;
@@ -115,4 +120,52 @@ export async function settleMirror(client: XapiClient, reference: XapiClient, ro
     await nextChange(client, 1_000);
   }
   return problems;
+}
+
+/** The lab's pools connected through a ConnectionManager, as the app's demo connections are. */
+export interface LabConnections {
+  manager: ConnectionManager;
+  /** Connection ids by label: the pool's name, or its host's for a standalone server (as the app labels them). */
+  ids: Record<string, string>;
+  /** Each label's master URL. */
+  masterUrls: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A ConnectionManager with its stores in a temporary folder, connected to `pools` (all of the lab's by default);
+ * `emit` gets what the page would (connections.changed, mirror.batch). Resolves once every one is connected.
+ */
+export async function connectLabPools(lab: Lab, emit: EmitEvent = () => undefined, pools = lab.sim.pools): Promise<LabConnections> {
+  const dir = mkdtempSync(join(tmpdir(), 'xendeck-connections-'));
+  const manager = new ConnectionManager({
+    settings: new FileSettingsStore(dir),
+    certificates: new FileCertificateStore(dir),
+    secrets: new FileSecretStore(join(dir, 'secrets')),
+    emit,
+    client: { eventTimeoutSeconds: 2, retryMinMs: 50, retryMaxMs: 400, gracePeriodMs: 60_000, probeTimeoutMs: 3_000 },
+  });
+  await manager.init();
+  const ids: Record<string, string> = {};
+  const masterUrls: Record<string, string> = {};
+  for (const pool of pools) {
+    const master = lab.sim.hosts.find((h) => h.url === pool.masterUrl)!;
+    const label = pool.name || master.name;
+    ids[label] = (await manager.addDemo({ label, url: pool.masterUrl, user: 'root', password: lab.sim.password, fingerprint256: master.fingerprint256 })).id;
+    masterUrls[label] = pool.masterUrl;
+  }
+  const connected = () => Object.values(ids).every((id) => manager.list().find((c) => c.id === id)?.status.state === 'connected');
+  for (let waited = 0; !connected(); waited += 50) {
+    if (waited > 15_000) throw new Error('the lab pools did not connect');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    manager,
+    ids,
+    masterUrls,
+    async dispose() {
+      await manager.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
