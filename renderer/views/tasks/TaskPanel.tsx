@@ -87,16 +87,20 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
   const bridge = useBridge();
   useTaskObserver(store, log);
   const connections = useConnections();
-  const launched = useStore(log, (s) => s.launched);
-  const firstSeen = useStore(log, (s) => s.firstSeen);
-  const finished = useStore(log, (s) => s.finished);
   const [cancelError, setCancelError] = useState<Record<string, string>>({});
 
   // One entry per connection: its task map (shallow-compared, so other classes' batches do not re-render).
   // Flat [id, map, id, map…] so the shallow comparison sees the maps themselves.
-  // Deferred: a bulk action's tasks change on every batch, and listing them again waits for a render React
-  // may defer and interrupt rather than holding the window while the batch is applied.
-  const taskMaps = useDeferredValue(useMirrorShallow((s) => Object.entries(s.mirrors).flatMap(([id, m]) => [id, m.objects.task])));
+  const liveTaskMaps = useMirrorShallow((s) => Object.entries(s.mirrors).flatMap(([id, m]) => [id, m.objects.task]));
+  const liveLaunched = useStore(log, (s) => s.launched);
+  const liveFirstSeen = useStore(log, (s) => s.firstSeen);
+  const liveFinished = useStore(log, (s) => s.finished);
+  // Deferred, and together: a bulk action's tasks change on every batch, and listing them again waits for a
+  // render React may defer and interrupt rather than holding the window while the batch is applied. The
+  // running tasks and the task log are read from one moment, so a task that just ended is never listed both
+  // running and done.
+  const inputs = useMemo(() => ({ taskMaps: liveTaskMaps, launched: liveLaunched, firstSeen: liveFirstSeen, finished: liveFinished }), [liveTaskMaps, liveLaunched, liveFirstSeen, liveFinished]);
+  const { taskMaps, launched, firstSeen, finished } = useDeferredValue(inputs);
   const running = useMemo(() => {
     const rows: RunningRow[] = [];
     for (let i = 0; i < taskMaps.length; i += 2) {
