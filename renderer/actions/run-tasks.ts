@@ -8,7 +8,7 @@ import { ConcurrencyLimit } from '../../shared/api-client/concurrency-limit';
 import type { Bridge, BridgeErrorShape } from '../../shared/bridge';
 import type { TaskRecord } from '../../shared/xapi/generated/records';
 import { appStore, type ClassMap, type MirrorStore } from '../store';
-import { appTaskLog, recordFinished, recordLaunch, recordLaunchFailure, taskKey, type FinishedTask, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
+import { appTaskLog, recordFinished, recordLaunch, recordLaunchFailure, taskError, taskKey, type FinishedTask, type LaunchInfo, type TaskLog } from '../views/tasks/task-log';
 import { taskLabels } from '../views/tasks/task-identity';
 
 /** At most this many calls of one bulk action in flight (xapi queues the rest anyway; this keeps sockets few). */
@@ -224,8 +224,8 @@ export async function runCallsAsTask(bridge: Bridge, info: LaunchInfo, steps: re
       if (i < steps.length - 1) void quietly('task.set_progress', [task, (i + 1) / steps.length]);
     }
   } catch (err) {
-    const e = err as Partial<BridgeErrorShape>;
-    const error = { code: typeof e.code === 'string' ? e.code : 'INTERNAL_ERROR', params: Array.isArray(e.params) ? e.params.map(String) : [String(e.message ?? err)] };
+    const { code, params } = taskError(err);
+    const error = { code, params };
     await quietly('task.set_error_info', [task, [error.code, ...error.params]]);
     await quietly('task.set_status', [task, 'failure']);
     recordFinished(log, task, info, { status: 'failure', error });

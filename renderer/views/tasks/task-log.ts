@@ -56,15 +56,19 @@ export function recordLaunch(log: TaskLog, taskRef: string, info: LaunchInfo, no
   log.setState((s) => ({ launched: { ...s.launched, [key]: { ...info, startedAt: now } }, firstSeen: { ...s.firstSeen, [key]: s.firstSeen[key] ?? now } }));
 }
 
-/** A call refused before a task existed (OPERATION_NOT_ALLOWED, a lost connection…): listed as a failed task. */
-export function recordLaunchFailure(log: TaskLog, info: LaunchInfo, error: unknown, now = Date.now()): void {
+/** What a failed call threw, as a finished task's error: XAPI's code and parameters (INTERNAL_ERROR and the message for anything else). */
+export function taskError(error: unknown): NonNullable<FinishedTask['error']> {
   const e = error as Partial<BridgeErrorShape> | undefined;
-  const shaped = {
+  return {
     code: typeof e?.code === 'string' ? e.code : 'INTERNAL_ERROR',
     params: Array.isArray(e?.params) ? e.params.map(String) : [String(e?.message ?? error)],
     message: typeof e?.message === 'string' ? e.message : undefined,
   };
-  const entry: FinishedTask = { ...info, key: `local|${now}|${Math.random().toString(36).slice(2)}`, status: 'failure', error: shaped, finishedAt: now };
+}
+
+/** A call refused before a task existed (OPERATION_NOT_ALLOWED, a lost connection…): listed as a failed task. */
+export function recordLaunchFailure(log: TaskLog, info: LaunchInfo, error: unknown, now = Date.now()): void {
+  const entry: FinishedTask = { ...info, key: `local|${now}|${Math.random().toString(36).slice(2)}`, status: 'failure', error: taskError(error), finishedAt: now };
   log.setState((s) => ({ finished: [entry, ...s.finished] }));
 }
 
