@@ -12,7 +12,7 @@ import { useBridge } from '../../bridge-context';
 import { useMirror, useMirrorShallow, useMirrorStoreApi, useConnections, type ClassMap, type MirrorState, type MirrorStore } from '../../store';
 import { describeError } from '../../errors';
 import { appTaskLog, clearFinished, observeTasks, pruneTaskLog, taskKey, type FinishedTask, type TaskLog } from './task-log';
-import { describeTask, type TaskWords } from './task-identity';
+import { describeTask, listedTaskWords, type TaskWords } from './task-identity';
 import { formatDuration, formatWhen } from './xapi-time';
 import './tasks.css';
 
@@ -107,9 +107,8 @@ export function TaskPanel({ log = appTaskLog }: { log?: TaskLog }) {
       const connectionId = taskMaps[i] as string;
       for (const [ref, task] of (taskMaps[i + 1] as ClassMap<'task'> | undefined) ?? []) {
         if (task.status !== 'pending' && task.status !== 'cancelling') continue;
-        const key = taskKey(connectionId, ref);
-        const words = launched[key] ?? describeTask(store.getState(), connectionId, task);
-        if (words) rows.push({ key, connectionId, ref, task, words });
+        const words = listedTaskWords(store.getState(), launched, connectionId, ref, task);
+        if (words) rows.push({ key: taskKey(connectionId, ref), connectionId, ref, task, words });
       }
     }
     return rows.sort((a, b) => (firstSeen[a.key] ?? 0) - (firstSeen[b.key] ?? 0));
@@ -286,7 +285,7 @@ export function useRunningTaskCount(log: TaskLog = appTaskLog): number {
     let n = 0;
     for (const [connectionId, m] of Object.entries(s.mirrors)) {
       for (const [ref, t] of (m.objects.task as ClassMap<'task'> | undefined) ?? []) {
-        if (t.status === 'pending' && (launched[taskKey(connectionId, ref)] || describeTask(s, connectionId, t))) n++;
+        if (t.status === 'pending' && listedTaskWords(s, launched, connectionId, ref, t)) n++;
       }
     }
     return n;

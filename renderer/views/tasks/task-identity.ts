@@ -12,7 +12,7 @@
 import type { TaskRecord } from '../../../shared/xapi/generated/records';
 import type { ClassMap, MirrorState } from '../../store';
 import { isNullRef } from '../../store/object-id';
-import type { LaunchInfo } from './task-log';
+import { taskKey, type LaunchInfo, type TaskLogState } from './task-log';
 import { isFollowedOperation, methodWords } from './task-words';
 
 /** XenCenter's key: the refs the task acts on, comma-separated (Task.AppliesTo). */
@@ -58,4 +58,12 @@ export function describeTask(state: MirrorState, connectionId: string, task: Tas
   if (parent || !isFollowedOperation(task.name_label)) return undefined;
   const name = objectName(state, connectionId, targetRef);
   return name !== undefined ? { title: methodWords(task.name_label), targetName: name, targetRef } : { title: methodWords(task.name_label), targetName: task.name_description || '—' };
+}
+
+/**
+ * How the panel names one of a pool's tasks: as this window worded it when it started it, else as
+ * describeTask words it; undefined when the panel leaves it out. The rows and the tab's count both ask this.
+ */
+export function listedTaskWords(state: MirrorState, launched: TaskLogState['launched'], connectionId: string, ref: string, task: TaskRecord): TaskWords | undefined {
+  return launched[taskKey(connectionId, ref)] ?? describeTask(state, connectionId, task);
 }
