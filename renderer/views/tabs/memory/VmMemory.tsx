@@ -151,26 +151,24 @@ function MemoryEditor({ connectionId, vmRef, vm, bounds, onDone }: { connectionI
   );
 }
 
-const coresOf = coresPerSocketOf;
-
 function CpuEditor({ connectionId, vmRef, vm, bounds, onDone }: { connectionId: string; vmRef: string; vm: VMRecord; bounds: VmLimits; onDone: () => void }) {
   const xapi = useXapi(connectionId);
   const halted = vm.power_state === 'Halted';
   // Hot-plug: a running VM may get vCPUs up to VCPUs_max, if the pool allows it now (guest support, no other operation).
   const live = !halted && vm.allowed_operations.includes('changing_VCPUs_live');
   const [count, setCount] = useState(vm.VCPUs_at_startup);
-  const [cores, setCores] = useState(coresOf(vm));
+  const [cores, setCores] = useState(coresPerSocketOf(vm));
   const { busy, error, run } = useAction();
   const max = halted ? bounds.vcpusMax : vm.VCPUs_max;
   const min = 1;
   const countProblem = !Number.isInteger(count) || count < min || count > max ? `vCPUs must be a whole number from ${min} to ${max}${!halted ? ' (a running VM up to its maximum)' : ''}.` : undefined;
-  const coresOk = halted ? Number.isInteger(count) && count > 0 && count % cores === 0 : cores === coresOf(vm);
+  const coresOk = halted ? Number.isInteger(count) && count > 0 && count % cores === 0 : cores === coresPerSocketOf(vm);
 
   const save = () => {
     if (countProblem || !coresOk) return;
     run(async () => {
       // One count for both the maximum and the startup count here; VM Properties sets them apart.
-      for (const step of cpuSteps(vmRef, vm, { max: halted ? count : vm.VCPUs_max, atStartup: count, coresPerSocket: halted ? cores : coresOf(vm) })) await xapi.call(step.method, ...step.params);
+      for (const step of cpuSteps(vmRef, vm, { max: halted ? count : vm.VCPUs_max, atStartup: count, coresPerSocket: halted ? cores : coresPerSocketOf(vm) })) await xapi.call(step.method, ...step.params);
     }, onDone);
   };
 
@@ -259,7 +257,7 @@ export function VmMemory({ connectionId, vmRef, vm }: { connectionId: string; vm
               <div className="property-row">
                 <dt>Topology</dt>
                 <dd>
-                  {Math.max(1, Math.round(vm.VCPUs_max / coresOf(vm)))} socket(s) × {coresOf(vm)} core(s)
+                  {Math.max(1, Math.round(vm.VCPUs_max / coresPerSocketOf(vm)))} socket(s) × {coresPerSocketOf(vm)} core(s)
                 </dd>
               </div>
             </dl>
