@@ -32,20 +32,12 @@ beforeAll(async () => {
     lab.sim.pools.filter((p) => p.name === 'Production' || p.name === 'Lab'),
   );
   ids = pools.ids;
-  await until('both pools loaded in the store', () => Object.values(ids).every((id) => appStore.getState().mirrors[id]?.loaded));
 });
 
 afterAll(async () => {
   await pools?.dispose();
   await lab?.stop();
 });
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await probe()); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The bridge's two XAPI requests, answered by the ConnectionManager as the app's backend does. */
 const bridge = {
@@ -81,10 +73,11 @@ function planToLab(vm: string) {
 }
 
 it('a move refused with TOO_MANY_STORAGE_MIGRATES (other clients fill the host) waits, is tried again and lands in the other pool', async () => {
+  await expect.poll(() => Object.values(ids).every((id) => appStore.getState().mirrors[id]?.loaded), { timeout: 20_000 }).toBe(true);
   // Four halted Production VMs (the demo's three and a clone): their storage migrations all run from the pool master.
   const others = await Promise.all(['build-agent-02', 'backup-proxy', 'win11-helpdesk'].map((n) => byName('Production', 'VM', n)));
   const mover = await onSimulatedTime(call<string>('Production', 'VM.clone', others[0], 'build-agent-03'));
-  await until('the clone in the store', () => appStore.getState().mirrors[ids.Production]!.objects.VM!.has(mover));
+  await expect.poll(() => appStore.getState().mirrors[ids.Production]!.objects.VM!.has(mover)).toBe(true);
   const uuid = appStore.getState().mirrors[ids.Production]!.objects.VM!.get(mover)!.uuid;
   // Another client's three moves to Lab fill the master's storage migrations (the frozen clock holds them).
   const busy: string[] = [];
@@ -101,7 +94,7 @@ it('a move refused with TOO_MANY_STORAGE_MIGRATES (other clients fill the host) 
   const sleep = async (ms: number) => {
     waits.push(ms);
     for (const task of busy) await call('Production', 'task.cancel', task);
-    await until('the other moves cancelled', async () => (await Promise.all(busy.map((t) => call<string>('Production', 'task.get_status', t)))).every((s) => s === 'cancelled'));
+    await expect.poll(() => Promise.all(busy.map((t) => call<string>('Production', 'task.get_status', t)))).toEqual(['cancelled', 'cancelled', 'cancelled']);
   };
   const [outcome] = await onSimulatedTime(runPlans({ bridge, getState: appStore.getState, sleep }, ids.Production, planToLab(mover), 'Move'));
 
