@@ -55,6 +55,22 @@ describe('startMirrorSync', () => {
     expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v')?.name_label).toBe('again');
   });
 
+  it('never holds a partial record: a batch for a pool it has not loaded yet (before connections.list answers) waits for its snapshot', async () => {
+    const { bridge, emit, answer, replies } = manualBridge();
+    const store = createMirrorStore();
+    startMirrorSync(bridge, store);
+    // A rename of a VM the page has never seen: the batch carries only the changed field.
+    emit('mirror.batch', { connectionId: 'a', reset: false, added: {}, modified: { VM: { 'OpaqueRef:v': { name_label: 'renamed' } } }, removed: {} });
+    expect(store.getState().mirrors.a?.objects.VM?.get('OpaqueRef:v')).toBeUndefined();
+    expect(replies.map((r) => [r.name, r.args])).toEqual([['connections.list', undefined], ['mirror.snapshot', { connectionId: 'a' }]]);
+    await answer('connections.list', [conn('a', 'connected')]);
+    // Known connected now, and already loading: not asked twice.
+    expect(replies.map((r) => r.name)).toEqual(['mirror.snapshot']);
+    await answer('mirror.snapshot', { connectionId: 'a', reset: false, added: { VM: { 'OpaqueRef:v': { uuid: 'v', name_label: 'original', power_state: 'Running' } } }, modified: {}, removed: {} });
+    expect(store.getState().mirrors.a.objects.VM?.get('OpaqueRef:v')).toMatchObject({ uuid: 'v', name_label: 'renamed', power_state: 'Running' });
+    expect(store.getState().mirrors.a.loaded).toBe(true);
+  });
+
   it('loads a pool that connects later from its reset batch, without asking for a snapshot', async () => {
     const { bridge, emit, answer, replies } = manualBridge();
     const store = createMirrorStore();

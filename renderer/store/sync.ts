@@ -91,6 +91,11 @@ export function startMirrorSync(bridge: Bridge, store: MirrorStore, options: Mir
   };
 
   const offBatch = bridge.on('mirror.batch', (batch) => {
+    const mirror = store.getState().mirrors[batch.connectionId];
+    // A batch's modifications are partial records, relative to what the page holds: for a pool the page does
+    // not hold yet (events reach a new page before `connections.list` answers), they would be records with
+    // fields missing. Such a pool is loaded first, the batch held and replayed after its snapshot.
+    if (!pending.has(batch.connectionId) && !batch.reset && !mirror?.loaded && !mirror?.loading) load(batch.connectionId);
     const held = pending.get(batch.connectionId);
     if (held) held.push(batch);
     else store.getState().applyBatch(batch);
